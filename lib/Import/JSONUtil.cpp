@@ -1,0 +1,89 @@
+//===- JSONUtil.cpp - JSON helpers shared by the importers ----------------===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "JSONUtil.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+
+using namespace llvm;
+
+namespace amk::import::detail {
+
+static StringRef kindName(const json::Value &value) {
+  switch (value.kind()) {
+  case json::Value::Null:
+    return "null";
+  case json::Value::Boolean:
+    return "boolean";
+  case json::Value::Number:
+    return "number";
+  case json::Value::String:
+    return "string";
+  case json::Value::Array:
+    return "array";
+  case json::Value::Object:
+    return "object";
+  }
+  llvm_unreachable("unknown JSON kind");
+}
+
+std::string describe(const json::Value &value) {
+  constexpr size_t kMaxShown = 40;
+  std::string text = formatv("{0}", value).str();
+  if (text.size() > kMaxShown)
+    text = text.substr(0, kMaxShown) + "...";
+  if (value.kind() == json::Value::Null)
+    return "null";
+  return (kindName(value) + " " + text).str();
+}
+
+Expected<const json::Value *> requireField(const json::Object &object,
+                                           StringRef key, StringRef where) {
+  if (const json::Value *value = object.get(key))
+    return value;
+  return makeError(where + ": missing field '" + key + "'");
+}
+
+Expected<json::Value> parseJSON(StringRef text, StringRef fileName) {
+  Expected<json::Value> value = json::parse(text);
+  if (!value)
+    return makeError(fileName + ": not valid JSON: " +
+                     toString(value.takeError()));
+  return value;
+}
+
+Expected<json::Object> parseJSONObject(StringRef text, StringRef fileName) {
+  Expected<json::Value> value = parseJSON(text, fileName);
+  if (!value)
+    return value.takeError();
+  json::Object *object = value->getAsObject();
+  if (!object)
+    return makeError(fileName + ": expected a JSON object at top level, found " +
+                     describe(*value));
+  return std::move(*object);
+}
+
+Expected<std::unique_ptr<MemoryBuffer>> readWholeFile(StringRef path) {
+  ErrorOr<std::unique_ptr<MemoryBuffer>> buffer =
+      MemoryBuffer::getFile(path, /*IsText=*/false,
+                            /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return makeError(path + ": cannot read: " + buffer.getError().message());
+  return std::move(*buffer);
+}
+
+std::vector<std::string> sortedKeys(const json::Object &object) {
+  std::vector<std::string> keys;
+  keys.reserve(object.size());
+  for (const auto &entry : object)
+    keys.push_back(entry.first.str());
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+} // namespace amk::import::detail
