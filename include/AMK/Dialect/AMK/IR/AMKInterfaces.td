@@ -1,0 +1,28 @@
+//===- AMKInterfaces.td - Interfaces of the amk dialect ----*- tablegen -*-===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AMK_DIALECT_AMK_IR_AMKINTERFACES_TD
+#define AMK_DIALECT_AMK_IR_AMKINTERFACES_TD
+
+include "mlir/IR/OpBase.td"
+
+def AMK_AccessOpInterface : OpInterface<"AccessOpInterface"> {
+  let cppNamespace = "::mlir::amk";
+  let description = [{
+    Implemented by every compute op. Reports exactly which region (a box of
+    half-open intervals, one per buffer dimension) of which buffer the op
+    reads and writes. The validator, the oracle and the scheduler use only
+    this interface, so a new compute op needs no change in any of them.
+  }];
+  let methods = [
+    InterfaceMethod<
+      /*desc=*/"Appends every region this op reads or writes to `accesses`.",
+      /*retTy=*/"void", /*methodName=*/"getAccesses",
+      /*args=*/(ins "::llvm::SmallVectorImpl<::mlir::amk::Access> &":$accesses)>
+  ];
+}
+
+#endif // AMK_DIALECT_AMK_IR_AMKINTERFACES_TD

@@ -1,0 +1,38 @@
+//===- AMKOps.h - Operations of the amk dialect ---*- C++ -*-===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The one header to include for the amk dialect: dialect, types, attributes,
+// the access interface and all operations.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AMK_DIALECT_AMK_IR_AMKOPS_H
+#define AMK_DIALECT_AMK_IR_AMKOPS_H
+
+#include "AMK/Dialect/AMK/IR/AMKAttrs.h"
+#include "AMK/Dialect/AMK/IR/AMKDialect.h"
+#include "AMK/Dialect/AMK/IR/AMKInterfaces.h"
+#include "AMK/Dialect/AMK/IR/AMKTypes.h"
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#define GET_OP_CLASSES
+#include "AMK/Dialect/AMK/IR/AMKOps.h.inc"
+
+namespace mlir {
+namespace amk {
+
+/// The length of a vector operand type (all dimensions 1 but the last), or
+/// std::nullopt when the type is not such a vector.
+std::optional<int64_t> getVectorLength(Type type);
+
+} // namespace amk
+} // namespace mlir
+
+#endif // AMK_DIALECT_AMK_IR_AMKOPS_H

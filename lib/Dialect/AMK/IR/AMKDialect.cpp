@@ -1,0 +1,254 @@
+//===- AMKDialect.cpp - The amk dialect, its types and attributes ---------===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AMK/Dialect/AMK/IR/AMKOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::amk;
+
+#include "AMK/Dialect/AMK/IR/AMKOpsDialect.cpp.inc"
+#include "AMK/Dialect/AMK/IR/AMKEnums.cpp.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "AMK/Dialect/AMK/IR/AMKOpsTypes.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "AMK/Dialect/AMK/IR/AMKAttrs.cpp.inc"
+
+void AMKDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "AMK/Dialect/AMK/IR/AMKOps.cpp.inc"
+      >();
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "AMK/Dialect/AMK/IR/AMKOpsTypes.cpp.inc"
+      >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "AMK/Dialect/AMK/IR/AMKAttrs.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// TargetAttr
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// A built-in chip record.
+struct ChipRecord {
+  const char *chip;
+  const char *name;
+  int64_t smVersion, smCount, smemPerBlock, l2Bytes, hbmGBps;
+};
+} // namespace
+
+/// Spec-sheet values: opt-in shared memory per block, L2 size, peak HBM
+/// bandwidth of the SXM (A100 80GB, H100, B200) and desktop (RTX 5090) parts.
+static const ChipRecord kChips[] = {
+    {"sm_80", "A100", 80, 108, 166912, 40 << 20, 2039},
+    {"sm_90a", "H100", 90, 132, 232448, 50 << 20, 3350},
+    {"sm_100a", "B200", 100, 148, 232448, 126 << 20, 8000},
+    {"sm_120a", "RTX 5090", 120, 170, 101376, 96 << 20, 1792},
+};
+
+static const ChipRecord *findChip(StringRef chip) {
+  for (const ChipRecord &record : kChips)
+    if (chip == record.chip)
+      return &record;
+  return nullptr;
+}
+
+TargetAttr TargetAttr::lookup(MLIRContext *context, StringRef chip) {
+  const ChipRecord *r = findChip(chip);
+  if (!r)
+    return {};
+  return TargetAttr::get(context, r->chip, r->name, r->smVersion, r->smCount,
+                         r->smemPerBlock, r->l2Bytes, r->hbmGBps);
+}
+
+std::string TargetAttr::knownChips() {
+  std::string list;
+  for (const ChipRecord &record : kChips)
+    list += (list.empty() ? "" : ", ") + std::string(record.chip);
+  return list;
+}
+
+LogicalResult
+TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                   StringRef chip, StringRef name, int64_t smVersion,
+                   int64_t smCount, int64_t smemPerBlock, int64_t l2Bytes,
+                   int64_t hbmGBps) {
+  const ChipRecord *record = findChip(chip);
+  if (!record)
+    return emitError() << "unknown chip '" << chip
+                       << "'; known chips: " << knownChips();
+  if (smVersion != record->smVersion)
+    return emitError() << "chip '" << chip << "' is SM version "
+                       << record->smVersion << ", not " << smVersion;
+  if (smCount <= 0 || smemPerBlock <= 0 || l2Bytes <= 0 || hbmGBps <= 0)
+    return emitError() << "target fields sms, smem, l2 and hbm_gbps must be "
+                          "positive";
+  return success();
+}
+
+Attribute TargetAttr::parse(AsmParser &parser, Type) {
+  std::string chip;
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseLess() || parser.parseString(&chip))
+    return {};
+  TargetAttr base = lookup(parser.getContext(), chip);
+  if (!base) {
+    parser.emitError(loc) << "unknown chip '" << chip
+                          << "'; known chips: " << knownChips();
+    return {};
+  }
+  std::string name = base.getName().str();
+  int64_t sms = base.getSmCount(), smem = base.getSmemPerBlock(),
+          l2 = base.getL2Bytes(), hbm = base.getHbmGBps();
+  while (succeeded(parser.parseOptionalComma())) {
+    StringRef key;
+    SMLoc keyLoc = parser.getCurrentLocation();
+    if (parser.parseKeyword(&key) || parser.parseEqual())
+      return {};
+    int64_t *field = llvm::StringSwitch<int64_t *>(key)
+                         .Case("sms", &sms)
+                         .Case("smem", &smem)
+                         .Case("l2", &l2)
+                         .Case("hbm_gbps", &hbm)
+                         .Default(nullptr);
+    ParseResult result = failure();
+    if (key == "name")
+      result = parser.parseString(&name);
+    else if (field)
+      result = parser.parseInteger(*field);
+    if (failed(result)) {
+      parser.emitError(keyLoc) << "expected a target field (name, sms, smem, "
+                                  "l2, hbm_gbps) with a value, got '"
+                               << key << "'";
+      return {};
+    }
+  }
+  if (parser.parseGreater())
+    return {};
+  return TargetAttr::getChecked(
+      [&] { return parser.emitError(loc); }, parser.getContext(), chip, name,
+      base.getSmVersion(), sms, smem, l2, hbm);
+}
+
+void TargetAttr::print(AsmPrinter &printer) const {
+  TargetAttr base = lookup(getContext(), getChip());
+  printer << "<\"" << getChip() << "\"";
+  if (getName() != base.getName())
+    printer << ", name = \"" << getName() << "\"";
+  auto printIfChanged = [&](StringRef key, int64_t value, int64_t builtin) {
+    if (value != builtin)
+      printer << ", " << key << " = " << value;
+  };
+  printIfChanged("sms", getSmCount(), base.getSmCount());
+  printIfChanged("smem", getSmemPerBlock(), base.getSmemPerBlock());
+  printIfChanged("l2", getL2Bytes(), base.getL2Bytes());
+  printIfChanged("hbm_gbps", getHbmGBps(), base.getHbmGBps());
+  printer << ">";
+}
+
+//===----------------------------------------------------------------------===//
+// IntervalAttr
+//===----------------------------------------------------------------------===//
+
+/// Parses `INT`, `pos`, `pos + INT` or `pos - INT`.
+static ParseResult parseBound(AsmParser &parser, int64_t &offset,
+                              bool &relative) {
+  offset = 0;
+  relative = succeeded(parser.parseOptionalKeyword("pos"));
+  if (!relative)
+    return parser.parseInteger(offset);
+  if (succeeded(parser.parseOptionalPlus()))
+    return parser.parseInteger(offset);
+  if (succeeded(parser.parseOptionalKeyword("-")) ||
+      succeeded(parser.parseOptionalMinus())) {
+    if (parser.parseInteger(offset))
+      return failure();
+    offset = -offset;
+  }
+  return success();
+}
+
+/// Parses `bound, bound` into an interval attribute.
+static IntervalAttr parseBounds(AsmParser &parser) {
+  int64_t lo, hi;
+  bool loRel, hiRel;
+  if (parseBound(parser, lo, loRel) || parser.parseComma() ||
+      parseBound(parser, hi, hiRel))
+    return {};
+  return IntervalAttr::get(parser.getContext(), lo, loRel, hi, hiRel);
+}
+
+/// Prints `bound, bound`.
+static void printBounds(AsmPrinter &printer, IntervalAttr attr) {
+  raw_ostream &os = printer.getStream();
+  printBound(os, Bound{attr.getLo(), attr.getLoRelative()});
+  os << ", ";
+  printBound(os, Bound{attr.getHi(), attr.getHiRelative()});
+}
+
+IntervalAttr IntervalAttr::parseBody(AsmParser &parser) {
+  IntervalAttr attr;
+  if (parser.parseLSquare() || !(attr = parseBounds(parser)) ||
+      parser.parseRParen())
+    return {};
+  return attr;
+}
+
+void IntervalAttr::printBody(AsmPrinter &printer) const {
+  printer << "[";
+  printBounds(printer, *this);
+  printer << ")";
+}
+
+// The standalone form is `<lo, hi>`: the pretty-attribute lexer needs
+// balanced brackets, so `[lo, hi)` is only used inside op formats.
+Attribute IntervalAttr::parse(AsmParser &parser, Type) {
+  IntervalAttr attr;
+  if (parser.parseLess() || !(attr = parseBounds(parser)) ||
+      parser.parseGreater())
+    return {};
+  return attr;
+}
+
+void IntervalAttr::print(AsmPrinter &printer) const {
+  printer << "<";
+  printBounds(printer, *this);
+  printer << ">";
+}
+
+//===----------------------------------------------------------------------===//
+// Llama3RopeAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+Llama3RopeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                       APFloat factorValue, APFloat lowValue,
+                       APFloat highValue, int64_t originalMaxPosition) {
+  double factor = factorValue.convertToDouble();
+  double lowFreqFactor = lowValue.convertToDouble();
+  double highFreqFactor = highValue.convertToDouble();
+  if (!(factor > 0) || !(lowFreqFactor > 0))
+    return emitError() << "llama3 rope factor and low_freq_factor must be "
+                          "positive";
+  if (!(highFreqFactor > lowFreqFactor))
+    return emitError() << "llama3 rope high_freq_factor (" << highFreqFactor
+                       << ") must exceed low_freq_factor (" << lowFreqFactor
+                       << ")";
+  if (originalMaxPosition <= 0)
+    return emitError() << "llama3 rope original_max_position must be positive";
+  return success();
+}

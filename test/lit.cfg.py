@@ -1,0 +1,29 @@
+# -*- Python -*-
+# lit configuration of the AMK regression tests.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "AMK"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".json", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "README.md", "lit.cfg.py",
+                   "lit.site.cfg.py", "models"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.amk_obj_root, "test")
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%amk_src", config.amk_src_root))
+config.substitutions.append(("%models", os.path.join(config.amk_src_root, "test", "models")))
+config.substitutions.append(("%python", config.python_executable))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+tool_dirs = [config.amk_tools_dir, config.llvm_tools_dir]
+tools = ["amk-opt", "amk-translate",
+         ToolSubst("amk-hf-inspect", unresolved="ignore")]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
