@@ -34,11 +34,11 @@ static StringRef kindName(const json::Value &value) {
 
 std::string describe(const json::Value &value) {
   constexpr size_t kMaxShown = 40;
+  if (value.kind() == json::Value::Null)
+    return "null";
   std::string text = formatv("{0}", value).str();
   if (text.size() > kMaxShown)
     text = text.substr(0, kMaxShown) + "...";
-  if (value.kind() == json::Value::Null)
-    return "null";
   return (kindName(value) + " " + text).str();
 }
 
