@@ -14,6 +14,8 @@
 #include "AMK/Conversion/Passes.h"
 #include "AMK/Dialect/AMK/IR/AMKOps.h"
 #include "AMK/Dialect/AMK/Transforms/Passes.h"
+#include "AMK/Target/HF/ImportHF.h"
+#include "AMK/Target/JSON/AMKJSON.h"
 #include "AMK/Target/PTX/TranslateToPTX.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -43,7 +45,11 @@ inline void registerAllPasses() {
 }
 
 /// Registers every amk-translate translation.
-inline void registerAllTranslations() { registerToPTXTranslation(); }
+inline void registerAllTranslations() {
+  registerImportHFTranslation();
+  registerAMKJSONTranslations();
+  registerToPTXTranslation();
+}
 
 } // namespace amk
 } // namespace mlir

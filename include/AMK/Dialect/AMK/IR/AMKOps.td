@@ -142,6 +142,12 @@ def AMK_EventOp : AMK_Op<"event", [
   let arguments = (ins StrAttr:$name, DefaultValuedAttr<I64Attr, "0">:$init);
   let results = (outs AMK_EventType:$result);
   let assemblyFormat = "$name (`init` $init^)? attr-dict";
+  let builders = [
+    OpBuilder<(ins "::llvm::StringRef":$name, CArg<"int64_t", "0">:$init), [{
+      build($_builder, $_state, EventType::get($_builder.getContext()),
+            $_builder.getStringAttr(name), $_builder.getI64IntegerAttr(init));
+    }]>
+  ];
   let hasVerifier = 1;
 }
 
