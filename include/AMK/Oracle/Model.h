@@ -1,0 +1,112 @@
+//===- Model.h - A concrete, flattened view of an amk.program --*- C++ -*-===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The oracle's own reading of an amk.program at one concrete decode
+// position: storages (a buffer, or a scratch page several buffers share) as
+// byte arrays, every access as byte ranges of a storage, tasks with their
+// waits, signal and queue slot, and barriers. Built from the dialect ops and
+// AccessOpInterface only; shares nothing with the validator.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AMK_ORACLE_MODEL_H
+#define AMK_ORACLE_MODEL_H
+
+#include "AMK/Dialect/AMK/IR/AMKOps.h"
+
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlir {
+namespace amk {
+namespace oracle {
+
+/// The half-open byte range `[lo, hi)` of a storage.
+struct ByteRange {
+  int64_t lo, hi;
+};
+
+/// A buffer as the oracle sees it.
+struct BufferInfo {
+  std::string name;
+  BufferKind kind;
+  /// Index of the storage (own bytes or its page) the buffer lives in.
+  unsigned storage;
+  int64_t bytes;
+  /// Rows of a KV cache (its first dimension), 0 for other kinds.
+  int64_t kvRows = 0;
+  /// Bytes of one KV-cache row.
+  int64_t rowBytes = 0;
+};
+
+/// One access of a task, flattened to byte ranges of its buffer's storage.
+struct Footprint {
+  unsigned buffer;
+  bool write;
+  llvm::SmallVector<ByteRange, 4> ranges;
+  /// The access as written in the IR, e.g. `'q'[0, 8)`.
+  std::string text;
+};
+
+/// A task with everything its execution depends on.
+struct TaskInfo {
+  std::string name;
+  std::optional<int64_t> worker, queue;
+  /// `(event index, threshold)` pairs.
+  llvm::SmallVector<std::pair<unsigned, int64_t>, 4> waits;
+  unsigned signal;
+  /// Every access (for conflicts between tasks).
+  std::vector<Footprint> accesses;
+  /// Reads not covered by an earlier write of the same task (for garbage).
+  std::vector<Footprint> externalReads;
+};
+
+/// A monotonic counter.
+struct EventInfo {
+  std::string name;
+  int64_t init;
+};
+
+/// A grid-wide barrier: `slots[w]` is its queue position on worker `w`.
+struct BarrierInfo {
+  std::string name;
+  llvm::SmallVector<int64_t, 8> slots;
+};
+
+/// A violation visible without running the program (bounds, read-only
+/// writes, workers outside the grid).
+struct StaticFinding {
+  std::string kind, message;
+};
+
+/// An amk.program at one decode position.
+struct Model {
+  int64_t position;
+  /// Number of workers the kernel is launched with.
+  int64_t gridSize = 0;
+  std::vector<int64_t> storageBytes;
+  std::vector<BufferInfo> buffers;
+  std::vector<EventInfo> events;
+  std::vector<TaskInfo> tasks;
+  std::vector<BarrierInfo> barriers;
+  std::vector<StaticFinding> staticFindings;
+};
+
+/// Builds the model of `program` at decode position `position`.
+Model buildModel(ProgramOp program, int64_t position);
+
+/// The decode positions worth running `program` at: its `position`
+/// attribute, else 0, 1 and the last KV row.
+llvm::SmallVector<int64_t, 4> positionsToTry(ProgramOp program);
+
+} // namespace oracle
+} // namespace amk
+} // namespace mlir
+
+#endif // AMK_ORACLE_MODEL_H

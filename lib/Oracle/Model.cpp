@@ -1,0 +1,247 @@
+//===- Model.cpp - A concrete, flattened view of an amk.program -----------===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AMK/Oracle/Model.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::amk;
+using namespace mlir::amk::oracle;
+
+namespace {
+/// Builds a Model op by op; keeps the maps from IR values to indices.
+class ModelBuilder {
+public:
+  ModelBuilder(ProgramOp program, int64_t position) : program(program) {
+    model.position = position;
+  }
+  Model build();
+
+private:
+  void addStorages();
+  void addTask(TaskOp task);
+  void addBarrier(BarrierOp barrier);
+  void checkWorker(const TaskInfo &task);
+  std::optional<Footprint> flatten(const Access &access, StringRef task);
+  void report(StringRef kind, const Twine &message) {
+    model.staticFindings.push_back({kind.str(), message.str()});
+  }
+
+  ProgramOp program;
+  Model model;
+  DenseMap<Value, unsigned> bufferIndex, eventIndex;
+  std::optional<int64_t> sms;
+};
+} // namespace
+
+/// Bytes of one element of `type`.
+static int64_t elementBytes(MemRefType type) {
+  return std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
+}
+
+/// `ranges` minus every range in `minus`.
+static SmallVector<ByteRange, 4> subtract(ArrayRef<ByteRange> ranges,
+                                          ArrayRef<ByteRange> minus) {
+  SmallVector<ByteRange, 4> result(ranges.begin(), ranges.end());
+  for (ByteRange cut : minus) {
+    SmallVector<ByteRange, 4> next;
+    for (ByteRange r : result) {
+      if (cut.hi <= r.lo || r.hi <= cut.lo) {
+        next.push_back(r);
+        continue;
+      }
+      if (r.lo < cut.lo)
+        next.push_back({r.lo, cut.lo});
+      if (cut.hi < r.hi)
+        next.push_back({cut.hi, r.hi});
+    }
+    result = std::move(next);
+  }
+  return result;
+}
+
+void ModelBuilder::addStorages() {
+  DenseMap<Value, unsigned> pageStorage;
+  for (PageOp page : program.getBody()->getOps<PageOp>()) {
+    pageStorage[page.getResult()] = model.storageBytes.size();
+    model.storageBytes.push_back(page.getBytes());
+  }
+  for (BufferOp buffer : program.getBody()->getOps<BufferOp>()) {
+    MemRefType type = buffer.getType();
+    BufferInfo info{buffer.getName().str(), buffer.getKind(), 0,
+                    type.getNumElements() * elementBytes(type)};
+    if (buffer.getKind() == BufferKind::KVCache) {
+      info.kvRows = type.getDimSize(0);
+      info.rowBytes = info.bytes / info.kvRows;
+    }
+    if (Value page = buffer.getPage()) {
+      info.storage = pageStorage.lookup(page);
+      int64_t &pageBytes = model.storageBytes[info.storage];
+      if (info.bytes > pageBytes)
+        report("out-of-bounds", "buffer '" + info.name + "' (" +
+                                    Twine(info.bytes) +
+                                    " bytes) does not fit its page");
+      pageBytes = std::max(pageBytes, info.bytes);
+    } else {
+      info.storage = model.storageBytes.size();
+      model.storageBytes.push_back(info.bytes);
+    }
+    bufferIndex[buffer.getResult()] = model.buffers.size();
+    model.buffers.push_back(std::move(info));
+  }
+}
+
+/// Appends to `out` the byte ranges of the box `[lo, hi)` of `shape`
+/// (row-major, `elem` bytes per element) from dimension `dim` on.
+static void appendRanges(ArrayRef<int64_t> shape, ArrayRef<int64_t> lo,
+                         ArrayRef<int64_t> hi, int64_t elem, unsigned dim,
+                         int64_t base, SmallVectorImpl<ByteRange> &out) {
+  int64_t stride = elem;
+  for (int64_t extent : shape.drop_front(dim + 1))
+    stride *= extent;
+  if (dim + 1 == shape.size()) {
+    ByteRange range{base + lo[dim] * stride, base + hi[dim] * stride};
+    if (!out.empty() && out.back().hi == range.lo)
+      out.back().hi = range.hi;
+    else
+      out.push_back(range);
+    return;
+  }
+  for (int64_t i = lo[dim]; i < hi[dim]; ++i)
+    appendRanges(shape, lo, hi, elem, dim + 1, base + i * stride, out);
+}
+
+std::optional<Footprint> ModelBuilder::flatten(const Access &access,
+                                            StringRef task) {
+  unsigned buffer = bufferIndex.lookup(access.buffer);
+  auto type = cast<MemRefType>(access.buffer.getType());
+  SmallVector<int64_t, 4> lo, hi;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "'" << model.buffers[buffer].name << "'";
+  bool empty = false, outside = false;
+  for (auto [interval, extent] : llvm::zip(access.box, type.getShape())) {
+    auto [l, h] = interval.at(model.position);
+    os << "[" << l << ", " << h << ")";
+    outside |= l < 0 || h > extent;
+    lo.push_back(std::clamp<int64_t>(l, 0, extent));
+    hi.push_back(std::clamp<int64_t>(h, 0, extent));
+    empty |= lo.back() >= hi.back();
+  }
+  if (outside)
+    report("out-of-bounds", "task '" + task + "' " +
+                                (access.isWrite() ? "writes " : "reads ") +
+                                text + " outside the buffer's shape at pos " +
+                                Twine(model.position));
+  if (empty)
+    return std::nullopt;
+  Footprint region{buffer, access.isWrite(), {}, text};
+  appendRanges(type.getShape(), lo, hi, elementBytes(type), 0, 0,
+               region.ranges);
+  return region;
+}
+
+void ModelBuilder::checkWorker(const TaskInfo &task) {
+  if (task.worker && sms && *task.worker >= *sms)
+    report("worker-out-of-grid", "task '" + task.name + "' runs on worker " +
+                                     Twine(*task.worker) + " but the target has " +
+                                     Twine(*sms) + " SMs");
+}
+
+void ModelBuilder::addTask(TaskOp op) {
+  TaskInfo task;
+  task.name = op.getName().str();
+  task.worker = op.getWorker();
+  task.queue = op.getQueue();
+  for (auto [event, threshold] : llvm::zip(op.getWaits(), op.getThresholds()))
+    task.waits.push_back({eventIndex.lookup(event), threshold});
+  task.signal = eventIndex.lookup(op.getSignal());
+  checkWorker(task);
+  if (task.worker)
+    model.gridSize = std::max(model.gridSize, *task.worker + 1);
+  // Bytes each buffer got from earlier ops of this task.
+  DenseMap<unsigned, SmallVector<ByteRange, 4>> ownWrites;
+  for (Operation &body : op.getBodyBlock()) {
+    SmallVector<Access> accesses;
+    cast<AccessOpInterface>(body).getAccesses(accesses);
+    SmallVector<Footprint> writes;
+    for (const Access &access : accesses) {
+      std::optional<Footprint> region = flatten(access, task.name);
+      if (!region)
+        continue;
+      const BufferInfo &buffer = model.buffers[region->buffer];
+      if (region->write && (buffer.kind == BufferKind::Weight ||
+                            buffer.kind == BufferKind::Const ||
+                            buffer.kind == BufferKind::Input))
+        report("readonly-write", "task '" + task.name + "' writes " +
+                                     region->text + " of a " +
+                                     stringifyBufferKind(buffer.kind) +
+                                     " buffer");
+      if (!region->write) {
+        Footprint external = *region;
+        external.ranges = subtract(region->ranges, ownWrites[region->buffer]);
+        if (!external.ranges.empty())
+          task.externalReads.push_back(std::move(external));
+      } else {
+        writes.push_back(*region);
+      }
+      task.accesses.push_back(std::move(*region));
+    }
+    for (Footprint &write : writes)
+      llvm::append_range(ownWrites[write.buffer], write.ranges);
+  }
+  model.tasks.push_back(std::move(task));
+}
+
+void ModelBuilder::addBarrier(BarrierOp op) {
+  BarrierInfo barrier{op.getName().str(), {}};
+  llvm::append_range(barrier.slots, op.getSlots());
+  model.gridSize = std::max<int64_t>(model.gridSize, barrier.slots.size());
+  model.barriers.push_back(std::move(barrier));
+}
+
+Model ModelBuilder::build() {
+  if (TargetAttr target = program.getTargetAttr())
+    sms = target.getSmCount();
+  addStorages();
+  for (EventOp event : program.getBody()->getOps<EventOp>()) {
+    eventIndex[event.getResult()] = model.events.size();
+    model.events.push_back({event.getName().str(), int64_t(event.getInit())});
+  }
+  for (Operation &op : program.getBody()->getOperations()) {
+    if (auto task = dyn_cast<TaskOp>(op))
+      addTask(task);
+    else if (auto barrier = dyn_cast<BarrierOp>(op))
+      addBarrier(barrier);
+  }
+  if (sms && model.gridSize > *sms)
+    report("worker-out-of-grid", "the schedule needs " +
+                                     Twine(model.gridSize) +
+                                     " workers but the target has " +
+                                     Twine(*sms) + " SMs");
+  return std::move(model);
+}
+
+Model oracle::buildModel(ProgramOp program, int64_t position) {
+  return ModelBuilder(program, position).build();
+}
+
+SmallVector<int64_t, 4> oracle::positionsToTry(ProgramOp program) {
+  if (std::optional<int64_t> position = program.getPosition())
+    return {*position};
+  int64_t rows = 0;
+  for (BufferOp buffer : program.getBody()->getOps<BufferOp>())
+    if (buffer.getKind() == BufferKind::KVCache)
+      rows = rows ? std::min(rows, buffer.getType().getDimSize(0))
+                  : buffer.getType().getDimSize(0);
+  SmallVector<int64_t, 4> positions{0};
+  for (int64_t pos : {int64_t(1), rows - 1})
+    if (pos > 0 && pos < rows && pos != positions.back())
+      positions.push_back(pos);
+  return positions;
+}
