@@ -306,8 +306,10 @@ void PageOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
 }
 
 LogicalResult PageOp::verify() {
-  if (getBytes() <= 0)
-    return emitOpError() << "bytes must be positive, got " << getBytes();
+  // getBytes() is unsigned (I64Attr): read the signed value.
+  int64_t bytes = getBytesAttr().getInt();
+  if (bytes <= 0)
+    return emitOpError() << "bytes must be positive, got " << bytes;
   if (IntervalAttr live = getLiveAttr()) {
     if (!live.isConstant() || live.getLo() < 0 || live.getLo() > live.getHi())
       return emitOpError() << "live range must be a constant, non-negative, "
