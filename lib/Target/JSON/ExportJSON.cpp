@@ -1,0 +1,291 @@
+//===- ExportJSON.cpp - amk.program -> JSON schedule ----------------------===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Every field is first derived from the IR (ids in program order, names,
+// kinds, op params); then the `amk.json.*` attributes an import left on an
+// op override the fields the IR could not express, so that
+// export(import(x)) gives x back.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AMK/Target/JSON/AMKJSON.h"
+#include "Schema.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace mlir::amk;
+using namespace mlir::amk::json_interop;
+namespace json = llvm::json;
+
+/// Applies the `amk.json.*` residuals of `op` to its derived `object`.
+static void applyResiduals(Operation *op, json::Object &object) {
+  for (NamedAttribute attr : op->getDiscardableAttrs()) {
+    StringRef name = attr.getName().strref();
+    if (!name.consume_front(kPrefix) || attr.getName() == kFallbackAttr)
+      continue;
+    if (attr.getName() == kAbsentAttr) {
+      for (Attribute field : cast<ArrayAttr>(attr.getValue()))
+        object.erase(cast<StringAttr>(field).strref());
+    } else if (attr.getName() == kParamsAttr) {
+      json::Object *params = object.getObject("params");
+      for (NamedAttribute entry : cast<DictionaryAttr>(attr.getValue()))
+        (*params)[entry.getName().strref()] = toJSON(entry.getValue());
+    } else if (attr.getName() == kParamsAbsentAttr) {
+      json::Object *params = object.getObject("params");
+      for (Attribute key : cast<ArrayAttr>(attr.getValue()))
+        params->erase(cast<StringAttr>(key).strref());
+    } else {
+      object[name] = toJSON(attr.getValue());
+    }
+  }
+}
+
+/// The JSON id of `op`: its `amk.json.id`, else its index among its kind.
+static int64_t idOf(Operation *op, int64_t index) {
+  if (auto id = op->getAttrOfType<IntegerAttr>(std::string(kPrefix) + "id"))
+    return id.getInt();
+  return index;
+}
+
+/// Bytes of the regions `op`'s accesses cover, at the program's position.
+static int64_t estimateBytes(AccessOpInterface op, const OpContext &context) {
+  SmallVector<Access> accesses;
+  op.getAccesses(accesses);
+  int64_t bytes = 0;
+  for (const Access &access : accesses) {
+    int64_t elements = 1;
+    for (const Interval &interval : access.box) {
+      auto [lo, hi] = interval.at(context.position.value_or(0));
+      elements *= std::max<int64_t>(hi - lo, 0);
+    }
+    auto type = cast<MemRefType>(access.buffer.getType());
+    bytes += (elements * type.getElementTypeBitWidth() + 7) / 8;
+  }
+  return bytes;
+}
+
+namespace {
+/// Writes one program; ids of buffers, pages and events go in `ids`.
+class Exporter {
+public:
+  explicit Exporter(ProgramOp program)
+      : program(program), context{program.getPosition()} {}
+
+  FailureOr<json::Object> run();
+
+private:
+  FailureOr<json::Object> buffer(BufferOp op, int64_t index);
+  json::Object counter(EventOp op, int64_t index);
+  FailureOr<json::Object> task(TaskOp op, int64_t index);
+  json::Value pages(ArrayRef<PageOp> pageOps, ArrayRef<BufferOp> bufferOps);
+  json::Value target();
+  json::Array idsOf(ArrayRef<Value> values);
+  SmallVector<TaskOp> queueOrder(ArrayRef<TaskOp> tasks);
+
+  ProgramOp program;
+  OpContext context;
+  DenseMap<Value, int64_t> ids;
+};
+} // namespace
+
+FailureOr<json::Object> Exporter::run() {
+  SmallVector<BufferOp> bufferOps;
+  SmallVector<PageOp> pageOps;
+  SmallVector<EventOp> eventOps;
+  SmallVector<TaskOp> taskOps;
+  for (Operation &op : program.getBody()->getOperations()) {
+    if (auto barrier = dyn_cast<BarrierOp>(op))
+      return barrier.emitOpError()
+             << "cannot be exported: the JSON format has no barriers (express "
+                "the join with events first)";
+    if (auto page = dyn_cast<PageOp>(op))
+      ids[page] = idOf(page, pageOps.size()), pageOps.push_back(page);
+    if (auto buffer = dyn_cast<BufferOp>(op))
+      ids[buffer] = idOf(buffer, bufferOps.size()), bufferOps.push_back(buffer);
+    if (auto event = dyn_cast<EventOp>(op))
+      ids[event] = idOf(event, eventOps.size()), eventOps.push_back(event);
+    if (auto task = dyn_cast<TaskOp>(op))
+      taskOps.push_back(task);
+  }
+  json::Array buffers, counters, tasks;
+  for (auto [index, op] : llvm::enumerate(bufferOps)) {
+    FailureOr<json::Object> object = buffer(op, index);
+    if (failed(object))
+      return failure();
+    buffers.push_back(std::move(*object));
+  }
+  for (auto [index, op] : llvm::enumerate(eventOps))
+    counters.push_back(counter(op, index));
+  for (auto [index, op] : llvm::enumerate(queueOrder(taskOps))) {
+    FailureOr<json::Object> object = task(op, index);
+    if (failed(object))
+      return failure();
+    tasks.push_back(std::move(*object));
+  }
+  json::Object top{{"ir_version", kIRVersion},
+                   {"abi_version", 1},
+                   {"meta", json::Object()},
+                   {"target", target()},
+                   {"buffers", std::move(buffers)},
+                   {"counters", std::move(counters)},
+                   {"tasks", std::move(tasks)},
+                   {"pages", pages(pageOps, bufferOps)},
+                   {"config", nullptr}};
+  if (program.getSymName() != "schedule")
+    top["name"] = program.getSymName();
+  applyResiduals(program, top);
+  return top;
+}
+
+/// Tasks in program order, except that each worker's tasks are permuted
+/// among their places so that they appear in queue order.
+SmallVector<TaskOp> Exporter::queueOrder(ArrayRef<TaskOp> tasks) {
+  llvm::MapVector<int64_t, SmallVector<TaskOp>> queues;
+  for (TaskOp task : tasks)
+    if (std::optional<int64_t> worker = task.getWorker())
+      queues[*worker].push_back(task);
+  for (auto &entry : queues)
+    llvm::stable_sort(entry.second, [](TaskOp a, TaskOp b) {
+      return *a.getQueue() < *b.getQueue();
+    });
+  DenseMap<int64_t, size_t> next;
+  SmallVector<TaskOp> order;
+  for (TaskOp task : tasks) {
+    std::optional<int64_t> worker = task.getWorker();
+    order.push_back(worker ? queues[*worker][next[*worker]++] : task);
+  }
+  return order;
+}
+
+json::Value Exporter::target() {
+  TargetAttr target = program.getTargetAttr();
+  if (!target)
+    return nullptr;
+  return json::Object{{"arch", target.getChip()},
+                      {"name", target.getName()},
+                      {"num_sms", target.getSmCount()},
+                      {"smem_per_block", target.getSmemPerBlock()},
+                      {"l2_bytes", target.getL2Bytes()},
+                      {"hbm_gbps", target.getHbmGBps()}};
+}
+
+FailureOr<json::Object> Exporter::buffer(BufferOp op, int64_t index) {
+  MemRefType type = op.getType();
+  std::optional<StringRef> dtype = exportDType(type.getElementType());
+  if (!dtype)
+    return op.emitOpError() << "element type " << type.getElementType()
+                            << " has no dtype in the JSON format";
+  if (type.getRank() > int64_t(kMaxRank))
+    return op.emitOpError() << "has rank " << type.getRank()
+                            << "; the JSON format allows " << kMaxRank;
+  auto [kind, space] = exportKind(op.getKind());
+  json::Object object{{"id", ids[op]},
+                      {"name", op.getName()},
+                      {"kind", kind},
+                      {"dtype", *dtype},
+                      {"shape", json::Array(type.getShape())},
+                      {"space", space},
+                      {"source", op.getKey() ? json::Value(*op.getKey())
+                                             : json::Value(nullptr)}};
+  applyResiduals(op, object);
+  return object;
+}
+
+json::Object Exporter::counter(EventOp op, int64_t index) {
+  json::Object object{
+      {"id", ids[op]}, {"init", op.getInit()}, {"note", op.getName()}};
+  applyResiduals(op, object);
+  return object;
+}
+
+json::Value Exporter::pages(ArrayRef<PageOp> pageOps,
+                            ArrayRef<BufferOp> bufferOps) {
+  if (pageOps.empty())
+    return nullptr;
+  json::Object bufferToPage;
+  for (BufferOp buffer : bufferOps)
+    if (Value page = buffer.getPage())
+      bufferToPage[std::to_string(ids[buffer])] = ids[page];
+  json::Array list;
+  for (PageOp page : pageOps) {
+    IntervalAttr live = page.getLiveAttr();
+    json::Object object{
+        {"id", ids[page]},
+        {"space", "GLOBAL_SCRATCH"},
+        {"nbytes", page.getBytes()},
+        {"live_start", live ? json::Value(live.getLo()) : nullptr},
+        {"live_end", live ? json::Value(live.getHi()) : nullptr}};
+    if (page.getName() != llvm::formatv("p{0}", ids[page]).str())
+      object["name"] = page.getName();
+    applyResiduals(page, object);
+    list.push_back(std::move(object));
+  }
+  return json::Object{{"buffer_to_page", std::move(bufferToPage)},
+                      {"pages", std::move(list)}};
+}
+
+json::Array Exporter::idsOf(ArrayRef<Value> values) {
+  return json::Array(llvm::map_range(values, [&](Value v) { return ids[v]; }));
+}
+
+FailureOr<json::Object> Exporter::task(TaskOp op, int64_t index) {
+  Block &body = op.getBodyBlock();
+  size_t count = body.getOperations().size();
+  if (count > 1)
+    return op.emitOpError() << "has " << count
+                            << " compute ops; the JSON format has one op per "
+                               "task, so fused tasks cannot be exported";
+  JSONOp described{"NOP", {}, {}, {}};
+  int64_t bytes = 0;
+  if (count == 1) {
+    FailureOr<JSONOp> d = describeOp(&body.front(), context);
+    if (failed(d))
+      return failure();
+    described = std::move(*d);
+    bytes = estimateBytes(cast<AccessOpInterface>(body.front()), context);
+  }
+  if (op.getWaits().size() > kMaxWaits)
+    return op.emitOpError() << "has " << op.getWaits().size()
+                            << " waits; the JSON format allows " << kMaxWaits;
+  json::Array waits;
+  for (auto [event, threshold] : llvm::zip(op.getWaits(), op.getThresholds()))
+    waits.push_back(
+        json::Object{{"counter", ids[event]}, {"threshold", threshold}});
+  std::optional<int64_t> worker = op.getWorker();
+  json::Object object{
+      {"id", idOf(op, index)},
+      {"op", described.name},
+      {"inputs", idsOf(described.inputs)},
+      {"outputs", idsOf(described.outputs)},
+      {"out_counter", ids[op.getSignal()]},
+      {"waits", std::move(waits)},
+      {"params", std::move(described.params)},
+      {"sm", worker ? json::Value(*worker) : json::Value(nullptr)},
+      {"est_bytes", bytes},
+      {"est_flops", 0},
+      {"label", op.getName()}};
+  applyResiduals(op, object);
+  return object;
+}
+
+FailureOr<json::Object> json_interop::programToJSON(ProgramOp program) {
+  return Exporter(program).run();
+}
+
+LogicalResult mlir::amk::exportAMKJSON(ModuleOp module, raw_ostream &os) {
+  auto programs = llvm::to_vector(module.getOps<ProgramOp>());
+  if (programs.size() != 1)
+    return module.emitError() << "--export-amk-json needs exactly one "
+                                 "amk.program, found "
+                              << programs.size();
+  FailureOr<json::Object> object = programToJSON(programs.front());
+  if (failed(object))
+    return failure();
+  os << llvm::formatv("{0:2}", json::Value(std::move(*object))) << "\n";
+  return success();
+}

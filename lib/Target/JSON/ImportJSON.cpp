@@ -1,0 +1,664 @@
+//===- ImportJSON.cpp - JSON schedule -> amk.program ----------------------===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Reads the document section by section (pages, buffers, counters, tasks),
+// refusing malformed input with the file and the JSON path of the problem.
+// Once the program is built, it is exported again and every field that
+// comes out different from the file is kept as an `amk.json.*` attribute
+// (see docs/json-interop.md), so that nothing is lost.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AMK/Target/JSON/AMKJSON.h"
+#include "Schema.h"
+
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <map>
+
+using namespace mlir;
+using namespace mlir::amk;
+using namespace mlir::amk::json_interop;
+namespace json = llvm::json;
+
+namespace {
+/// A JSON value (null when absent) and its path in the document.
+struct Node {
+  const json::Value *value;
+  std::string path;
+
+  Node field(StringRef key) const {
+    const json::Object *object = value ? value->getAsObject() : nullptr;
+    return {object ? object->get(key) : nullptr,
+            path.empty() ? key.str() : path + "." + key.str()};
+  }
+  Node at(size_t index) const {
+    return {&(*value->getAsArray())[index],
+            path + "[" + std::to_string(index) + "]"};
+  }
+  /// True unless absent or null.
+  bool present() const {
+    return value && value->kind() != json::Value::Null;
+  }
+};
+
+/// Builds one program from one document.
+class Importer {
+public:
+  Importer(StringRef fileName, MLIRContext *context)
+      : fileName(fileName), context(context), builder(context),
+        loc(FileLineColLoc::get(context, fileName, 0, 0)) {}
+
+  OwningOpRef<ModuleOp> run(StringRef text);
+
+private:
+  LogicalResult fail(const Node &node, const Twine &message);
+  FailureOr<int64_t> integer(const Node &node, int64_t min = INT64_MIN);
+  FailureOr<StringRef> string(const Node &node);
+  FailureOr<size_t> array(const Node &node, size_t max = SIZE_MAX);
+  LogicalResult optional(const Node &node, json::Value::Kind kind,
+                         StringRef what);
+  FailureOr<int64_t> newId(const Node &node, std::set<int64_t> &seen);
+  FailureOr<Value> lookup(const Node &node, const std::map<int64_t, Value> &map,
+                          StringRef what);
+  std::string pickName(const Node &text, StringRef prefix, int64_t id,
+                       llvm::StringSet<> &used);
+
+  LogicalResult importHeader(const Node &root);
+  LogicalResult importPages(const Node &pages);
+  LogicalResult importBuffers(const Node &buffers);
+  LogicalResult importBuffer(const Node &node, size_t index);
+  LogicalResult importCounters(const Node &counters);
+  LogicalResult importTasks(const Node &tasks);
+  LogicalResult importTask(const Node &node, size_t index);
+  FailureOr<SmallVector<Value, 4>> bufferList(const Node &node, size_t max);
+  void findPosition(const Node &tasks);
+  void setId(Operation *op, int64_t id, size_t index);
+  void keepResiduals(const Node &root, const json::Object &derived);
+
+  std::string fileName;
+  MLIRContext *context;
+  OpBuilder builder;
+  Location loc;
+  ProgramOp program;
+  OpContext opContext;
+  std::map<int64_t, Value> pages, buffers, counters;
+  std::map<int64_t, Node> bufferToPage;
+  std::set<int64_t> taskIds;
+  llvm::StringSet<> bufferNames, counterNames, taskNames;
+  std::map<int64_t, int64_t> queueLength;
+  /// The ops of each section in document order.
+  SmallVector<Operation *> pageOps, bufferOps, counterOps, taskOps;
+};
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Typed access with diagnostics
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::fail(const Node &node, const Twine &message) {
+  emitError(loc) << fileName << ": " << (node.path.empty() ? "(root)" : node.path)
+                 << ": " << message;
+  return failure();
+}
+
+/// Describes the JSON kind of `node` for a diagnostic.
+static StringRef kindName(const Node &node) {
+  if (!node.value)
+    return "missing";
+  switch (node.value->kind()) {
+  case json::Value::Null:
+    return "null";
+  case json::Value::Boolean:
+    return "a boolean";
+  case json::Value::Number:
+    return "a number";
+  case json::Value::String:
+    return "a string";
+  case json::Value::Array:
+    return "an array";
+  case json::Value::Object:
+    return "an object";
+  }
+  llvm_unreachable("every JSON kind is named");
+}
+
+FailureOr<int64_t> Importer::integer(const Node &node, int64_t min) {
+  std::optional<int64_t> value =
+      node.value ? node.value->getAsInteger() : std::nullopt;
+  if (!value)
+    return fail(node, "expected an integer, got " + kindName(node));
+  if (*value < min)
+    return fail(node, llvm::formatv("must be >= {0}, got {1}", min, *value));
+  return *value;
+}
+
+FailureOr<StringRef> Importer::string(const Node &node) {
+  std::optional<StringRef> value =
+      node.value ? node.value->getAsString() : std::nullopt;
+  if (!value)
+    return fail(node, "expected a string, got " + kindName(node));
+  return *value;
+}
+
+FailureOr<size_t> Importer::array(const Node &node, size_t max) {
+  const json::Array *value = node.value ? node.value->getAsArray() : nullptr;
+  if (!value)
+    return fail(node, "expected an array, got " + kindName(node));
+  if (value->size() > max)
+    return fail(node, llvm::formatv("has {0} entries; the format allows at "
+                                    "most {1}",
+                                    value->size(), max));
+  return value->size();
+}
+
+LogicalResult Importer::optional(const Node &node, json::Value::Kind kind,
+                                 StringRef what) {
+  if (!node.present() || node.value->kind() == kind)
+    return success();
+  return fail(node, "expected " + what + " or null, got " + kindName(node));
+}
+
+FailureOr<int64_t> Importer::newId(const Node &node, std::set<int64_t> &seen) {
+  FailureOr<int64_t> id = integer(node, 0);
+  if (failed(id))
+    return failure();
+  if (!seen.insert(*id).second)
+    return fail(node, llvm::formatv("duplicate id {0}", *id));
+  return id;
+}
+
+FailureOr<Value> Importer::lookup(const Node &node,
+                                  const std::map<int64_t, Value> &map,
+                                  StringRef what) {
+  FailureOr<int64_t> id = integer(node);
+  if (failed(id))
+    return failure();
+  auto it = map.find(*id);
+  if (it == map.end())
+    return fail(node, llvm::formatv("no {0} with id {1}", what, *id));
+  return it->second;
+}
+
+/// The text of `text` when it is a fresh non-empty string, else
+/// `<prefix><id>` (made unique).
+std::string Importer::pickName(const Node &text, StringRef prefix, int64_t id,
+                               llvm::StringSet<> &used) {
+  std::optional<StringRef> given =
+      text.value ? text.value->getAsString() : std::nullopt;
+  std::string name = given && !given->empty() ? given->str()
+                                              : (prefix + Twine(id)).str();
+  while (!used.insert(name).second)
+    name += "_";
+  return name;
+}
+
+/// Records a JSON id that differs from the op's index in its section.
+void Importer::setId(Operation *op, int64_t id, size_t index) {
+  if (id != int64_t(index))
+    op->setAttr((kPrefix + "id").str(), builder.getI64IntegerAttr(id));
+}
+
+//===----------------------------------------------------------------------===//
+// Sections
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::importHeader(const Node &root) {
+  if (!root.value->getAsObject())
+    return fail(root, "expected an object, got " + kindName(root));
+  Node version = root.field("ir_version");
+  FailureOr<StringRef> text = string(version);
+  if (failed(text))
+    return failure();
+  if (text->split('.').first != kIRVersion.split('.').first)
+    return fail(version, "unsupported ir_version '" + *text +
+                             "' (this reader knows major version " +
+                             kIRVersion.split('.').first + ", e.g. " +
+                             kIRVersion + ")");
+  for (StringRef key : {"meta", "target", "config"})
+    if (failed(optional(root.field(key), json::Value::Object, "an object")))
+      return failure();
+  if (failed(optional(root.field("name"), json::Value::String, "a string")) ||
+      failed(optional(root.field("pages"), json::Value::Object, "an object")))
+    return failure();
+  std::optional<StringRef> name =
+      root.field("name").present() ? root.field("name").value->getAsString()
+                                   : std::nullopt;
+  program = ProgramOp::create(builder, loc, name.value_or("schedule"));
+  // A target naming a built-in chip becomes #amk.target.
+  Node target = root.field("target");
+  for (StringRef key : {"arch", "chip"}) {
+    std::optional<StringRef> chip =
+        target.present() ? target.field(key).value
+                               ? target.field(key).value->getAsString()
+                               : std::nullopt
+                         : std::nullopt;
+    TargetAttr attr = chip ? TargetAttr::lookup(context, *chip) : TargetAttr();
+    if (!attr)
+      continue;
+    Node sms = target.field("num_sms");
+    if (sms.value && sms.value->getAsInteger() && *sms.value->getAsInteger() > 0)
+      attr = TargetAttr::get(context, attr.getChip(), attr.getName(),
+                             attr.getSmVersion(), *sms.value->getAsInteger(),
+                             attr.getSmemPerBlock(), attr.getL2Bytes(),
+                             attr.getHbmGBps());
+    program.setTargetAttr(attr);
+    break;
+  }
+  return success();
+}
+
+LogicalResult Importer::importPages(const Node &root) {
+  if (!root.present())
+    return success();
+  Node list = root.field("pages");
+  FailureOr<size_t> count = array(list);
+  if (failed(count))
+    return failure();
+  std::set<int64_t> seen;
+  for (size_t i = 0; i < *count; ++i) {
+    Node page = list.at(i);
+    FailureOr<int64_t> id = newId(page.field("id"), seen);
+    if (failed(id))
+      return failure();
+    FailureOr<int64_t> bytes = integer(page.field("nbytes"), 1);
+    if (failed(bytes))
+      return failure();
+    for (StringRef key : {"space", "name"})
+      if (failed(optional(page.field(key), json::Value::String, "a string")))
+        return failure();
+    if (page.field("space").present() &&
+        !isSpace(*page.field("space").value->getAsString()))
+      return fail(page.field("space"), "unknown space '" +
+                                           *page.field("space").value->getAsString() +
+                                           "' (HBM GLOBAL_SCRATCH SMEM REGISTER)");
+    IntervalAttr live;
+    Node start = page.field("live_start"), end = page.field("live_end");
+    if (start.present() || end.present()) {
+      FailureOr<int64_t> lo = integer(start, 0);
+      if (failed(lo))
+        return failure();
+      FailureOr<int64_t> hi = integer(end, *lo);
+      if (failed(hi))
+        return failure();
+      live = IntervalAttr::get(context, *lo, *hi);
+    }
+    llvm::StringSet<> unused;
+    std::string name = pickName(page.field("name"), "p", *id, unused);
+    auto op = PageOp::create(builder, loc, PageType::get(context),
+                             builder.getStringAttr(name),
+                             builder.getI64IntegerAttr(*bytes), live);
+    setId(op, *id, i);
+    pages[*id] = op;
+    pageOps.push_back(op);
+  }
+  Node map = root.field("buffer_to_page");
+  if (!map.present())
+    return success();
+  if (!map.value->getAsObject())
+    return fail(map, "expected an object, got " + kindName(map));
+  for (const auto &entry : *map.value->getAsObject()) {
+    Node node = map.field(entry.first);
+    int64_t buffer;
+    if (StringRef(entry.first).getAsInteger(10, buffer))
+      return fail(node, "key '" + StringRef(entry.first) +
+                            "' is not a buffer id");
+    if (failed(lookup(node, pages, "page")))
+      return failure();
+    bufferToPage.emplace(buffer, node);
+  }
+  return success();
+}
+
+LogicalResult Importer::importBuffers(const Node &list) {
+  FailureOr<size_t> count = array(list);
+  if (failed(count))
+    return failure();
+  for (size_t i = 0; i < *count; ++i)
+    if (failed(importBuffer(list.at(i), i)))
+      return failure();
+  for (const auto &[id, node] : bufferToPage)
+    if (!buffers.count(id))
+      return fail(node, llvm::formatv("no buffer with id {0}", id));
+  return success();
+}
+
+LogicalResult Importer::importBuffer(const Node &node, size_t index) {
+  std::set<int64_t> seen;
+  for (const auto &entry : buffers)
+    seen.insert(entry.first);
+  FailureOr<int64_t> id = newId(node.field("id"), seen);
+  if (failed(id))
+    return failure();
+  FailureOr<StringRef> kindText = string(node.field("kind"));
+  if (failed(kindText))
+    return failure();
+  FailureOr<StringRef> dtypeText = string(node.field("dtype"));
+  if (failed(dtypeText) ||
+      failed(optional(node.field("space"), json::Value::String, "a string")) ||
+      failed(optional(node.field("source"), json::Value::String, "a string")) ||
+      failed(optional(node.field("name"), json::Value::String, "a string")))
+    return failure();
+  Node spaceNode = node.field("space");
+  StringRef space =
+      spaceNode.present() ? *spaceNode.value->getAsString() : "HBM";
+  if (!isSpace(space))
+    return fail(spaceNode, "unknown space '" + space +
+                               "' (HBM GLOBAL_SCRATCH SMEM REGISTER)");
+  std::optional<BufferKind> kind = importKind(*kindText, space);
+  if (!kind)
+    return fail(node.field("kind"),
+                "unknown kind '" + *kindText +
+                    "' (WEIGHT ACTIVATION KV_CACHE IO_INPUT IO_OUTPUT CONST)");
+  Type element = importDType(*dtypeText, context);
+  if (!element)
+    return fail(node.field("dtype"),
+                "unknown dtype '" + *dtypeText +
+                    "' (F32 F16 BF16 F8E4M3 F8E5M2 I32 I8 I4 U8 BOOL)");
+  Node shapeNode = node.field("shape");
+  FailureOr<size_t> rank = array(shapeNode, kMaxRank);
+  if (failed(rank))
+    return failure();
+  SmallVector<int64_t> shape;
+  for (size_t d = 0; d < *rank; ++d) {
+    FailureOr<int64_t> extent = integer(shapeNode.at(d), 1);
+    if (failed(extent))
+      return failure();
+    shape.push_back(*extent);
+  }
+  if (shape.empty()) // A scalar; `amk.json.shape` keeps the [].
+    shape.push_back(1);
+  Node source = node.field("source");
+  StringAttr key;
+  if (source.present() &&
+      (*kind == BufferKind::Weight || *kind == BufferKind::Const))
+    key = builder.getStringAttr(*source.value->getAsString());
+  Value page;
+  if (auto it = bufferToPage.find(*id); it != bufferToPage.end()) {
+    if (*kind != BufferKind::Activation && *kind != BufferKind::Scratch)
+      return fail(it->second, "buffer " + Twine(*id) + " is " + *kindText +
+                                  "; only ACTIVATION buffers live on pages");
+    page = pages[*it->second.value->getAsInteger()];
+  }
+  std::string name = pickName(node.field("name"), "b", *id, bufferNames);
+  auto op = BufferOp::create(builder, loc, MemRefType::get(shape, element),
+                             name, *kind, key, page);
+  setId(op, *id, index);
+  buffers[*id] = op;
+  bufferOps.push_back(op);
+  return success();
+}
+
+LogicalResult Importer::importCounters(const Node &list) {
+  FailureOr<size_t> count = array(list);
+  if (failed(count))
+    return failure();
+  std::set<int64_t> seen;
+  for (size_t i = 0; i < *count; ++i) {
+    Node node = list.at(i);
+    FailureOr<int64_t> id = newId(node.field("id"), seen);
+    if (failed(id))
+      return failure();
+    int64_t init = 0;
+    if (node.field("init").present()) {
+      FailureOr<int64_t> value = integer(node.field("init"), 0);
+      if (failed(value))
+        return failure();
+      if (*value > int64_t(UINT32_MAX))
+        return fail(node.field("init"), "does not fit a u32 counter");
+      init = *value;
+    }
+    if (failed(optional(node.field("note"), json::Value::String, "a string")))
+      return failure();
+    std::string name = pickName(node.field("note"), "c", *id, counterNames);
+    auto op = EventOp::create(builder, loc, name, init);
+    setId(op, *id, i);
+    counters[*id] = op;
+    counterOps.push_back(op);
+  }
+  return success();
+}
+
+FailureOr<SmallVector<Value, 4>> Importer::bufferList(const Node &node,
+                                                      size_t max) {
+  SmallVector<Value, 4> values;
+  if (!node.value)
+    return values;
+  FailureOr<size_t> count = array(node, max);
+  if (failed(count))
+    return failure();
+  for (size_t i = 0; i < *count; ++i) {
+    FailureOr<Value> buffer = lookup(node.at(i), buffers, "buffer");
+    if (failed(buffer))
+      return failure();
+    values.push_back(*buffer);
+  }
+  return values;
+}
+
+/// The program's position: the `pos` all KV_APPEND tasks agree on.
+void Importer::findPosition(const Node &tasks) {
+  const json::Array *list = tasks.value->getAsArray();
+  std::set<int64_t> positions;
+  bool symbolic = false;
+  for (const json::Value &task : *list) {
+    const json::Object *object = task.getAsObject();
+    if (!object || object->getString("op") != StringRef("KV_APPEND"))
+      continue;
+    const json::Object *params = object->getObject("params");
+    std::optional<int64_t> pos =
+        params ? params->getInteger("pos") : std::nullopt;
+    pos ? (void)positions.insert(*pos) : (void)(symbolic = true);
+  }
+  if (positions.size() == 1 && !symbolic && *positions.begin() >= 0) {
+    opContext.position = *positions.begin();
+    program.setPositionAttr(builder.getI64IntegerAttr(*opContext.position));
+  }
+}
+
+LogicalResult Importer::importTasks(const Node &list) {
+  FailureOr<size_t> count = array(list);
+  if (failed(count))
+    return failure();
+  findPosition(list);
+  for (size_t i = 0; i < *count; ++i)
+    if (failed(importTask(list.at(i), i)))
+      return failure();
+  return success();
+}
+
+LogicalResult Importer::importTask(const Node &node, size_t index) {
+  FailureOr<int64_t> id = newId(node.field("id"), taskIds);
+  if (failed(id))
+    return failure();
+  FailureOr<StringRef> opName = string(node.field("op"));
+  if (failed(opName))
+    return failure();
+  if (!isOpName(*opName))
+    return fail(node.field("op"),
+                "unknown op '" + *opName + "' (" + opNames() + ")");
+  JSONOp jsonOp{opName->str(), {}, {}, {}};
+  FailureOr<SmallVector<Value, 4>> inputs =
+      bufferList(node.field("inputs"), kMaxInputs);
+  if (failed(inputs))
+    return failure();
+  FailureOr<SmallVector<Value, 4>> outputs =
+      bufferList(node.field("outputs"), kMaxOutputs);
+  if (failed(outputs))
+    return failure();
+  FailureOr<Value> signal =
+      lookup(node.field("out_counter"), counters, "counter");
+  if (failed(signal))
+    return failure();
+  SmallVector<Value> waits;
+  SmallVector<int64_t> thresholds;
+  Node waitList = node.field("waits");
+  FailureOr<size_t> waitCount = waitList.value ? array(waitList, kMaxWaits)
+                                               : FailureOr<size_t>(0);
+  if (failed(waitCount))
+    return failure();
+  for (size_t w = 0; w < *waitCount; ++w) {
+    Node wait = waitList.at(w);
+    FailureOr<Value> event = lookup(wait.field("counter"), counters, "counter");
+    if (failed(event))
+      return failure();
+    FailureOr<int64_t> threshold = integer(wait.field("threshold"), 1);
+    if (failed(threshold))
+      return failure();
+    waits.push_back(*event);
+    thresholds.push_back(*threshold);
+  }
+  Node params = node.field("params");
+  if (failed(optional(params, json::Value::Object, "an object")) ||
+      failed(optional(node.field("label"), json::Value::String, "a string")) ||
+      failed(optional(node.field("est_bytes"), json::Value::Number, "a number")) ||
+      failed(optional(node.field("est_flops"), json::Value::Number, "a number")))
+    return failure();
+  if (params.present())
+    jsonOp.params = *params.value->getAsObject();
+  std::optional<int64_t> worker;
+  if (node.field("sm").present()) {
+    FailureOr<int64_t> sm = integer(node.field("sm"), 0);
+    if (failed(sm))
+      return failure();
+    worker = *sm;
+  }
+  jsonOp.inputs = std::move(*inputs);
+  jsonOp.outputs = std::move(*outputs);
+  std::string name = pickName(node.field("label"), "t", *id, taskNames);
+  auto task = TaskOp::create(builder, loc, name, waits, thresholds, *signal);
+  if (worker) {
+    task.setWorkerAttr(builder.getI64IntegerAttr(*worker));
+    task.setQueueAttr(builder.getI64IntegerAttr(queueLength[*worker]++));
+  }
+  setId(task, *id, index);
+  taskOps.push_back(task);
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(&task.getBodyBlock());
+  bool nop = jsonOp.name == "NOP" && jsonOp.inputs.empty() &&
+             jsonOp.outputs.empty();
+  std::string why;
+  if (nop || buildOp(builder, loc, jsonOp, opContext, why) ||
+      jsonOp.outputs.empty())
+    return success();
+  auto opaque = OpaqueOp::create(
+      builder, loc, jsonOp.name, jsonOp.inputs, jsonOp.outputs,
+      jsonOp.params.empty()
+          ? DictionaryAttr()
+          : cast<DictionaryAttr>(toAttribute(*params.value, context)));
+  if (!why.empty())
+    opaque->setAttr(kFallbackAttr, builder.getStringAttr(why));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Residuals
+//===----------------------------------------------------------------------===//
+
+/// Keeps on `op` every field of `fields` where `original` and `derived`
+/// differ, and lists those only `derived` has in `amk.json.absent`.
+static void keepFields(Operation *op, const json::Object &original,
+                       const json::Object &derived,
+                       ArrayRef<StringRef> fields) {
+  Builder builder(op->getContext());
+  SmallVector<Attribute> absent;
+  for (StringRef field : fields) {
+    const json::Value *o = original.get(field), *d = derived.get(field);
+    if (o && (!d || !sameJSON(*o, *d)))
+      op->setAttr((kPrefix + field).str(), toAttribute(*o, op->getContext()));
+    else if (!o && d)
+      absent.push_back(builder.getStringAttr(field));
+  }
+  if (!absent.empty())
+    op->setAttr(kAbsentAttr, builder.getArrayAttr(absent));
+}
+
+/// Keeps the task params the op does not derive (or derives differently).
+static void keepParams(Operation *op, const json::Object &original,
+                       const json::Object &derived) {
+  const json::Object *o = original.getObject("params");
+  const json::Object *d = derived.getObject("params");
+  if (!o || !d)
+    return;
+  Builder builder(op->getContext());
+  SmallVector<NamedAttribute> kept;
+  SmallVector<Attribute> absent;
+  for (const auto &[key, value] : *o) {
+    const json::Value *mine = d->get(key);
+    if (!mine || !sameJSON(value, *mine))
+      kept.push_back(
+          builder.getNamedAttr(key, toAttribute(value, op->getContext())));
+  }
+  for (const auto &entry : *d)
+    if (!o->get(entry.first))
+      absent.push_back(builder.getStringAttr(entry.first.str()));
+  if (!kept.empty())
+    op->setAttr(kParamsAttr, builder.getDictionaryAttr(kept));
+  if (!absent.empty())
+    op->setAttr(kParamsAbsentAttr, builder.getArrayAttr(absent));
+}
+
+void Importer::keepResiduals(const Node &root, const json::Object &derived) {
+  keepFields(program, *root.value->getAsObject(), derived,
+             {"ir_version", "abi_version", "meta", "target", "config", "name"});
+  auto section = [&](const Node &list, const json::Value *mine,
+                     ArrayRef<Operation *> ops, ArrayRef<StringRef> fields) {
+    for (auto [i, op] : llvm::enumerate(ops)) {
+      const json::Object &o = *list.at(i).value->getAsObject();
+      const json::Object &d = *(*mine->getAsArray())[i].getAsObject();
+      keepFields(op, o, d, fields);
+      if (llvm::is_contained(fields, "params"))
+        keepParams(op, o, d);
+    }
+  };
+  section(root.field("buffers"), derived.get("buffers"), bufferOps,
+          {"name", "kind", "dtype", "shape", "space", "source"});
+  section(root.field("counters"), derived.get("counters"), counterOps,
+          {"init", "note"});
+  section(root.field("tasks"), derived.get("tasks"), taskOps,
+          {"op", "inputs", "outputs", "out_counter", "waits", "params", "sm",
+           "est_bytes", "est_flops", "label"});
+  if (!pageOps.empty())
+    section(root.field("pages").field("pages"),
+            derived.getObject("pages")->get("pages"), pageOps,
+            {"space", "live_start", "live_end", "name"});
+}
+
+OwningOpRef<ModuleOp> Importer::run(StringRef text) {
+  llvm::Expected<json::Value> document = json::parse(text);
+  if (!document) {
+    emitError(loc) << fileName << ": not valid JSON: "
+                   << llvm::toString(document.takeError());
+    return nullptr;
+  }
+  Node root{&*document, ""};
+  OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+  builder.setInsertionPointToEnd(module->getBody());
+  if (failed(importHeader(root)))
+    return nullptr;
+  builder.setInsertionPointToEnd(program.getBody());
+  if (failed(importPages(root.field("pages"))) ||
+      failed(importBuffers(root.field("buffers"))) ||
+      failed(importCounters(root.field("counters"))) ||
+      failed(importTasks(root.field("tasks"))))
+    return nullptr;
+  if (failed(verify(*module)))
+    return nullptr;
+  FailureOr<json::Object> derived = programToJSON(program);
+  if (failed(derived))
+    return nullptr;
+  keepResiduals(root, *derived);
+  return module;
+}
+
+OwningOpRef<ModuleOp> mlir::amk::importAMKJSON(StringRef text,
+                                               StringRef fileName,
+                                               MLIRContext *context) {
+  context->loadDialect<AMKDialect>();
+  return Importer(fileName, context).run(text);
+}

@@ -1,0 +1,101 @@
+//===- Schema.h - Shared pieces of the JSON import and export ---*- C++ -*-===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Private to AMKTargetJSON: the enum tables of the format, the conversion
+// between JSON values and attributes, the names of the `amk.json.*`
+// attributes that keep what the IR cannot express, and the op mapping
+// (OpCodecs.cpp) that import and export share.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AMK_LIB_TARGET_JSON_SCHEMA_H
+#define AMK_LIB_TARGET_JSON_SCHEMA_H
+
+#include "AMK/Dialect/AMK/IR/AMKOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/Support/JSON.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir {
+namespace amk {
+namespace json_interop {
+
+/// The `ir_version` export writes; import accepts any with major version 0.
+inline constexpr llvm::StringLiteral kIRVersion = "0.2.0";
+/// Prefix of the discardable attributes that keep JSON fields.
+inline constexpr llvm::StringLiteral kPrefix = "amk.json.";
+/// Fields (array of names) present in the IR's export but absent in the file.
+inline constexpr llvm::StringLiteral kAbsentAttr = "amk.json.absent";
+/// Task params the op attributes do not carry (a dictionary).
+inline constexpr llvm::StringLiteral kParamsAttr = "amk.json.params";
+/// Params the op's export adds but the file did not have.
+inline constexpr llvm::StringLiteral kParamsAbsentAttr = "amk.json.params_absent";
+/// Why a task of a known op became `amk.opaque` (never exported).
+inline constexpr llvm::StringLiteral kFallbackAttr = "amk.json.fallback";
+/// Limits of the format.
+inline constexpr size_t kMaxInputs = 8, kMaxOutputs = 4, kMaxWaits = 8,
+                        kMaxRank = 4;
+
+/// The buffer kind a JSON `kind` + `space` pair imports as.
+std::optional<BufferKind> importKind(llvm::StringRef kind,
+                                     llvm::StringRef space);
+/// The JSON `kind` and default `space` of a buffer kind.
+std::pair<llvm::StringRef, llvm::StringRef> exportKind(BufferKind kind);
+/// True for a buffer `space` name of the format.
+bool isSpace(llvm::StringRef space);
+/// The element type of a JSON dtype name, or null.
+Type importDType(llvm::StringRef dtype, MLIRContext *context);
+/// The JSON dtype name of an element type (I8 for i8), or std::nullopt.
+std::optional<llvm::StringRef> exportDType(Type type);
+/// True for an op name of the format.
+bool isOpName(llvm::StringRef op);
+/// The op names of the format, space separated (for diagnostics).
+std::string opNames();
+
+/// Converts a JSON value to an attribute: null -> unit, bool, i64, f64,
+/// string, array, dictionary.
+Attribute toAttribute(const llvm::json::Value &value, MLIRContext *context);
+/// Converts an attribute made by toAttribute (or an op attribute of those
+/// kinds) back to JSON.
+llvm::json::Value toJSON(Attribute attr);
+/// Structural equality with numbers compared by value (1 == 1.0).
+bool sameJSON(const llvm::json::Value &lhs, const llvm::json::Value &rhs);
+
+/// One task of the format as an op sees it: the op name, the operand buffers
+/// in the format's order and the params.
+struct JSONOp {
+  std::string name;
+  llvm::SmallVector<Value, 4> inputs, outputs;
+  llvm::json::Object params;
+};
+
+/// What an op mapping needs beyond the task: the program's decode position.
+struct OpContext {
+  std::optional<int64_t> position;
+};
+
+/// Describes compute op `op` as a JSON task; fails with a diagnostic on `op`
+/// when the format cannot express it.
+FailureOr<JSONOp> describeOp(Operation *op, const OpContext &context);
+
+/// Builds the compute op(s) of `task` at `builder`'s insertion point (a task
+/// body). Returns false and sets `why` when the op has no amk counterpart or
+/// the operands do not fit it; nothing is left built then.
+bool buildOp(OpBuilder &builder, Location loc, const JSONOp &task,
+             const OpContext &context, std::string &why);
+
+/// The whole program as JSON, derived from the IR and the `amk.json.*`
+/// attributes; fails with a diagnostic when the format cannot express it.
+FailureOr<llvm::json::Object> programToJSON(ProgramOp program);
+
+} // namespace json_interop
+} // namespace amk
+} // namespace mlir
+
+#endif // AMK_LIB_TARGET_JSON_SCHEMA_H
