@@ -3,9 +3,17 @@
 // Part of the AMK project.
 //
 //===----------------------------------------------------------------------===//
+//
+// The `--amk-validate` pass: runs the validator library on every amk.program
+// of the module and fails on any violation.
+//
+//===----------------------------------------------------------------------===//
 
+#include "AMK/Analysis/Validator.h"
 #include "AMK/Dialect/AMK/IR/AMKOps.h"
 #include "AMK/Dialect/AMK/Transforms/Passes.h"
+
+#include "llvm/Support/raw_ostream.h"
 
 namespace mlir {
 namespace amk {
@@ -17,12 +25,20 @@ namespace amk {
 using namespace mlir;
 
 namespace {
-/// Placeholder until the validator lands: refuses to certify anything.
+/// Validates every amk.program; prints statistics on request.
 struct ValidatePass : amk::impl::ValidateBase<ValidatePass> {
   using ValidateBase::ValidateBase;
   void runOnOperation() override {
-    getOperation().emitError("--amk-validate is not implemented yet");
-    signalPassFailure();
+    amk::ValidatorOptions options;
+    options.maxDiagnostics = maxDiagnostics;
+    for (amk::ProgramOp program : getOperation().getOps<amk::ProgramOp>()) {
+      FailureOr<amk::ValidationStats> stats =
+          amk::validateProgram(program, options);
+      if (failed(stats))
+        signalPassFailure();
+      else if (printStats)
+        amk::printStats(llvm::errs(), program, *stats);
+    }
   }
 };
 } // namespace

@@ -1,0 +1,150 @@
+//===- ScheduleGraph.h - Happens-before graph of a schedule ------*- C++ -*-===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The graph the validator reasons on: one node per task, barrier and event;
+// queue edges between consecutive entries of a worker's queue (a barrier sits
+// in every queue), producer -> event edges, and event -> waiter edges for
+// waits that join every producer. Happens-before (HB) is its transitive
+// closure. Once acyclic, every task gets a vector clock over chains (the
+// workers after assignment, greedy chains before), so `happensBefore` is O(1)
+// and the whole structure is O(nodes x chains) in time and memory.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AMK_ANALYSIS_SCHEDULEGRAPH_H
+#define AMK_ANALYSIS_SCHEDULEGRAPH_H
+
+#include "AMK/Dialect/AMK/IR/AMKOps.h"
+
+#include "llvm/ADT/DenseMap.h"
+
+#include <string>
+
+namespace mlir {
+namespace amk {
+
+/// How a wait relates to the producers of its event.
+enum class WaitKind {
+  /// `threshold <= init`: satisfied at step start, orders nothing.
+  Trivial,
+  /// `threshold - init == producers`: joins every producer.
+  AllJoin,
+  /// `init < threshold < init + producers`: some producers, not which.
+  Partial,
+  /// `threshold > init + producers`: never satisfied.
+  Unsatisfiable,
+};
+
+/// One `(event, threshold)` wait of a task, classified.
+struct WaitInfo {
+  uint32_t task;
+  uint32_t event;
+  int64_t threshold;
+  int64_t init;
+  /// Producers of the event other than the waiting task itself.
+  int64_t producers;
+  WaitKind kind;
+};
+
+/// The happens-before graph of one `amk.program`.
+class ScheduleGraph {
+public:
+  enum class NodeKind : uint8_t { Task, Barrier, Event };
+
+  /// An edge into a node. `worker` >= 0 for a queue edge on that worker;
+  /// otherwise an event edge, through `event` when the edge bypasses the
+  /// event's node (a waiter that is also a producer).
+  struct Pred {
+    uint32_t node;
+    int32_t worker;
+    int32_t event;
+  };
+
+  /// Builds the graph. `assigned` says whether tasks carry workers; when set,
+  /// `workers` is the grid size and every task must have a worker.
+  ScheduleGraph(ProgramOp program, bool assigned, int64_t workers);
+
+  size_t getNumTasks() const { return tasks.size(); }
+  size_t getNumEvents() const { return events.size(); }
+  size_t getNumBarriers() const { return barriers.size(); }
+  /// The name of event `event`.
+  StringRef getEventName(uint32_t event) const;
+  ArrayRef<WaitInfo> getWaits() const { return waits; }
+  /// The index of the task or event op `op`.
+  uint32_t indexOf(Operation *op) const { return index.lookup(op); }
+  /// Tasks signalling event `event`.
+  ArrayRef<uint32_t> getProducers(uint32_t event) const {
+    return producers[event];
+  }
+  size_t getNumEdges() const { return numEdges; }
+
+  /// Sorts the graph topologically and computes the vector clocks. Fails
+  /// when the graph has a cycle (a deadlock); `getCycles` then lists them.
+  LogicalResult computeHappensBefore();
+
+  /// One cycle per deadlocked group of nodes, printed as a witness
+  /// `task "a" -> event "e" -> task "b" -(queue w3)-> task "a"`, with the op
+  /// to report it at.
+  SmallVector<std::pair<Operation *, std::string>> getCycles() const;
+
+  /// True when task `a` happens before task `b` (`a != b`).
+  bool happensBefore(uint32_t a, uint32_t b) const {
+    return a != b && clocks[size_t(b) * numChains + chainOf[a]] >= int32_t(posOf[a]);
+  }
+  /// Longest chain of tasks ordered by happens-before.
+  int64_t getCriticalPath() const { return criticalPath; }
+  /// Number of chains of the vector clocks.
+  uint32_t getNumChains() const { return numChains; }
+
+private:
+  uint32_t taskNode(uint32_t task) const { return task; }
+  uint32_t barrierNode(uint32_t barrier) const { return tasks.size() + barrier; }
+  uint32_t eventNode(uint32_t event) const {
+    return tasks.size() + barriers.size() + event;
+  }
+  size_t numNodes() const {
+    return tasks.size() + barriers.size() + events.size();
+  }
+  NodeKind kindOf(uint32_t node) const;
+  Operation *opOf(uint32_t node) const;
+  void addEdge(uint32_t from, uint32_t to, int32_t worker, int32_t event);
+  void collectOps(ProgramOp program);
+  void addEventEdges();
+  void addQueueEdges(int64_t workers);
+  void assignGreedyChains();
+  void computeClocks();
+  std::string describeNode(uint32_t node) const;
+  std::string describeCycle(ArrayRef<std::pair<uint32_t, Pred>> cycle) const;
+
+  SmallVector<TaskOp> tasks;
+  SmallVector<EventOp> events;
+  SmallVector<BarrierOp> barriers;
+  llvm::DenseMap<Operation *, uint32_t> index;
+  std::vector<std::vector<uint32_t>> producers;
+  std::vector<WaitInfo> waits;
+  /// Incoming edges of every node.
+  std::vector<SmallVector<Pred, 2>> preds;
+  size_t numEdges = 0;
+  bool assigned;
+  /// Nodes in topological order; shorter than numNodes() on a cycle.
+  std::vector<uint32_t> order;
+  /// Successors of every node, in compressed rows.
+  std::vector<uint32_t> succStart, succs;
+  /// Chain and position of each task.
+  std::vector<uint32_t> chainOf, posOf;
+  uint32_t numChains = 0;
+  /// Chain positions of each barrier, indexed by worker.
+  std::vector<std::vector<uint32_t>> barrierPos;
+  /// `clocks[node * numChains + c]`: the last position on chain `c` that
+  /// happens before or is `node`, -1 when none.
+  std::vector<int32_t> clocks;
+  int64_t criticalPath = 0;
+};
+
+} // namespace amk
+} // namespace mlir
+
+#endif // AMK_ANALYSIS_SCHEDULEGRAPH_H

@@ -1,0 +1,66 @@
+//===- Validator.h - Certify a schedule deadlock- and race-free --*- C++ -*-===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The static validator of DESIGN.md section 2, as a library: the
+// `--amk-validate` pass, the scheduling passes and the pipeline call
+// `validateProgram`. It is exact at any size and reads regions only through
+// AccessOpInterface.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AMK_ANALYSIS_VALIDATOR_H
+#define AMK_ANALYSIS_VALIDATOR_H
+
+#include "AMK/Dialect/AMK/IR/AMKOps.h"
+
+namespace mlir {
+namespace amk {
+
+/// Options of `validateProgram`.
+struct ValidatorOptions {
+  /// Report at most this many violations as diagnostics; the total is
+  /// always reported.
+  unsigned maxDiagnostics = 20;
+};
+
+/// What the validator saw in an accepted program.
+struct ValidationStats {
+  int64_t tasks = 0;
+  int64_t events = 0;
+  int64_t barriers = 0;
+  /// Queue, event and barrier edges of the happens-before graph.
+  int64_t edges = 0;
+  /// Accesses reported by the compute ops of all task bodies.
+  int64_t accesses = 0;
+  /// Longest chain of tasks ordered by happens-before.
+  int64_t criticalPath = 0;
+  /// Workers of the grid (0 before worker assignment).
+  int64_t workers = 0;
+  /// Chains of the vector clocks (the workers, or greedy chains).
+  int64_t chains = 0;
+  /// False when the program has no target, so workers were not checked
+  /// against an SM count.
+  bool gridChecked = false;
+  double seconds = 0;
+  /// Peak resident memory of the process, in bytes (0 when unknown).
+  int64_t peakMemoryBytes = 0;
+};
+
+/// Checks `program` against the schedule semantics. On a violation, emits
+/// one error per violation at the offending op (at most
+/// `options.maxDiagnostics`), then an error at `program` with the total, and
+/// fails.
+FailureOr<ValidationStats> validateProgram(ProgramOp program,
+                                           const ValidatorOptions &options = {});
+
+/// Prints `stats` on one line, e.g. for `--amk-validate=stats`.
+void printStats(llvm::raw_ostream &os, ProgramOp program,
+                const ValidationStats &stats);
+
+} // namespace amk
+} // namespace mlir
+
+#endif // AMK_ANALYSIS_VALIDATOR_H

@@ -1,0 +1,305 @@
+//===- ScheduleGraph.cpp - Happens-before graph of a schedule -------------===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AMK/Analysis/ScheduleGraph.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+
+using namespace mlir;
+using namespace mlir::amk;
+
+ScheduleGraph::ScheduleGraph(ProgramOp program, bool assigned,
+                             int64_t workers)
+    : assigned(assigned) {
+  collectOps(program);
+  preds.resize(numNodes());
+  addEventEdges();
+  addQueueEdges(workers);
+}
+
+ScheduleGraph::NodeKind ScheduleGraph::kindOf(uint32_t node) const {
+  if (node < tasks.size())
+    return NodeKind::Task;
+  if (node < tasks.size() + barriers.size())
+    return NodeKind::Barrier;
+  return NodeKind::Event;
+}
+
+void ScheduleGraph::addEdge(uint32_t from, uint32_t to, int32_t worker,
+                            int32_t event) {
+  preds[to].push_back(Pred{from, worker, event});
+  ++numEdges;
+}
+
+/// Classifies a wait for `threshold` on a counter starting at `init` that
+/// `producers` other tasks signal.
+static WaitKind classifyWait(int64_t threshold, int64_t init,
+                             int64_t producers) {
+  if (threshold <= init)
+    return WaitKind::Trivial;
+  if (threshold > init + producers)
+    return WaitKind::Unsatisfiable;
+  return threshold == init + producers ? WaitKind::AllJoin : WaitKind::Partial;
+}
+
+void ScheduleGraph::collectOps(ProgramOp program) {
+  for (Operation &op : program.getBody()->getOperations()) {
+    if (auto task = dyn_cast<TaskOp>(op)) {
+      index[task] = tasks.size();
+      tasks.push_back(task);
+    } else if (auto event = dyn_cast<EventOp>(op)) {
+      index[event] = events.size();
+      events.push_back(event);
+    } else if (auto barrier = dyn_cast<BarrierOp>(op)) {
+      barriers.push_back(barrier);
+    }
+  }
+  producers.resize(events.size());
+  for (auto [i, task] : llvm::enumerate(tasks))
+    producers[indexOf(task.getSignal().getDefiningOp())].push_back(i);
+  for (auto [i, task] : llvm::enumerate(tasks)) {
+    uint32_t signal = indexOf(task.getSignal().getDefiningOp());
+    for (auto [value, threshold] :
+         llvm::zip(task.getWaits(), task.getThresholds())) {
+      uint32_t event = indexOf(value.getDefiningOp());
+      int64_t init = events[event].getInit();
+      int64_t count = producers[event].size() - (event == signal ? 1 : 0);
+      waits.push_back(WaitInfo{uint32_t(i), event, threshold, init, count,
+                               classifyWait(threshold, init, count)});
+    }
+  }
+}
+
+void ScheduleGraph::addEventEdges() {
+  for (uint32_t event = 0; event < events.size(); ++event)
+    for (uint32_t producer : producers[event])
+      addEdge(taskNode(producer), eventNode(event), -1, -1);
+  for (const WaitInfo &wait : waits) {
+    if (wait.kind != WaitKind::AllJoin)
+      continue;
+    bool selfProducer = wait.producers != int64_t(producers[wait.event].size());
+    if (!selfProducer) {
+      addEdge(eventNode(wait.event), taskNode(wait.task), -1, -1);
+      continue;
+    }
+    // A waiter that also signals the event joins the other producers only.
+    for (uint32_t producer : producers[wait.event])
+      if (producer != wait.task)
+        addEdge(taskNode(producer), taskNode(wait.task), -1, wait.event);
+  }
+}
+
+void ScheduleGraph::addQueueEdges(int64_t workers) {
+  if (!assigned)
+    return;
+  numChains = workers;
+  chainOf.assign(tasks.size(), 0);
+  posOf.assign(tasks.size(), 0);
+  barrierPos.assign(barriers.size(), std::vector<uint32_t>(workers, 0));
+  std::vector<std::vector<std::pair<int64_t, uint32_t>>> queues(workers);
+  for (auto [i, task] : llvm::enumerate(tasks))
+    queues[*task.getWorker()].push_back({*task.getQueue(), taskNode(i)});
+  for (auto [i, barrier] : llvm::enumerate(barriers))
+    for (auto [w, slot] : llvm::enumerate(barrier.getSlots()))
+      queues[w].push_back({slot, barrierNode(i)});
+  for (auto [w, queue] : llvm::enumerate(queues)) {
+    llvm::sort(queue);
+    for (auto [pos, entry] : llvm::enumerate(queue)) {
+      uint32_t node = entry.second;
+      if (kindOf(node) == NodeKind::Task) {
+        chainOf[node] = w;
+        posOf[node] = pos;
+      } else {
+        barrierPos[node - tasks.size()][w] = pos;
+      }
+      if (pos)
+        addEdge(queue[pos - 1].second, node, w, -1);
+    }
+  }
+}
+
+LogicalResult ScheduleGraph::computeHappensBefore() {
+  size_t n = numNodes();
+  std::vector<uint32_t> indegree(n);
+  succStart.assign(n + 1, 0);
+  for (uint32_t node = 0; node < n; ++node) {
+    indegree[node] = preds[node].size();
+    for (const Pred &pred : preds[node])
+      ++succStart[pred.node + 1];
+  }
+  for (size_t node = 0; node < n; ++node)
+    succStart[node + 1] += succStart[node];
+  succs.assign(numEdges, 0);
+  std::vector<uint32_t> fill(succStart.begin(), succStart.end() - 1);
+  for (uint32_t node = 0; node < n; ++node)
+    for (const Pred &pred : preds[node])
+      succs[fill[pred.node]++] = node;
+  order.clear();
+  order.reserve(n);
+  for (uint32_t node = 0; node < n; ++node)
+    if (!indegree[node])
+      order.push_back(node);
+  for (size_t head = 0; head < order.size(); ++head)
+    for (uint32_t i = succStart[order[head]]; i < succStart[order[head] + 1]; ++i)
+      if (!--indegree[succs[i]])
+        order.push_back(succs[i]);
+  if (order.size() != n)
+    return failure();
+  if (!assigned)
+    assignGreedyChains();
+  computeClocks();
+  return success();
+}
+
+void ScheduleGraph::assignGreedyChains() {
+  chainOf.assign(tasks.size(), 0);
+  posOf.assign(tasks.size(), 0);
+  std::vector<uint32_t> tails;
+  auto extends = [&](uint32_t task, uint32_t pred) {
+    if (kindOf(pred) != NodeKind::Task || tails[chainOf[pred]] != pred)
+      return false;
+    chainOf[task] = chainOf[pred];
+    posOf[task] = posOf[pred] + 1;
+    tails[chainOf[task]] = task;
+    return true;
+  };
+  auto extendsAny = [&](uint32_t task) {
+    for (const Pred &pred : preds[task]) {
+      if (extends(task, pred.node))
+        return true;
+      if (kindOf(pred.node) == NodeKind::Event)
+        for (const Pred &producer : preds[pred.node])
+          if (extends(task, producer.node))
+            return true;
+    }
+    return false;
+  };
+  for (uint32_t node : order) {
+    if (kindOf(node) != NodeKind::Task || extendsAny(node))
+      continue;
+    chainOf[node] = tails.size();
+    tails.push_back(node);
+  }
+  numChains = tails.size();
+}
+
+void ScheduleGraph::computeClocks() {
+  size_t width = numChains;
+  clocks.assign(numNodes() * width, -1);
+  std::vector<int64_t> length(numNodes(), 0);
+  for (uint32_t node : order) {
+    int32_t *row = clocks.data() + size_t(node) * width;
+    for (const Pred &pred : preds[node]) {
+      const int32_t *from = clocks.data() + size_t(pred.node) * width;
+      for (size_t c = 0; c < width; ++c)
+        row[c] = std::max(row[c], from[c]);
+      length[node] = std::max(length[node], length[pred.node]);
+    }
+    if (kindOf(node) == NodeKind::Task) {
+      row[chainOf[node]] = posOf[node];
+      criticalPath = std::max(criticalPath, ++length[node]);
+    } else if (kindOf(node) == NodeKind::Barrier) {
+      for (size_t w = 0; w < width; ++w)
+        row[w] = barrierPos[node - tasks.size()][w];
+    }
+  }
+}
+
+Operation *ScheduleGraph::opOf(uint32_t node) const {
+  switch (kindOf(node)) {
+  case NodeKind::Task:
+    return tasks[node];
+  case NodeKind::Barrier:
+    return barriers[node - tasks.size()];
+  case NodeKind::Event:
+    return events[node - tasks.size() - barriers.size()];
+  }
+  llvm_unreachable("unknown node kind");
+}
+
+StringRef ScheduleGraph::getEventName(uint32_t event) const {
+  return cast<EventOp>(opOf(eventNode(event))).getName();
+}
+
+std::string ScheduleGraph::describeNode(uint32_t node) const {
+  Operation *op = opOf(node);
+  StringRef name = op->getAttrOfType<StringAttr>("name").getValue();
+  StringRef kind = kindOf(node) == NodeKind::Task      ? "task"
+                   : kindOf(node) == NodeKind::Barrier ? "barrier"
+                                                       : "event";
+  return (kind + " \"" + name + "\"").str();
+}
+
+std::string
+ScheduleGraph::describeCycle(ArrayRef<std::pair<uint32_t, Pred>> cycle) const {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << describeNode(cycle.front().first);
+  for (auto [i, entry] : llvm::enumerate(cycle)) {
+    const Pred &edge = entry.second;
+    if (edge.worker >= 0)
+      os << " -(queue w" << edge.worker << ")-> ";
+    else if (edge.event >= 0)
+      os << " -> event \"" << getEventName(edge.event) << "\" -> ";
+    else
+      os << " -> ";
+    os << describeNode(cycle[(i + 1) % cycle.size()].first);
+  }
+  return text;
+}
+
+SmallVector<std::pair<Operation *, std::string>>
+ScheduleGraph::getCycles() const {
+  size_t n = numNodes();
+  // 0: ordered, 1: blocked, 2: blocked by a reported cycle.
+  std::vector<uint8_t> state(n, 1);
+  for (uint32_t node : order)
+    state[node] = 0;
+  SmallVector<std::pair<Operation *, std::string>> result;
+  std::vector<int64_t> walkIndex(n, -1);
+  for (uint32_t start = 0; start < n; ++start) {
+    if (state[start] != 1)
+      continue;
+    // Every blocked node has a blocked predecessor: walk back to a repeat.
+    SmallVector<std::pair<uint32_t, Pred>> walk;
+    uint32_t cur = start;
+    while (walkIndex[cur] < 0) {
+      walkIndex[cur] = walk.size();
+      const Pred *pred = llvm::find_if(
+          preds[cur], [&](const Pred &p) { return state[p.node] == 1; });
+      walk.push_back({cur, *pred});
+      cur = pred->node;
+    }
+    // walk[m + 1] -> walk[m]; the repeat closes walk[j] -> walk.back().
+    size_t j = walkIndex[cur];
+    SmallVector<std::pair<uint32_t, Pred>> cycle;
+    for (size_t m = walk.size(); m-- > j;)
+      cycle.push_back({walk[m].first, m > j ? walk[m - 1].second
+                                            : walk.back().second});
+    for (auto &entry : walk)
+      walkIndex[entry.first] = -1;
+    auto first = llvm::min_element(
+        cycle, [](auto &a, auto &b) { return a.first < b.first; });
+    std::rotate(cycle.begin(), first, cycle.end());
+    result.push_back({opOf(cycle.front().first), describeCycle(cycle)});
+    // Everything the cycle blocks is explained by it.
+    std::vector<uint32_t> stack;
+    for (auto &entry : cycle)
+      stack.push_back(entry.first);
+    while (!stack.empty()) {
+      uint32_t node = stack.back();
+      stack.pop_back();
+      if (state[node] != 1)
+        continue;
+      state[node] = 2;
+      for (uint32_t i = succStart[node]; i < succStart[node + 1]; ++i)
+        stack.push_back(succs[i]);
+    }
+  }
+  return result;
+}

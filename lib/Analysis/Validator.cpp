@@ -1,0 +1,590 @@
+//===- Validator.cpp - Certify a schedule deadlock- and race-free ---------===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The checks, in three stages: structure (grid, barriers, waits, read-only
+// buffers, bounds, outputs), then the happens-before graph (a cycle is a
+// deadlock), then, on an acyclic graph, races and reads of unwritten data.
+// Conflicts are found per buffer (or scratch page) by a sweep over the
+// accesses sorted by their linearized extent, so only accesses whose extents
+// overlap are compared; each comparison is an exact box test and an O(1)
+// vector-clock query.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AMK/Analysis/Validator.h"
+
+#include "AMK/Analysis/Regions.h"
+#include "AMK/Analysis/ScheduleGraph.h"
+
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <fstream>
+#include <string>
+
+using namespace mlir;
+using namespace mlir::amk;
+
+namespace {
+
+/// What the validator knows about one `amk.buffer`.
+struct BufferInfo {
+  /// Op handles are values; their accessors are not const.
+  mutable BufferOp op;
+  /// Accesses of buffers in one group may alias: the buffer itself, or the
+  /// scratch page it lives on.
+  uint32_t group;
+  int64_t bitsPerElement;
+  /// True when some access of the buffer depends on the decode position.
+  bool symbolic = false;
+  /// Indices of the write accesses of the buffer.
+  SmallVector<uint32_t> writes;
+};
+
+/// One region a compute op of a task reads or writes.
+struct AccessRecord {
+  uint32_t task;
+  /// Program order of the compute op over the whole program.
+  uint32_t ordinal;
+  uint32_t buffer;
+  Operation *op;
+  Access access;
+  bool symbolic;
+  /// The linearized extent, in bits, the access may touch at any position.
+  int64_t keyLo, keyHi;
+};
+
+/// What is known so far about the writers of a read that must not see
+/// garbage: the part still uncovered (constant boxes), or the writers
+/// (symbolic boxes, decided at the end).
+struct CoverState {
+  SmallVector<ConcreteBox, 1> remaining;
+  SmallVector<uint32_t, 2> writers;
+};
+
+/// One run of the validator on one program.
+class Validator {
+public:
+  Validator(ProgramOp program, const ValidatorOptions &options)
+      : program(program), options(options) {}
+
+  FailureOr<ValidationStats> run();
+
+private:
+  void report(Operation *op, const Twine &message) {
+    violations.push_back({op, message.str()});
+  }
+  std::string region(const Access &access) const;
+  std::string taskName(uint32_t task) const;
+
+  void collectBuffers();
+  void computePositionRange();
+  bool checkGrid();
+  void collectAccesses();
+  void checkAccess(const AccessRecord &record);
+  void checkBounds(const AccessRecord &record);
+  void checkWaits(const ScheduleGraph &graph);
+  void checkOutputs();
+  void checkConflicts(const ScheduleGraph &graph);
+  void sweepGroup(const ScheduleGraph &graph, ArrayRef<uint32_t> group);
+  void visitPair(const ScheduleGraph &graph, uint32_t a, uint32_t b);
+  void feedCoverage(const ScheduleGraph &graph, uint32_t read, uint32_t write);
+  void checkCoverage();
+  SmallVector<Interval, 4> preWritten(const AccessRecord &read) const;
+  bool decidedAtEnd(const AccessRecord &read) const;
+  LogicalResult finish();
+
+  ProgramOp program;
+  const ValidatorOptions &options;
+  std::vector<std::pair<Operation *, std::string>> violations;
+  std::vector<BufferInfo> buffers;
+  llvm::DenseMap<Value, uint32_t> bufferIndex;
+  std::vector<AccessRecord> accesses;
+  /// Index into `covers` of every access, -1 when it needs no writer.
+  std::vector<int32_t> coverIndex;
+  std::vector<CoverState> covers;
+  llvm::DenseSet<std::pair<uint32_t, uint32_t>> reportedRaces;
+  mutable SmallVector<TaskOp> taskOps;
+  PositionRange positions;
+  bool assigned = false;
+  int64_t workers = 0;
+};
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+std::string Validator::region(const Access &access) const {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  printRegion(os, access);
+  return text;
+}
+
+std::string Validator::taskName(uint32_t task) const {
+  return "task \"" + taskOps[task].getName().str() + "\"";
+}
+
+static StringRef kindName(const Access &access) {
+  return access.isWrite() ? "write" : "read";
+}
+
+/// The half-open linearized extent of `box` in elements of a buffer of
+/// `shape`; `symbolic` boxes get the whole buffer.
+static std::pair<int64_t, int64_t> linearExtent(ArrayRef<int64_t> shape,
+                                                ArrayRef<Interval> box,
+                                                bool symbolic) {
+  int64_t total = 1;
+  for (int64_t extent : shape)
+    total *= extent;
+  if (symbolic || box.size() != shape.size())
+    return {0, total};
+  ConcreteBox concrete = concretize(box, 0);
+  if (isEmpty(concrete))
+    return {0, 0};
+  int64_t lo = 0, last = 0, stride = 1;
+  for (size_t d = shape.size(); d-- > 0;) {
+    lo += concrete[d].first * stride;
+    last += (concrete[d].second - 1) * stride;
+    stride *= shape[d];
+  }
+  return {lo, last + 1};
+}
+
+/// Peak resident memory of this process in bytes, 0 when unknown.
+static int64_t peakMemoryBytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0)
+      return std::stoll(line.substr(6)) * 1024;
+  return 0;
+}
+
+//===----------------------------------------------------------------------===//
+// Structure
+//===----------------------------------------------------------------------===//
+
+void Validator::collectBuffers() {
+  llvm::DenseMap<Value, uint32_t> pageGroup;
+  SmallVector<BufferOp> ops(program.getBody()->getOps<BufferOp>());
+  for (BufferOp op : ops) {
+    uint32_t group = buffers.size();
+    if (Value page = op.getPage())
+      group = pageGroup.try_emplace(page, ops.size() + pageGroup.size())
+                  .first->second;
+    bufferIndex[op.getResult()] = buffers.size();
+    int64_t bits = op.getType().getElementType().getIntOrFloatBitWidth();
+    buffers.push_back(BufferInfo{op, group, bits});
+  }
+}
+
+void Validator::computePositionRange() {
+  if (std::optional<int64_t> position = program.getPosition()) {
+    positions = {*position, *position};
+    return;
+  }
+  // The runtime checks `pos < rows` of every KV cache before launch.
+  int64_t rows = int64_t(1) << 40;
+  for (const BufferInfo &buffer : buffers)
+    if (buffer.op.getKind() == BufferKind::KVCache)
+      rows = std::min(rows, buffer.op.getType().getDimSize(0));
+  positions = {0, rows - 1};
+}
+
+/// Checks worker assignment and barriers against the grid; returns false
+/// when the queues are malformed and no graph can be built.
+bool Validator::checkGrid() {
+  TargetAttr target = program.getTargetAttr();
+  int64_t maxWorker = -1;
+  size_t violationsBefore = violations.size();
+  for (TaskOp task : taskOps)
+    if (std::optional<int64_t> worker = task.getWorker())
+      maxWorker = std::max(maxWorker, *worker);
+  for (BarrierOp barrier : program.getBody()->getOps<BarrierOp>())
+    maxWorker = std::max(maxWorker, int64_t(barrier.getSlots().size()) - 1);
+  assigned = maxWorker >= 0;
+  workers = maxWorker + 1;
+  if (!assigned)
+    return true;
+  for (TaskOp task : taskOps) {
+    std::optional<int64_t> worker = task.getWorker();
+    if (!worker)
+      report(task, "task \"" + task.getName() +
+                       "\" has no worker in a program whose other tasks and "
+                       "barriers are assigned: no worker would run it");
+    else if (target && *worker >= target.getSmCount())
+      report(task, "task \"" + task.getName() + "\" runs on worker " +
+                       Twine(*worker) + ", outside the grid of " +
+                       Twine(target.getSmCount()) + " workers of target " +
+                       target.getChip());
+  }
+  for (BarrierOp barrier : program.getBody()->getOps<BarrierOp>()) {
+    int64_t slots = barrier.getSlots().size();
+    if (slots != workers)
+      report(barrier, "barrier \"" + barrier.getName() + "\" has " +
+                          Twine(slots) + " slots but the grid has " +
+                          Twine(workers) +
+                          " workers: every worker must join a barrier");
+    else if (target && slots > target.getSmCount())
+      report(barrier, "barrier \"" + barrier.getName() + "\" has slots for " +
+                          Twine(slots) + " workers, outside the grid of " +
+                          Twine(target.getSmCount()) + " workers of target " +
+                          target.getChip());
+  }
+  return violations.size() == violationsBefore;
+}
+
+void Validator::checkWaits(const ScheduleGraph &graph) {
+  for (const WaitInfo &wait : graph.getWaits()) {
+    if (wait.kind != WaitKind::Unsatisfiable && wait.kind != WaitKind::Partial)
+      continue;
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << taskName(wait.task) << " waits for event \""
+       << graph.getEventName(wait.event) << "\" >= "
+       << wait.threshold << " but init " << wait.init << " + "
+       << wait.producers << " producers ";
+    if (wait.kind == WaitKind::Unsatisfiable)
+      os << "= " << wait.init + wait.producers
+         << ": the wait can never be satisfied (deadlock)";
+    else
+      os << "= " << wait.init + wait.producers
+         << ": a partial wait on a shared event does not say which producers "
+            "finished (race); wait for all of them";
+    report(taskOps[wait.task], text);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Accesses
+//===----------------------------------------------------------------------===//
+
+void Validator::collectAccesses() {
+  uint32_t ordinal = 0;
+  SmallVector<Access> found;
+  for (auto [task, op] : llvm::enumerate(taskOps)) {
+    for (Operation &child : op.getBodyBlock()) {
+      found.clear();
+      cast<AccessOpInterface>(child).getAccesses(found);
+      for (Access &access : found) {
+        auto it = bufferIndex.find(access.buffer);
+        if (it == bufferIndex.end())
+          continue;
+        BufferInfo &buffer = buffers[it->second];
+        bool symbolic = isSymbolic(access.box);
+        buffer.symbolic |= symbolic;
+        auto [lo, hi] = linearExtent(buffer.op.getType().getShape(),
+                                     access.box, symbolic);
+        if (access.isWrite())
+          buffer.writes.push_back(accesses.size());
+        accesses.push_back(AccessRecord{
+            uint32_t(task), ordinal, it->second, &child, std::move(access),
+            symbolic, lo * buffer.bitsPerElement, hi * buffer.bitsPerElement});
+      }
+      ++ordinal;
+    }
+  }
+  for (const AccessRecord &record : accesses)
+    checkAccess(record);
+}
+
+void Validator::checkAccess(const AccessRecord &record) {
+  BufferOp buffer = buffers[record.buffer].op;
+  if (record.access.isWrite() && buffer.isReadOnly())
+    report(record.op, taskName(record.task) + " writes " +
+                          stringifyBufferKind(buffer.getKind()) +
+                          " buffer " + region(record.access) +
+                          ", which is read-only during a step");
+  checkBounds(record);
+}
+
+void Validator::checkBounds(const AccessRecord &record) {
+  ArrayRef<int64_t> shape = buffers[record.buffer].op.getType().getShape();
+  ArrayRef<Interval> box = record.access.box;
+  auto outOfBounds = [&](const Twine &why) {
+    report(record.op, taskName(record.task) + " accesses " +
+                          region(record.access) + " out of bounds of " +
+                          region(Access::whole(record.access.buffer,
+                                               record.access.kind)) +
+                          ": " + why);
+  };
+  if (box.size() != shape.size())
+    return outOfBounds("the region has rank " + Twine(box.size()) +
+                       ", the buffer " + Twine(shape.size()));
+  for (int64_t pos : criticalPositions({box}, shape, positions)) {
+    ConcreteBox concrete = concretize(box, pos);
+    if (isEmpty(concrete))
+      continue;
+    for (auto [d, range] : llvm::enumerate(concrete)) {
+      if (range.first >= 0 && range.second <= shape[d])
+        continue;
+      std::string at = record.symbolic ? " at pos = " + std::to_string(pos)
+                                       : std::string();
+      return outOfBounds("dimension " + Twine(d) + " is [" +
+                         Twine(range.first) + ", " + Twine(range.second) +
+                         ")" + at + ", the buffer has " + Twine(shape[d]));
+    }
+  }
+}
+
+void Validator::checkOutputs() {
+  for (BufferInfo &buffer : buffers) {
+    if (buffer.op.getKind() != BufferKind::Output)
+      continue;
+    Access whole = Access::whole(buffer.op.getResult(), AccessKind::Write);
+    if (buffer.writes.empty()) {
+      report(buffer.op, "output buffer " + region(whole) +
+                            " is never written");
+      continue;
+    }
+    SmallVector<ArrayRef<Interval>> boxes;
+    for (uint32_t write : buffer.writes)
+      boxes.push_back(accesses[write].access.box);
+    if (std::optional<Uncovered> gap =
+            findUncovered(whole.box, boxes, positions)) {
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      os << "output buffer " << region(whole) << " is not fully written: ";
+      printConcreteRegion(os, buffer.op.getName(), gap->box);
+      os << " has no writer";
+      if (buffer.symbolic)
+        os << " at pos = " << gap->pos;
+      report(buffer.op, text);
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Races and coverage
+//===----------------------------------------------------------------------===//
+
+void Validator::checkConflicts(const ScheduleGraph &graph) {
+  coverIndex.assign(accesses.size(), -1);
+  for (auto [i, record] : llvm::enumerate(accesses)) {
+    BufferOp buffer = buffers[record.buffer].op;
+    if (record.access.isWrite() ||
+        (!buffer.isTransient() && buffer.getKind() != BufferKind::KVCache))
+      continue;
+    coverIndex[i] = covers.size();
+    CoverState &state = covers.emplace_back();
+    ConcreteBox box = concretize(record.access.box, positions.lo);
+    if (!decidedAtEnd(record) && !isEmpty(box))
+      state.remaining.push_back(box);
+  }
+  std::vector<std::vector<uint32_t>> groups(buffers.size() * 2);
+  std::vector<bool> written(groups.size());
+  for (auto [i, record] : llvm::enumerate(accesses)) {
+    if (record.keyLo >= record.keyHi)
+      continue;
+    uint32_t group = buffers[record.buffer].group;
+    groups[group].push_back(i);
+    written[group] = written[group] || record.access.isWrite();
+  }
+  for (auto [group, members] : llvm::enumerate(groups))
+    if (written[group])
+      sweepGroup(graph, members);
+  checkCoverage();
+}
+
+void Validator::sweepGroup(const ScheduleGraph &graph,
+                           ArrayRef<uint32_t> group) {
+  std::vector<uint32_t> sorted(group.begin(), group.end());
+  llvm::stable_sort(sorted, [&](uint32_t a, uint32_t b) {
+    return accesses[a].keyLo < accesses[b].keyLo;
+  });
+  // Accesses whose extent may still overlap the next one; expired entries
+  // are dropped when a list is next scanned.
+  std::vector<uint32_t> activeReads, activeWrites;
+  auto scan = [&](std::vector<uint32_t> &active, uint32_t current) {
+    int64_t lo = accesses[current].keyLo;
+    llvm::erase_if(active, [&](uint32_t a) { return accesses[a].keyHi <= lo; });
+    for (uint32_t other : active)
+      visitPair(graph, other, current);
+  };
+  for (uint32_t current : sorted) {
+    bool write = accesses[current].access.isWrite();
+    scan(activeWrites, current);
+    if (write)
+      scan(activeReads, current);
+    (write ? activeWrites : activeReads).push_back(current);
+  }
+}
+
+void Validator::visitPair(const ScheduleGraph &graph, uint32_t a, uint32_t b) {
+  const AccessRecord &x = accesses[a], &y = accesses[b];
+  bool sameBuffer = x.buffer == y.buffer;
+  if (sameBuffer && !mayOverlap(x.access.box, y.access.box, positions))
+    return;
+  if (sameBuffer) {
+    feedCoverage(graph, a, b);
+    feedCoverage(graph, b, a);
+  }
+  if (x.task == y.task || graph.happensBefore(x.task, y.task) ||
+      graph.happensBefore(y.task, x.task))
+    return;
+  auto key = std::minmax(x.task, y.task);
+  if (!reportedRaces.insert({key.first, key.second}).second)
+    return;
+  const AccessRecord &first = x.ordinal < y.ordinal ? x : y;
+  const AccessRecord &second = x.ordinal < y.ordinal ? y : x;
+  std::string page;
+  if (!sameBuffer)
+    page = " (their buffers share a scratch page)";
+  report(second.op, "unordered conflicting accesses: " +
+                        kindName(first.access) + " " + region(first.access) +
+                        " in " + taskName(first.task) + " and " +
+                        kindName(second.access) + " " +
+                        region(second.access) + " in " +
+                        taskName(second.task) +
+                        " are not ordered by happens-before" + page);
+}
+
+void Validator::feedCoverage(const ScheduleGraph &graph, uint32_t read,
+                             uint32_t write) {
+  const AccessRecord &r = accesses[read], &w = accesses[write];
+  if (coverIndex[read] < 0 || !w.access.isWrite())
+    return;
+  bool before = r.task == w.task ? w.ordinal < r.ordinal
+                                 : graph.happensBefore(w.task, r.task);
+  if (!before)
+    return;
+  CoverState &state = covers[coverIndex[read]];
+  if (!state.remaining.empty())
+    subtract(state.remaining, concretize(w.access.box, positions.lo));
+  else if (decidedAtEnd(r))
+    state.writers.push_back(write);
+}
+
+/// True when the coverage of `read` depends on the decode position, so its
+/// writers are kept and decided at every critical position at the end.
+bool Validator::decidedAtEnd(const AccessRecord &read) const {
+  const BufferInfo &buffer = buffers[read.buffer];
+  return buffer.symbolic || buffer.op.getKind() == BufferKind::KVCache;
+}
+
+/// The part of a read's buffer valid at step start: KV rows below the
+/// decode position (written by earlier steps), nothing of other buffers.
+SmallVector<Interval, 4> Validator::preWritten(const AccessRecord &read) const {
+  Access whole = Access::whole(read.access.buffer, AccessKind::Write);
+  if (buffers[read.buffer].op.getKind() != BufferKind::KVCache)
+    whole.box.front() = Interval::of(0, 0);
+  else
+    whole.box.front().hi = Bound{0, true};
+  return whole.box;
+}
+
+void Validator::checkCoverage() {
+  for (auto [i, record] : llvm::enumerate(accesses)) {
+    if (coverIndex[i] < 0)
+      continue;
+    CoverState &state = covers[coverIndex[i]];
+    std::optional<Uncovered> gap;
+    if (!state.remaining.empty()) {
+      gap = Uncovered{positions.lo, state.remaining.front()};
+    } else if (decidedAtEnd(record)) {
+      SmallVector<Interval, 4> valid = preWritten(record);
+      SmallVector<ArrayRef<Interval>> boxes{valid};
+      for (uint32_t writer : state.writers)
+        boxes.push_back(accesses[writer].access.box);
+      gap = findUncovered(record.access.box, boxes, positions);
+    }
+    if (!gap)
+      continue;
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << taskName(record.task) << " reads " << region(record.access)
+       << " but ";
+    printConcreteRegion(os, buffers[record.buffer].op.getName(), gap->box);
+    os << " has no writer ordered before it";
+    if (record.symbolic || buffers[record.buffer].symbolic)
+      os << " at pos = " << gap->pos;
+    os << " (garbage read)";
+    report(record.op, text);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Driver
+//===----------------------------------------------------------------------===//
+
+LogicalResult Validator::finish() {
+  if (violations.empty())
+    return success();
+  size_t shown = std::min<size_t>(violations.size(), options.maxDiagnostics);
+  for (size_t i = 0; i < shown; ++i)
+    violations[i].first->emitError(violations[i].second);
+  InFlightDiagnostic summary = program.emitError()
+                               << "schedule rejected: " << violations.size()
+                               << " violation(s)";
+  if (shown < violations.size())
+    summary << ", " << shown << " shown (max-diagnostics)";
+  return failure();
+}
+
+FailureOr<ValidationStats> Validator::run() {
+  auto start = std::chrono::steady_clock::now();
+  collectBuffers();
+  computePositionRange();
+  taskOps.assign(program.getBody()->getOps<TaskOp>().begin(),
+                 program.getBody()->getOps<TaskOp>().end());
+  bool queuesValid = checkGrid();
+  ScheduleGraph graph(program, assigned && queuesValid, workers);
+  checkWaits(graph);
+  collectAccesses();
+  checkOutputs();
+  if (queuesValid) {
+    if (failed(graph.computeHappensBefore())) {
+      for (auto &[op, cycle] : graph.getCycles())
+        report(op, "deadlock: cycle " + cycle);
+    } else {
+      checkConflicts(graph);
+    }
+  }
+  if (failed(finish()))
+    return failure();
+  ValidationStats stats;
+  stats.tasks = taskOps.size();
+  stats.events = graph.getNumEvents();
+  stats.barriers = graph.getNumBarriers();
+  stats.edges = graph.getNumEdges();
+  stats.accesses = accesses.size();
+  stats.criticalPath = graph.getCriticalPath();
+  stats.workers = workers;
+  stats.chains = graph.getNumChains();
+  stats.gridChecked = bool(program.getTargetAttr());
+  stats.seconds = std::chrono::duration<double>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+  stats.peakMemoryBytes = peakMemoryBytes();
+  return stats;
+}
+
+FailureOr<ValidationStats>
+mlir::amk::validateProgram(ProgramOp program, const ValidatorOptions &options) {
+  return Validator(program, options).run();
+}
+
+void mlir::amk::printStats(llvm::raw_ostream &os, ProgramOp program,
+                           const ValidationStats &stats) {
+  os << "amk-validate: @" << program.getSymName() << " certified: "
+     << stats.tasks << " tasks, " << stats.events << " events, "
+     << stats.barriers << " barriers, " << stats.edges << " edges, "
+     << stats.accesses << " accesses, critical path " << stats.criticalPath
+     << " tasks, " << stats.workers << " workers, " << stats.chains
+     << " clock chains, ";
+  if (stats.gridChecked)
+    os << "grid checked against the target";
+  else
+    os << "grid not checked (no target)";
+  os << ", ";
+  os << llvm::format("%.3f ms, peak memory %.1f MB\n", stats.seconds * 1e3,
+                     stats.peakMemoryBytes / (1024.0 * 1024.0));
+}
