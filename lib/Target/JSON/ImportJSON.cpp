@@ -102,8 +102,8 @@ private:
 //===----------------------------------------------------------------------===//
 
 LogicalResult Importer::fail(const Node &node, const Twine &message) {
-  emitError(loc) << fileName << ": " << (node.path.empty() ? "(root)" : node.path)
-                 << ": " << message;
+  emitError(loc) << (node.path.empty() ? "(root)" : node.path) << ": "
+                 << message;
   return failure();
 }
 
@@ -560,31 +560,9 @@ LogicalResult Importer::importTask(const Node &node, size_t index) {
 // Residuals
 //===----------------------------------------------------------------------===//
 
-/// Keeps on `op` every field of `fields` where `original` and `derived`
-/// differ, and lists those only `derived` has in `amk.json.absent`.
-static void keepFields(Operation *op, const json::Object &original,
-                       const json::Object &derived,
-                       ArrayRef<StringRef> fields) {
-  Builder builder(op->getContext());
-  SmallVector<Attribute> absent;
-  for (StringRef field : fields) {
-    const json::Value *o = original.get(field), *d = derived.get(field);
-    if (o && (!d || !sameJSON(*o, *d)))
-      op->setAttr((kPrefix + field).str(), toAttribute(*o, op->getContext()));
-    else if (!o && d)
-      absent.push_back(builder.getStringAttr(field));
-  }
-  if (!absent.empty())
-    op->setAttr(kAbsentAttr, builder.getArrayAttr(absent));
-}
-
 /// Keeps the task params the op does not derive (or derives differently).
-static void keepParams(Operation *op, const json::Object &original,
-                       const json::Object &derived) {
-  const json::Object *o = original.getObject("params");
-  const json::Object *d = derived.getObject("params");
-  if (!o || !d)
-    return;
+static void keepParams(Operation *op, const json::Object *o,
+                       const json::Object *d) {
   Builder builder(op->getContext());
   SmallVector<NamedAttribute> kept;
   SmallVector<Attribute> absent;
@@ -603,6 +581,27 @@ static void keepParams(Operation *op, const json::Object &original,
     op->setAttr(kParamsAbsentAttr, builder.getArrayAttr(absent));
 }
 
+/// Keeps on `op` every field of `fields` where `original` and `derived`
+/// differ, and lists those only `derived` has in `amk.json.absent`. Params
+/// are compared key by key.
+static void keepFields(Operation *op, const json::Object &original,
+                       const json::Object &derived,
+                       ArrayRef<StringRef> fields) {
+  Builder builder(op->getContext());
+  SmallVector<Attribute> absent;
+  for (StringRef field : fields) {
+    const json::Value *o = original.get(field), *d = derived.get(field);
+    if (field == "params" && o && d && o->getAsObject() && d->getAsObject())
+      keepParams(op, o->getAsObject(), d->getAsObject());
+    else if (o && (!d || !sameJSON(*o, *d)))
+      op->setAttr((kPrefix + field).str(), toAttribute(*o, op->getContext()));
+    else if (!o && d)
+      absent.push_back(builder.getStringAttr(field));
+  }
+  if (!absent.empty())
+    op->setAttr(kAbsentAttr, builder.getArrayAttr(absent));
+}
+
 void Importer::keepResiduals(const Node &root, const json::Object &derived) {
   keepFields(program, *root.value->getAsObject(), derived,
              {"ir_version", "abi_version", "meta", "target", "config", "name"});
@@ -612,8 +611,6 @@ void Importer::keepResiduals(const Node &root, const json::Object &derived) {
       const json::Object &o = *list.at(i).value->getAsObject();
       const json::Object &d = *(*mine->getAsArray())[i].getAsObject();
       keepFields(op, o, d, fields);
-      if (llvm::is_contained(fields, "params"))
-        keepParams(op, o, d);
     }
   };
   section(root.field("buffers"), derived.get("buffers"), bufferOps,
@@ -632,7 +629,7 @@ void Importer::keepResiduals(const Node &root, const json::Object &derived) {
 OwningOpRef<ModuleOp> Importer::run(StringRef text) {
   llvm::Expected<json::Value> document = json::parse(text);
   if (!document) {
-    emitError(loc) << fileName << ": not valid JSON: "
+    emitError(loc) << "not valid JSON: "
                    << llvm::toString(document.takeError());
     return nullptr;
   }
