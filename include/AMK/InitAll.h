@@ -14,6 +14,7 @@
 #include "AMK/Conversion/Passes.h"
 #include "AMK/Dialect/AMK/IR/AMKOps.h"
 #include "AMK/Dialect/AMK/Transforms/Passes.h"
+#include "AMK/Dialect/AMK/Transforms/Pipelines.h"
 #include "AMK/Target/HF/ImportHF.h"
 #include "AMK/Target/JSON/AMKJSON.h"
 #include "AMK/Target/PTX/TranslateToPTX.h"
@@ -41,6 +42,7 @@ inline void registerAllDialects(DialectRegistry &registry) {
 inline void registerAllPasses() {
   registerTransformsPasses();
   registerAMKPasses();
+  registerAMKPipelines();
   registerAMKConversionPasses();
 }
 
