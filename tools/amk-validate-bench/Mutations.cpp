@@ -1,0 +1,373 @@
+//===- Mutations.cpp - One-change mutations of amk.program ----------------===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Each class changes one thing about a program at a randomly chosen site.
+// Whether the result is still safe is for the oracle to say: most classes
+// usually break a schedule, some (redundant waits, moved tasks, page reuse)
+// often keep it safe, which measures the validator's false rejections.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Bench.h"
+
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+using namespace mlir::amk;
+using namespace amkbench;
+
+namespace {
+/// A uniformly chosen element of `items`, or null when empty.
+template <typename T>
+T *pickOne(SmallVectorImpl<T> &items, Rng &rng) {
+  return items.empty() ? nullptr : &items[rng() % items.size()];
+}
+
+template <typename OpTy>
+SmallVector<OpTy> opsOf(ProgramOp program) {
+  return llvm::to_vector(program.getBody()->getOps<OpTy>());
+}
+
+/// The tasks that signal `event`.
+unsigned producers(ProgramOp program, Value event) {
+  return llvm::count_if(program.getBody()->getOps<TaskOp>(),
+                        [&](TaskOp t) { return t.getSignal() == event; });
+}
+
+/// Replaces the waits of `task`.
+void setWaits(TaskOp task, ArrayRef<Value> events, ArrayRef<int64_t> thresholds) {
+  task.getWaitsMutable().assign(events);
+  task.setThresholdsAttr(DenseI64ArrayAttr::get(task.getContext(), thresholds));
+}
+
+/// A `(task, wait index)` site.
+using WaitSite = std::pair<TaskOp, unsigned>;
+
+SmallVector<WaitSite> waitSites(ProgramOp program,
+                                function_ref<bool(int64_t)> filter) {
+  SmallVector<WaitSite> sites;
+  for (TaskOp task : program.getBody()->getOps<TaskOp>())
+    for (auto [i, threshold] : llvm::enumerate(task.getThresholds()))
+      if (filter(threshold))
+        sites.push_back({task, unsigned(i)});
+  return sites;
+}
+
+/// Sets the threshold of one wait to `update(old)`.
+bool changeThreshold(ProgramOp program, Rng &rng,
+                     function_ref<bool(int64_t)> filter,
+                     function_ref<int64_t(int64_t)> update) {
+  SmallVector<WaitSite> sites = waitSites(program, filter);
+  WaitSite *site = pickOne(sites, rng);
+  if (!site)
+    return false;
+  SmallVector<int64_t> thresholds(site->first.getThresholds());
+  thresholds[site->second] = update(thresholds[site->second]);
+  site->first.setThresholdsAttr(
+      DenseI64ArrayAttr::get(program.getContext(), thresholds));
+  return true;
+}
+
+bool dropWait(ProgramOp program, Rng &rng) {
+  SmallVector<WaitSite> sites = waitSites(program, [](int64_t) { return true; });
+  WaitSite *site = pickOne(sites, rng);
+  if (!site)
+    return false;
+  auto [task, index] = *site;
+  SmallVector<Value> events(task.getWaits());
+  SmallVector<int64_t> thresholds(task.getThresholds());
+  events.erase(events.begin() + index);
+  thresholds.erase(thresholds.begin() + index);
+  setWaits(task, events, thresholds);
+  return true;
+}
+
+bool lowerThreshold(ProgramOp program, Rng &rng) {
+  return changeThreshold(
+      program, rng, [](int64_t t) { return t >= 2; },
+      [&](int64_t t) { return int64_t(1 + rng() % (t - 1)); });
+}
+
+bool raiseThreshold(ProgramOp program, Rng &rng) {
+  return changeThreshold(
+      program, rng, [](int64_t) { return true; },
+      [](int64_t t) { return t + 1; });
+}
+
+/// Adds to one task a full wait on the event of another task; a back edge
+/// (a cycle) when that task depends on this one, redundant when it
+/// already precedes it.
+bool addWait(ProgramOp program, Rng &rng, bool backward) {
+  SmallVector<TaskOp> tasks = opsOf<TaskOp>(program);
+  if (tasks.size() < 2)
+    return false;
+  size_t a = rng() % tasks.size(), b = rng() % tasks.size();
+  if (a == b)
+    return false;
+  if ((a < b) != backward)
+    std::swap(a, b);
+  Value event = tasks[b].getSignal();
+  SmallVector<Value> events(tasks[a].getWaits());
+  SmallVector<int64_t> thresholds(tasks[a].getThresholds());
+  events.push_back(event);
+  thresholds.push_back(std::max(1u, producers(program, event)));
+  setWaits(tasks[a], events, thresholds);
+  return true;
+}
+
+bool backEdge(ProgramOp program, Rng &rng) { return addWait(program, rng, true); }
+bool forwardWait(ProgramOp program, Rng &rng) {
+  return addWait(program, rng, false);
+}
+
+SmallVector<TaskOp> assignedTasks(ProgramOp program) {
+  return llvm::to_vector(llvm::make_filter_range(
+      program.getBody()->getOps<TaskOp>(),
+      [](TaskOp t) { return t.getWorker().has_value(); }));
+}
+
+void place(TaskOp task, int64_t worker, int64_t queue) {
+  Builder b(task.getContext());
+  task.setWorkerAttr(b.getI64IntegerAttr(worker));
+  task.setQueueAttr(b.getI64IntegerAttr(queue));
+}
+
+/// Exchanges the queue slots of two assigned tasks, on one worker or across
+/// two.
+bool swapSlots(ProgramOp program, Rng &rng, bool sameWorker) {
+  SmallVector<TaskOp> tasks = assignedTasks(program);
+  TaskOp *a = pickOne(tasks, rng);
+  if (!a)
+    return false;
+  SmallVector<TaskOp> partners = llvm::to_vector(llvm::make_filter_range(
+      tasks, [&](TaskOp t) {
+        return t != *a && (*t.getWorker() == *a->getWorker()) == sameWorker;
+      }));
+  TaskOp *b = pickOne(partners, rng);
+  if (!b)
+    return false;
+  int64_t worker = *a->getWorker(), queue = *a->getQueue();
+  place(*a, *b->getWorker(), *b->getQueue());
+  place(*b, worker, queue);
+  return true;
+}
+
+bool swapQueue(ProgramOp program, Rng &rng) { return swapSlots(program, rng, true); }
+bool swapAcrossWorkers(ProgramOp program, Rng &rng) {
+  return swapSlots(program, rng, false);
+}
+
+/// Moves one task to a free slot of another worker.
+bool moveTask(ProgramOp program, Rng &rng) {
+  SmallVector<TaskOp> tasks = assignedTasks(program);
+  TaskOp *task = pickOne(tasks, rng);
+  int64_t workers = 0, last = 0;
+  for (TaskOp t : tasks) {
+    workers = std::max<int64_t>(workers, *t.getWorker() + 1);
+    last = std::max<int64_t>(last, *t.getQueue());
+  }
+  if (!task || workers < 2)
+    return false;
+  int64_t worker = (*task->getWorker() + 1 + rng() % (workers - 1)) % workers;
+  // An odd slot between the seeds' dense ones, or past the end.
+  place(*task, worker, rng() % 2 ? last + 1 : 2 * (rng() % (last + 1)) + 1);
+  return true;
+}
+
+/// The compute ops of task bodies, with their regions.
+SmallVector<AccessOpInterface> computeOps(ProgramOp program) {
+  SmallVector<AccessOpInterface> ops;
+  program.walk([&](AccessOpInterface op) { ops.push_back(op); });
+  return ops;
+}
+
+/// Widens the `cols` of one tile so that it overlaps its neighbour.
+bool overlapTiles(ProgramOp program, Rng &rng) {
+  SmallVector<std::pair<Operation *, int64_t>> sites;
+  for (AccessOpInterface op : computeOps(program)) {
+    auto cols = op->getAttrOfType<IntervalAttr>("cols");
+    int64_t extent = isa<GemvOp>(op)
+                         ? cast<MemRefType>(op->getOperand(0).getType()).getDimSize(0)
+                         : *getVectorLength(op->getOperand(0).getType());
+    if (cols && cols.size() < extent)
+      sites.push_back({op, extent});
+  }
+  auto *site = pickOne(sites, rng);
+  if (!site)
+    return false;
+  auto cols = site->first->getAttrOfType<IntervalAttr>("cols");
+  int64_t lo = cols.getLo(), hi = cols.getHi();
+  if (hi < site->second && (lo == 0 || rng() % 2))
+    hi += 1 + rng() % (site->second - hi);
+  else
+    lo -= 1 + rng() % lo;
+  site->first->setAttr("cols", IntervalAttr::get(program.getContext(), lo, hi));
+  return true;
+}
+
+/// Places two transient buffers not sharing a page onto one new page.
+bool aliasPage(ProgramOp program, Rng &rng) {
+  SmallVector<BufferOp> buffers = llvm::to_vector(llvm::make_filter_range(
+      program.getBody()->getOps<BufferOp>(),
+      [](BufferOp b) { return b.isTransient(); }));
+  BufferOp *a = pickOne(buffers, rng), *b = pickOne(buffers, rng);
+  if (!a || *a == *b || (a->getPage() && a->getPage() == b->getPage()))
+    return false;
+  OpBuilder builder(program.getBody(), program.getBody()->begin());
+  int64_t bytes = std::max(a->getType().getNumElements(),
+                           b->getType().getNumElements()) * 8;
+  auto page = PageOp::create(builder, program.getLoc(),
+                             PageType::get(program.getContext()),
+                             builder.getStringAttr("alias"),
+                             builder.getI64IntegerAttr(bytes), IntervalAttr());
+  a->getPageMutable().assign(page.getResult());
+  b->getPageMutable().assign(page.getResult());
+  return true;
+}
+
+/// Adds to one task an op that writes a weight.
+bool writeWeight(ProgramOp program, Rng &rng) {
+  SmallVector<BufferOp> weights = llvm::to_vector(llvm::make_filter_range(
+      program.getBody()->getOps<BufferOp>(),
+      [](BufferOp b) { return b.isReadOnly(); }));
+  SmallVector<TaskOp> tasks = opsOf<TaskOp>(program);
+  BufferOp *weight = pickOne(weights, rng);
+  TaskOp *task = pickOne(tasks, rng);
+  if (!weight || !task)
+    return false;
+  OpBuilder builder = OpBuilder::atBlockEnd(&task->getBodyBlock());
+  OpaqueOp::create(builder, task->getLoc(), builder.getStringAttr("NOP"),
+                   ValueRange(), ValueRange{weight->getResult()},
+                   DictionaryAttr());
+  return true;
+}
+
+/// Fixes the decode position at or past the end of the KV cache.
+bool positionOutOfBounds(ProgramOp program, Rng &rng) {
+  for (BufferOp buffer : program.getBody()->getOps<BufferOp>())
+    if (buffer.getKind() == BufferKind::KVCache) {
+      int64_t rows = buffer.getType().getDimSize(0);
+      program.setPositionAttr(
+          Builder(program).getI64IntegerAttr(rows + int64_t(rng() % 2)));
+      return true;
+    }
+  return false;
+}
+
+/// Puts one task on the first worker past the target's SMs.
+bool workerOutOfGrid(ProgramOp program, Rng &rng) {
+  SmallVector<TaskOp> tasks = assignedTasks(program);
+  TaskOp *task = pickOne(tasks, rng);
+  TargetAttr target = program.getTargetAttr();
+  if (!task || !target)
+    return false;
+  place(*task, target.getSmCount(), *task->getQueue());
+  return true;
+}
+
+/// Removes the slot of the last worker from one barrier.
+bool dropBarrierSlot(ProgramOp program, Rng &rng) {
+  SmallVector<BarrierOp> barriers = opsOf<BarrierOp>(program);
+  BarrierOp *barrier = pickOne(barriers, rng);
+  if (!barrier || barrier->getSlots().size() < 2)
+    return false;
+  barrier->setSlotsAttr(DenseI64ArrayAttr::get(
+      program.getContext(), barrier->getSlots().drop_back()));
+  return true;
+}
+
+/// Moves one barrier's slot on one worker to after its next task.
+bool shiftBarrierSlot(ProgramOp program, Rng &rng) {
+  SmallVector<BarrierOp> barriers = opsOf<BarrierOp>(program);
+  BarrierOp *barrier = pickOne(barriers, rng);
+  if (!barrier)
+    return false;
+  SmallVector<int64_t> slots(barrier->getSlots());
+  int64_t worker = rng() % slots.size();
+  int64_t target = slots[worker] + 1;
+  for (TaskOp task : program.getBody()->getOps<TaskOp>())
+    if (task.getWorker() == worker && task.getQueue() == target)
+      place(task, worker, slots[worker]);
+  slots[worker] = target;
+  barrier->setSlotsAttr(DenseI64ArrayAttr::get(program.getContext(), slots));
+  return true;
+}
+
+/// Erases one compute op; when `outputs`, only one that writes an output.
+bool dropOp(ProgramOp program, Rng &rng, bool outputs) {
+  SmallVector<AccessOpInterface> ops = computeOps(program);
+  if (outputs)
+    llvm::erase_if(ops, [](AccessOpInterface op) {
+      SmallVector<Access> accesses;
+      op.getAccesses(accesses);
+      return llvm::none_of(accesses, [](const Access &a) {
+        auto buffer = a.buffer.getDefiningOp<BufferOp>();
+        return a.isWrite() && buffer.getKind() == BufferKind::Output;
+      });
+    });
+  AccessOpInterface *op = pickOne(ops, rng);
+  if (!op)
+    return false;
+  op->erase();
+  return true;
+}
+
+bool dropOutputProducer(ProgramOp program, Rng &rng) {
+  return dropOp(program, rng, true);
+}
+bool dropComputeOp(ProgramOp program, Rng &rng) {
+  return dropOp(program, rng, false);
+}
+
+/// Starts one waited-on event at 1 instead of 0.
+bool nonzeroInit(ProgramOp program, Rng &rng) {
+  SmallVector<EventOp> events = llvm::to_vector(llvm::make_filter_range(
+      program.getBody()->getOps<EventOp>(),
+      [](EventOp e) { return llvm::any_of(e->getUsers(), [&](Operation *user) {
+        return llvm::is_contained(cast<TaskOp>(user).getWaits(), e.getResult());
+      }); }));
+  EventOp *event = pickOne(events, rng);
+  if (!event)
+    return false;
+  event->setInitAttr(Builder(program).getI64IntegerAttr(1 + rng() % 2));
+  return true;
+}
+
+/// Makes two events one: each waiter's threshold now counts only part of
+/// the producers it could be credited with.
+bool mergeEvents(ProgramOp program, Rng &rng) {
+  SmallVector<EventOp> events = opsOf<EventOp>(program);
+  EventOp *a = pickOne(events, rng), *b = pickOne(events, rng);
+  if (!a || *a == *b)
+    return false;
+  b->getResult().replaceAllUsesWith(a->getResult());
+  return true;
+}
+
+const MutationClass kClasses[] = {
+    {"drop-wait", dropWait},
+    {"lower-threshold", lowerThreshold},
+    {"raise-threshold", raiseThreshold},
+    {"back-edge", backEdge},
+    {"add-forward-wait", forwardWait},
+    {"swap-queue-order", swapQueue},
+    {"swap-across-workers", swapAcrossWorkers},
+    {"move-task", moveTask},
+    {"overlap-tiles", overlapTiles},
+    {"alias-page", aliasPage},
+    {"write-weight", writeWeight},
+    {"position-oob", positionOutOfBounds},
+    {"worker-oob", workerOutOfGrid},
+    {"drop-barrier-slot", dropBarrierSlot},
+    {"shift-barrier-slot", shiftBarrierSlot},
+    {"drop-output-producer", dropOutputProducer},
+    {"drop-compute-op", dropComputeOp},
+    {"nonzero-init", nonzeroInit},
+    {"merge-events", mergeEvents},
+};
+} // namespace
+
+ArrayRef<MutationClass> amkbench::mutationClasses() { return kClasses; }
