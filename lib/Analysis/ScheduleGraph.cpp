@@ -150,6 +150,10 @@ LogicalResult ScheduleGraph::computeHappensBefore() {
         order.push_back(succs[i]);
   if (order.size() != n)
     return failure();
+  taskRank.assign(tasks.size(), 0);
+  for (auto [rank, node] : llvm::enumerate(order))
+    if (kindOf(node) == NodeKind::Task)
+      taskRank[node] = rank;
   if (!assigned)
     assignGreedyChains();
   computeClocks();

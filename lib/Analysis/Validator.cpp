@@ -25,6 +25,8 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
+#include <set>
 #include <string>
 
 using namespace mlir;
@@ -55,6 +57,9 @@ struct AccessRecord {
   Operation *op;
   Access access;
   bool symbolic;
+  /// True when the access touches exactly its linearized extent (constant
+  /// and contiguous in row-major order).
+  bool linear;
   /// The linearized extent, in bits, the access may touch at any position.
   int64_t keyLo, keyHi;
 };
@@ -76,8 +81,11 @@ public:
   FailureOr<ValidationStats> run();
 
 private:
+  /// Records a violation at `op`, once per op and message.
   void report(Operation *op, const Twine &message) {
-    violations.push_back({op, message.str()});
+    std::string text = message.str();
+    if (reported.insert({op, text}).second)
+      violations.push_back({op, std::move(text)});
   }
   std::string region(const Access &access) const;
   std::string taskName(uint32_t task) const;
@@ -93,6 +101,12 @@ private:
   void checkConflicts(const ScheduleGraph &graph);
   void sweepGroup(const ScheduleGraph &graph, ArrayRef<uint32_t> group);
   void visitPair(const ScheduleGraph &graph, uint32_t a, uint32_t b);
+  void reportIfUnordered(const ScheduleGraph &graph, uint32_t a, uint32_t b);
+  void replayGroup(const ScheduleGraph &graph, ArrayRef<uint32_t> group);
+  void reportGarbage(const AccessRecord &record, int64_t lo, int64_t hi,
+                     int32_t clobber);
+  bool needsWriter(const AccessRecord &record) const;
+  void trackCoverage(ArrayRef<uint32_t> group);
   void feedCoverage(const ScheduleGraph &graph, uint32_t read, uint32_t write);
   void checkCoverage();
   SmallVector<Interval, 4> preWritten(const AccessRecord &read) const;
@@ -102,6 +116,7 @@ private:
   ProgramOp program;
   const ValidatorOptions &options;
   std::vector<std::pair<Operation *, std::string>> violations;
+  std::set<std::pair<Operation *, std::string>> reported;
   std::vector<BufferInfo> buffers;
   llvm::DenseMap<Value, uint32_t> bufferIndex;
   std::vector<AccessRecord> accesses;
@@ -134,6 +149,18 @@ std::string Validator::taskName(uint32_t task) const {
 
 static StringRef kindName(const Access &access) {
   return access.isWrite() ? "write" : "read";
+}
+
+/// True when the constant `box` is one contiguous run of a row-major buffer
+/// of `shape`: full trailing dimensions, one partial one, unit leading ones.
+static bool isContiguous(ArrayRef<int64_t> shape, const ConcreteBox &box) {
+  size_t d = shape.size();
+  while (d > 0 && box[d - 1] == std::make_pair(int64_t(0), shape[d - 1]))
+    --d;
+  for (size_t i = 0; i + 1 < d; ++i)
+    if (box[i].second - box[i].first != 1)
+      return false;
+  return true;
 }
 
 /// The half-open linearized extent of `box` in elements of a buffer of
@@ -281,13 +308,15 @@ void Validator::collectAccesses() {
         BufferInfo &buffer = buffers[it->second];
         bool symbolic = isSymbolic(access.box);
         buffer.symbolic |= symbolic;
-        auto [lo, hi] = linearExtent(buffer.op.getType().getShape(),
-                                     access.box, symbolic);
+        ArrayRef<int64_t> shape = buffer.op.getType().getShape();
+        auto [lo, hi] = linearExtent(shape, access.box, symbolic);
+        bool linear = !symbolic && access.box.size() == shape.size() &&
+                      isContiguous(shape, concretize(access.box, 0));
         if (access.isWrite())
           buffer.writes.push_back(accesses.size());
         accesses.push_back(AccessRecord{
             uint32_t(task), ordinal, it->second, &child, std::move(access),
-            symbolic, lo * buffer.bitsPerElement, hi * buffer.bitsPerElement});
+            symbolic, linear, lo * buffer.bitsPerElement, hi * buffer.bitsPerElement});
       }
       ++ordinal;
     }
@@ -367,11 +396,41 @@ void Validator::checkOutputs() {
 //===----------------------------------------------------------------------===//
 
 void Validator::checkConflicts(const ScheduleGraph &graph) {
-  coverIndex.assign(accesses.size(), -1);
+  std::vector<std::vector<uint32_t>> groups(buffers.size() * 2);
+  std::vector<bool> relevant(groups.size()), linear(groups.size(), true);
   for (auto [i, record] : llvm::enumerate(accesses)) {
-    BufferOp buffer = buffers[record.buffer].op;
-    if (record.access.isWrite() ||
-        (!buffer.isTransient() && buffer.getKind() != BufferKind::KVCache))
+    if (record.keyLo >= record.keyHi)
+      continue;
+    uint32_t group = buffers[record.buffer].group;
+    groups[group].push_back(i);
+    relevant[group] =
+        relevant[group] || record.access.isWrite() || needsWriter(record);
+    linear[group] = linear[group] && record.linear;
+  }
+  coverIndex.assign(accesses.size(), -1);
+  for (auto [group, members] : llvm::enumerate(groups)) {
+    if (!relevant[group])
+      continue;
+    if (linear[group]) {
+      replayGroup(graph, members);
+      continue;
+    }
+    trackCoverage(members);
+    sweepGroup(graph, members);
+  }
+  checkCoverage();
+}
+
+bool Validator::needsWriter(const AccessRecord &record) const {
+  BufferOp buffer = buffers[record.buffer].op;
+  return !record.access.isWrite() &&
+         (buffer.isTransient() || buffer.getKind() == BufferKind::KVCache);
+}
+
+void Validator::trackCoverage(ArrayRef<uint32_t> group) {
+  for (uint32_t i : group) {
+    const AccessRecord &record = accesses[i];
+    if (!needsWriter(record))
       continue;
     coverIndex[i] = covers.size();
     CoverState &state = covers.emplace_back();
@@ -379,19 +438,96 @@ void Validator::checkConflicts(const ScheduleGraph &graph) {
     if (!decidedAtEnd(record) && !isEmpty(box))
       state.remaining.push_back(box);
   }
-  std::vector<std::vector<uint32_t>> groups(buffers.size() * 2);
-  std::vector<bool> written(groups.size());
-  for (auto [i, record] : llvm::enumerate(accesses)) {
-    if (record.keyLo >= record.keyHi)
-      continue;
-    uint32_t group = buffers[record.buffer].group;
-    groups[group].push_back(i);
-    written[group] = written[group] || record.access.isWrite();
+}
+
+namespace {
+/// A run of a group's linearized space with the same history: the last
+/// write and the reads since.
+struct Segment {
+  int64_t end;
+  int32_t lastWrite;
+  std::vector<uint32_t> reads;
+};
+} // namespace
+
+void Validator::replayGroup(const ScheduleGraph &graph,
+                            ArrayRef<uint32_t> group) {
+  std::vector<uint32_t> sorted(group.begin(), group.end());
+  auto key = [&](uint32_t i) {
+    const AccessRecord &r = accesses[i];
+    return std::make_tuple(graph.getTopologicalRank(r.task), r.ordinal,
+                           r.access.isWrite(), i);
+  };
+  llvm::sort(sorted, [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
+  std::map<int64_t, Segment> segments;
+  segments.emplace(0, Segment{std::numeric_limits<int64_t>::max(), -1, {}});
+  auto split = [&](int64_t at) {
+    auto it = std::prev(segments.upper_bound(at));
+    if (it->first == at)
+      return it;
+    Segment tail = it->second;
+    it->second.end = at;
+    return segments.emplace_hint(std::next(it), at, std::move(tail));
+  };
+  for (uint32_t current : sorted) {
+    const AccessRecord &record = accesses[current];
+    auto it = split(record.keyLo);
+    split(record.keyHi);
+    std::optional<std::pair<int64_t, int64_t>> gap;
+    int32_t clobber = -1;
+    for (; it != segments.end() && it->first < record.keyHi; ++it) {
+      Segment &segment = it->second;
+      if (segment.lastWrite >= 0)
+        reportIfUnordered(graph, segment.lastWrite, current);
+      if (record.access.isWrite()) {
+        for (uint32_t read : segment.reads)
+          reportIfUnordered(graph, read, current);
+        segment.lastWrite = current;
+        segment.reads.clear();
+        continue;
+      }
+      bool written = segment.lastWrite >= 0 &&
+                     accesses[segment.lastWrite].buffer == record.buffer;
+      if (!gap && !written && needsWriter(record)) {
+        gap = {it->first, segment.end};
+        clobber = segment.lastWrite;
+      }
+      segment.reads.push_back(current);
+    }
+    if (gap)
+      reportGarbage(record, gap->first, gap->second, clobber);
   }
-  for (auto [group, members] : llvm::enumerate(groups))
-    if (written[group])
-      sweepGroup(graph, members);
-  checkCoverage();
+}
+
+/// Reports that bits `[lo, hi)` of a read's group hold garbage: never
+/// written, or last written through `clobber`, another buffer of its page.
+void Validator::reportGarbage(const AccessRecord &record, int64_t lo,
+                              int64_t hi, int32_t clobber) {
+  const BufferInfo &buffer = buffers[record.buffer];
+  ArrayRef<int64_t> shape = buffer.op.getType().getShape();
+  int64_t first = lo / buffer.bitsPerElement - record.keyLo / buffer.bitsPerElement;
+  int64_t last = (hi - 1) / buffer.bitsPerElement - record.keyLo / buffer.bitsPerElement;
+  // Offsets inside the read's own contiguous run, as a box of the buffer.
+  ConcreteBox box = concretize(record.access.box, 0);
+  int64_t inner = 1;
+  size_t d = shape.size();
+  while (d > 1 && box[d - 1] == std::make_pair(int64_t(0), shape[d - 1]))
+    inner *= shape[--d];
+  if (inner == 1) {
+    int64_t base = box[d - 1].first;
+    box[d - 1] = {base + first, base + last + 1};
+  }
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << taskName(record.task) << " reads " << region(record.access) << " but ";
+  printConcreteRegion(os, buffer.op.getName(), box);
+  if (clobber >= 0)
+    os << " was last written as " << region(accesses[clobber].access)
+       << " by " << taskName(accesses[clobber].task)
+       << ", which shares its scratch page (garbage read)";
+  else
+    os << " has no writer ordered before it (garbage read)";
+  report(record.op, text);
 }
 
 void Validator::sweepGroup(const ScheduleGraph &graph,
@@ -427,6 +563,12 @@ void Validator::visitPair(const ScheduleGraph &graph, uint32_t a, uint32_t b) {
     feedCoverage(graph, a, b);
     feedCoverage(graph, b, a);
   }
+  reportIfUnordered(graph, a, b);
+}
+
+void Validator::reportIfUnordered(const ScheduleGraph &graph, uint32_t a,
+                                  uint32_t b) {
+  const AccessRecord &x = accesses[a], &y = accesses[b];
   if (x.task == y.task || graph.happensBefore(x.task, y.task) ||
       graph.happensBefore(y.task, x.task))
     return;
@@ -436,7 +578,7 @@ void Validator::visitPair(const ScheduleGraph &graph, uint32_t a, uint32_t b) {
   const AccessRecord &first = x.ordinal < y.ordinal ? x : y;
   const AccessRecord &second = x.ordinal < y.ordinal ? y : x;
   std::string page;
-  if (!sameBuffer)
+  if (x.buffer != y.buffer)
     page = " (their buffers share a scratch page)";
   report(second.op, "unordered conflicting accesses: " +
                         kindName(first.access) + " " + region(first.access) +

@@ -94,6 +94,8 @@ public:
   bool happensBefore(uint32_t a, uint32_t b) const {
     return a != b && clocks[size_t(b) * numChains + chainOf[a]] >= int32_t(posOf[a]);
   }
+  /// Position of task `task` in a topological order of the graph.
+  uint32_t getTopologicalRank(uint32_t task) const { return taskRank[task]; }
   /// Longest chain of tasks ordered by happens-before.
   int64_t getCriticalPath() const { return criticalPath; }
   /// Number of chains of the vector clocks.
@@ -133,6 +135,8 @@ private:
   std::vector<uint32_t> order;
   /// Successors of every node, in compressed rows.
   std::vector<uint32_t> succStart, succs;
+  /// Topological rank of each task.
+  std::vector<uint32_t> taskRank;
   /// Chain and position of each task.
   std::vector<uint32_t> chainOf, posOf;
   uint32_t numChains = 0;
