@@ -1,0 +1,15 @@
+// RUN: amk-translate --import-hf %models/llama-bf16 \
+// RUN:   | amk-opt --amk-compile="chip=sm_100a qkv-cols=16 strategy=balanced" | FileCheck %s
+// RUN: amk-translate --import-hf %models/llama-bf16 \
+// RUN:   | amk-opt --amk-schedule-config=%S/Inputs/knobs.json --amk-compile="chip=sm_120a" \
+// RUN:   | FileCheck %s --check-prefix=CONFIG
+// An explicit option wins over the file.
+// RUN: amk-translate --import-hf %models/llama-bf16 \
+// RUN:   | amk-opt --amk-compile="config=%S/Inputs/knobs.json sms=3" | FileCheck %s --check-prefix=EXPLICIT
+
+// CHECK: amk.program @"llama-bf16" target <"sm_100a">
+// CHECK: amk.page "p0"
+// CHECK: worker {{[0-9]+}} queue 0
+// CONFIG: amk.program @"llama-bf16" target <"sm_120a", sms = 5>
+// CONFIG-NOT: worker 5
+// EXPLICIT: target <"sm_90a", sms = 3>

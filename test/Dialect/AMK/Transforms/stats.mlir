@@ -1,0 +1,13 @@
+// RUN: amk-translate --import-hf %models/smollm-bf16 \
+// RUN:   | amk-opt --amk-compile="chip=sm_90a sms=16" --amk-schedule-stats -o /dev/null 2>&1 | FileCheck %s
+// RUN: amk-translate --import-hf %models/smollm-bf16 \
+// RUN:   | amk-opt --amk-compile="chip=sm_90a sms=16" --amk-schedule-stats=json -o /dev/null 2>&1 | FileCheck %s --check-prefix=JSON
+
+// CHECK: schedule-stats @smollm-bf16 target sm_90a workers 16
+// CHECK-NEXT: tasks {{[0-9]+}}, events {{[0-9]+}}, waits {{[0-9]+}}
+// CHECK-NEXT: critical path: {{[0-9]+}} tasks, {{[0-9]+}} syncs
+// CHECK-NEXT: bytes read per worker: min {{[0-9]+}}, mean {{[0-9]+}}, max {{[0-9]+}}
+// CHECK-NEXT: scratch: {{[0-9]+}} pages
+// CHECK-NEXT: floor (weights {{[0-9]+}} B / HBM): {{[0-9.]+}} us
+// CHECK-NEXT: predicted: {{[0-9.]+}} us
+// JSON: {"bytes_per_worker_max":{{.*}}"floor_us":{{.*}}"predicted_us":
