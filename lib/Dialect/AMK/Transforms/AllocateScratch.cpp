@@ -151,10 +151,19 @@ LogicalResult AllocateScratchPass::allocate(ProgramOp program) {
   std::vector<Page> pages;
   std::vector<unsigned> stamp(index.tasks.size(), ~0u);
   const unsigned maxChecks = 64;
+  // The page a worker used last: its queue order usually makes it free.
+  llvm::DenseMap<int64_t, unsigned> workerPage;
   for (auto [b, l] : llvm::enumerate(live)) {
     int64_t chosen = -1;
     unsigned checks = 0;
+    int64_t worker = clocks.getWorker(l.accessors.front());
+    if (auto it = workerPage.find(worker); it != workerPage.end() &&
+        orderedBefore(live[pages[it->second].buffers.back()], l, clocks, stamp,
+                      b))
+      chosen = it->second;
     for (auto [p, page] : llvm::enumerate(pages)) {
+      if (chosen >= 0)
+        break;
       const Live &last = live[page.buffers.back()];
       if (last.last >= l.first)
         continue;
@@ -169,6 +178,7 @@ LogicalResult AllocateScratchPass::allocate(ProgramOp program) {
       chosen = pages.size();
       pages.push_back({0, l.first, {}});
     }
+    workerPage[worker] = chosen;
     Page &page = pages[chosen];
     page.bytes = std::max(page.bytes, l.bytes);
     page.buffers.push_back(b);
