@@ -332,7 +332,8 @@ OwningOpRef<ModuleOp> mlir::amk::importHFCheckpoint(
   context->loadDialect<AMKDialect>();
   SmallString<256> configPath(dir);
   llvm::sys::path::append(configPath, "config.json");
-  Location loc = FileLineColLoc::get(context, configPath, 0, 0);
+  // Diagnostics of the import library already start with the file name.
+  Location loc = UnknownLoc::get(context);
   auto fail = [&](llvm::Error error) -> OwningOpRef<ModuleOp> {
     emitError(loc) << llvm::toString(std::move(error));
     return {};

@@ -256,7 +256,7 @@ amk.program @p {
 
 // Test: a buffer needs a static shape
 amk.program @p {
-  // expected-error @+1 {{'amk.buffer' op result #0 must be statically shaped memref of any type values, but got 'memref<?xf32>'}}
+  // expected-error @+1 {{'amk.buffer' op must have a static shape, got 'memref<?xf32>'}}
   %x = amk.buffer "x" activation : memref<?xf32>
 }
 
@@ -473,7 +473,7 @@ amk.program @p {
 amk.program @p {
   %e = amk.event "e"
   %f = amk.event "f"
-  // expected-error @+1 {{'amk.task' op wait threshold must be >= 1, got 0}}
+  // expected-error @+1 {{'amk.task' op wait threshold must be in [1, 2^32), got 0}}
   amk.task "t" waits(%f >= 0) signals %e {
   }
 }
@@ -484,7 +484,7 @@ amk.program @p {
 amk.program @p {
   %e = amk.event "e"
   %f = amk.event "f"
-  // expected-error @+1 {{'amk.task' op wait threshold must be >= 1, got -2}}
+  // expected-error @+1 {{'amk.task' op wait threshold must be in [1, 2^32), got -2}}
   amk.task "t" waits(%f >= 1, %e >= -2) signals %e {
   }
 }
@@ -747,7 +747,7 @@ amk.program @p {
   %ev = amk.event "ev"
   %e = amk.event "e"
   amk.task "t" signals %e {
-    // expected-error @+1 {{'amk.embed' op operand #1 must be statically shaped memref of any type values, but got '!amk.event'}}
+    // expected-error @+1 {{'amk.embed' op operand #1 must be memref of rank >= 1 with positive static dimensions, but got '!amk.event'}}
     amk.embed %tab[%ev] -> %x : memref<256x64xbf16>, !amk.event, memref<64xf32>
   }
 }
@@ -4180,7 +4180,7 @@ amk.program @p {
   %ev = amk.event "ev"
   %e = amk.event "e"
   amk.task "t" signals %e {
-    // expected-error @+1 {{'amk.opaque' op operand #0 must be variadic of statically shaped memref of any type values, but got '!amk.event'}}
+    // expected-error @+1 {{'amk.opaque' op operand #0 must be variadic of memref of rank >= 1 with positive static dimensions, but got '!amk.event'}}
     amk.opaque "X" ins(%ev) outs(%v) : !amk.event, memref<64xf32>
   }
 }

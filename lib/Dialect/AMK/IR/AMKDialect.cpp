@@ -9,6 +9,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -114,11 +115,16 @@ Attribute TargetAttr::parse(AsmParser &parser, Type) {
   std::string name = base.getName().str();
   int64_t sms = base.getSmCount(), smem = base.getSmemPerBlock(),
           l2 = base.getL2Bytes(), hbm = base.getHbmGBps();
+  llvm::StringSet<> seen;
   while (succeeded(parser.parseOptionalComma())) {
     StringRef key;
     SMLoc keyLoc = parser.getCurrentLocation();
     if (parser.parseKeyword(&key) || parser.parseEqual())
       return {};
+    if (!seen.insert(key).second) {
+      parser.emitError(keyLoc) << "target field '" << key << "' given twice";
+      return {};
+    }
     int64_t *field = llvm::StringSwitch<int64_t *>(key)
                          .Case("sms", &sms)
                          .Case("smem", &smem)
@@ -147,8 +153,10 @@ Attribute TargetAttr::parse(AsmParser &parser, Type) {
 void TargetAttr::print(AsmPrinter &printer) const {
   TargetAttr base = lookup(getContext(), getChip());
   printer << "<\"" << getChip() << "\"";
-  if (getName() != base.getName())
-    printer << ", name = \"" << getName() << "\"";
+  if (getName() != base.getName()) {
+    printer << ", name = ";
+    printer.printString(getName());
+  }
   auto printIfChanged = [&](StringRef key, int64_t value, int64_t builtin) {
     if (value != builtin)
       printer << ", " << key << " = " << value;

@@ -74,6 +74,12 @@ std::optional<int64_t> mlir::amk::getVectorLength(Type type) {
   return memref.getShape().back();
 }
 
+bool mlir::amk::isBufferType(Type type) {
+  auto memref = dyn_cast<MemRefType>(type);
+  return memref && memref.getRank() >= 1 && memref.getLayout().isIdentity() &&
+         llvm::all_of(memref.getShape(), [](int64_t d) { return d > 0; });
+}
+
 static MemRefType memrefOf(Value value) {
   return cast<MemRefType>(value.getType());
 }
@@ -219,13 +225,24 @@ claimSlot(DenseMap<std::pair<int64_t, int64_t>, Operation *> &slots,
   return diag;
 }
 
+/// Checks that the single block of `region` (if any) has no arguments.
+static LogicalResult verifyNoBlockArguments(Operation *op, Region &region) {
+  if (region.empty() || region.front().args_empty())
+    return success();
+  return op->emitOpError() << "body takes no block arguments";
+}
+
 LogicalResult ProgramOp::verifyRegions() {
+  if (failed(verifyNoBlockArguments(*this, getBodyRegion())))
+    return failure();
   // One namespace per entity kind: witnesses and JSON ids name them.
   llvm::StringMap<Operation *> buffers, pages, events, steps;
   DenseMap<std::pair<int64_t, int64_t>, Operation *> slots;
   for (Operation &op : getBody()->getOperations()) {
     auto claimName = [&](llvm::StringMap<Operation *> &names, StringRef kind,
                          StringRef name) -> LogicalResult {
+      if (name.empty())
+        return op.emitOpError() << "needs a non-empty name";
       auto [it, inserted] = names.try_emplace(name, &op);
       return inserted ? success() : duplicateName(&op, it->second, kind, name);
     };
@@ -278,6 +295,8 @@ void BufferOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
 
 LogicalResult BufferOp::verify() {
   MemRefType type = getType();
+  if (!type.hasStaticShape())
+    return emitOpError() << "must have a static shape, got " << type;
   if (!type.getLayout().isIdentity())
     return emitOpError() << "must have the identity layout, got " << type;
   if (type.getRank() == 0 ||
@@ -352,9 +371,10 @@ LogicalResult TaskOp::verify() {
   if (getThresholds().size() != getWaits().size())
     return emitOpError() << "has " << getWaits().size() << " waits but "
                          << getThresholds().size() << " thresholds";
-  for (auto [event, threshold] : llvm::zip(getWaits(), getThresholds()))
-    if (threshold < 1)
-      return emitOpError() << "wait threshold must be >= 1, got " << threshold;
+  for (int64_t threshold : getThresholds())
+    if (threshold < 1 || threshold > std::numeric_limits<uint32_t>::max())
+      return emitOpError() << "wait threshold must be in [1, 2^32), got "
+                           << threshold;
   if (getWorker().has_value() != getQueue().has_value())
     return emitOpError() << "worker and queue position come together";
   if (getWorker() &&
@@ -364,13 +384,22 @@ LogicalResult TaskOp::verify() {
 }
 
 LogicalResult TaskOp::verifyRegions() {
+  if (failed(verifyNoBlockArguments(*this, getBodyRegion())))
+    return failure();
+  for (Value event : getOperands())
+    if (!event.getDefiningOp<EventOp>())
+      return emitOpError() << "waits and signals only amk.event results";
   if (getBodyRegion().empty())
     return success();
-  for (Operation &op : getBodyRegion().front())
+  for (Operation &op : getBodyRegion().front()) {
     if (!isa<AccessOpInterface>(op))
       return op.emitOpError()
              << "is not a compute op (no AccessOpInterface); a task body "
                 "holds only compute ops";
+    for (Value operand : op.getOperands())
+      if (!operand.getDefiningOp<BufferOp>())
+        return op.emitOpError() << "operands must be amk.buffer results";
+  }
   return success();
 }
 
@@ -653,6 +682,9 @@ LogicalResult AttentionOp::verifyKVRange(int64_t rows) {
                             "position";
   if (kv.getLo() < 0)
     return emitOpError() << "'kv' starts at a negative row";
+  if (kv.getLo() >= rows)
+    return emitOpError() << "'kv' starts at row " << kv.getLo()
+                         << ", past the cache's " << rows << " rows";
   if (kv.getHiRelative()) {
     if (kv.getHi() > 1)
       return emitOpError() << "'kv' cannot reach past pos + 1";

@@ -22,6 +22,16 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+namespace mlir {
+namespace amk {
+
+/// True for the memref types `amk.buffer` creates: rank >= 1, static and
+/// positive dimensions, identity layout.
+bool isBufferType(Type type);
+
+} // namespace amk
+} // namespace mlir
+
 #define GET_OP_CLASSES
 #include "AMK/Dialect/AMK/IR/AMKOps.h.inc"
 

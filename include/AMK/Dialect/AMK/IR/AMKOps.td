@@ -23,8 +23,13 @@ include "mlir/IR/SymbolInterfaces.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/IR/CommonTypeConstraints.td"
 
-/// A buffer operand: a statically shaped memref.
-def AMK_BufferValue : StaticShapeMemRefOf<[AnyType]>;
+/// A buffer operand: a memref of rank >= 1 with static, positive dimensions
+/// and the identity layout, as `amk.buffer` creates.
+def AMK_BufferValue : Type<
+    And<[AnyStaticShapeMemRef.predicate,
+         CPred<"::mlir::amk::isBufferType($_self)">]>,
+    "memref of rank >= 1 with positive static dimensions",
+    "::mlir::MemRefType">;
 
 //===----------------------------------------------------------------------===//
 // Structural ops
@@ -82,7 +87,7 @@ def AMK_BufferOp : AMK_Op<"buffer", [
   let arguments = (ins StrAttr:$name, AMK_BufferKind:$kind,
                        OptionalAttr<StrAttr>:$key,
                        Optional<AMK_PageType>:$page);
-  let results = (outs AMK_BufferValue:$result);
+  let results = (outs AnyMemRef:$result);
   let assemblyFormat = [{
     $name $kind (`key` $key^)? (`page` $page^)? attr-dict `:` type($result)
   }];

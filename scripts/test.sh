@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+#===- scripts/test.sh - Set up, build and run every AMK test --------------===#
+#
+# The second README command and what CI runs: installs packages, builds,
+# runs the lit suite (check-amk), checks the golden fixtures, runs the
+# validator benchmark slice and the fuzzer for a bounded time.
+# FUZZ_SECONDS (default 60) bounds the fuzzing.
+#
+#===----------------------------------------------------------------------===#
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "setup"
+./scripts/setup.sh
+
+step "build"
+./scripts/build.sh
+
+step "lit (check-amk)"
+./scripts/build.sh check-amk
+
+step "golden fixtures"
+python3 python/tools/check_golden.py
+
+for extra in scripts/validate-bench-ci.sh scripts/schedule-property-test.sh; do
+  if [ -x "$extra" ]; then
+    step "$extra"
+    "$extra"
+  fi
+done
+
+step "fuzz (${FUZZ_SECONDS:-60} s)"
+fuzz/run.sh "${FUZZ_SECONDS:-60}"
+
+step "all tests passed"
