@@ -4184,3 +4184,84 @@ amk.program @p {
     amk.opaque "X" ins(%ev) outs(%v) : !amk.event, memref<64xf32>
   }
 }
+
+// -----
+
+// Test: names: a buffer needs a non-empty name
+amk.program @p {
+  // expected-error @+1 {{'amk.buffer' op needs a non-empty name}}
+  %a = amk.buffer "" activation : memref<4xf32>
+}
+
+// -----
+
+// Test: program: the body takes no block arguments
+// expected-error @+1 {{'amk.program' op body takes no block arguments}}
+"amk.program"() <{sym_name = "p"}> ({
+^bb0(%a: memref<4xf32>):
+}) : () -> ()
+
+// -----
+
+// Test: task: the body takes no block arguments
+amk.program @p {
+  %e = amk.event "e"
+  // expected-error @+1 {{'amk.task' op body takes no block arguments}}
+  "amk.task"(%e) <{name = "t", thresholds = array<i64>, operandSegmentSizes = array<i32: 0, 1>}> ({
+  ^bb0(%a: memref<4xf32>):
+  }) : (!amk.event) -> ()
+}
+
+// -----
+
+// Test: task: compute-op operands must be amk.buffer results
+amk.program @p {
+  %a = amk.buffer "a" activation : memref<4xf32>
+  %m = memref.alloc() : memref<4xf32>
+  %e = amk.event "e"
+  amk.task "t" signals %e {
+    // expected-error @+1 {{'amk.copy' op operands must be amk.buffer results}}
+    amk.copy %m -> %a : memref<4xf32>, memref<4xf32>
+  }
+}
+
+// -----
+
+// Test: task: a zero-sized memref from elsewhere is refused by the operand
+// type (no division by zero in op verifiers)
+amk.program @p {
+  %a = amk.buffer "a" activation : memref<4xf32>
+  %w = amk.buffer "w" weight : memref<4xf32>
+  %e = amk.event "e"
+  amk.task "t" signals %e {
+    %m = memref.alloc() : memref<0xf32>
+    // expected-error @+1 {{'amk.rmsnorm' op operand #0 must be memref of rank >= 1 with positive static dimensions, but got 'memref<0xf32>'}}
+    amk.rmsnorm %m, %w -> %a eps 1.0e-05 : memref<0xf32>, memref<4xf32>, memref<4xf32>
+  }
+}
+
+// -----
+
+// Test: attention: a KV range ending at pos + 1 must still start inside the cache
+amk.program @p {
+  %q = amk.buffer "q" activation : memref<64xf32>
+  %kc = amk.buffer "kc" kv_cache : memref<128x2x16xbf16>
+  %vc = amk.buffer "vc" kv_cache : memref<128x2x16xbf16>
+  %pos = amk.buffer "pos" input : memref<1xi32>
+  %o = amk.buffer "o" activation : memref<64xf32>
+  %e = amk.event "e"
+  amk.task "t" signals %e {
+    // expected-error @+1 {{'amk.attention' op 'kv' starts at row 200, past the cache's 128 rows}}
+    amk.attention %q, %kc, %vc, %pos -> %o kv [200, pos + 1) scale 0.25 : memref<64xf32>, memref<128x2x16xbf16>, memref<128x2x16xbf16>, memref<1xi32>, memref<64xf32>
+  }
+}
+
+// -----
+
+// Test: wait thresholds fit the u32 counter
+amk.program @p {
+  %e = amk.event "e"
+  // expected-error @+1 {{'amk.task' op wait threshold must be in [1, 2^32), got 4294967296}}
+  amk.task "t" waits(%e >= 4294967296) signals %e {
+  }
+}

@@ -196,3 +196,10 @@ amk.program @p attributes {amk.l = #amk.llama3<factor = 8.0, low_freq_factor = 1
 // expected-error @+1 {{failed to parse AMK_Llama3RopeAttr parameter 'factor' which is to be a `::llvm::APFloat`}}
 amk.program @p attributes {amk.l = #amk.llama3<factor = "8", low_freq_factor = 1.0, high_freq_factor = 4.0, original_max_position = 64>} {
 }
+
+// -----
+
+// Test: a target field may be given only once
+// expected-error @+1 {{target field 'sms' given twice}}
+amk.program @p target <"sm_90a", sms = 74, sms = 80> {
+}
