@@ -25,12 +25,14 @@ step "lit (check-amk)"
 step "golden fixtures"
 python3 python/tools/check_golden.py
 
-for extra in scripts/validate-bench-ci.sh scripts/schedule-property-test.sh; do
-  if [ -x "$extra" ]; then
-    step "$extra"
-    "$extra"
-  fi
-done
+step "validator benchmark slice (oracle-labelled mutations)"
+./scripts/validate-bench-ci.sh build
+
+step "scheduling property test (models x knobs x chips validate)"
+./scripts/schedule-property-test.sh build
+
+step "generated reference docs are up to date"
+./scripts/gen-docs.sh --check
 
 step "fuzz (${FUZZ_SECONDS:-60} s)"
 fuzz/run.sh "${FUZZ_SECONDS:-60}"
