@@ -27,5 +27,6 @@ tool_dirs = [config.amk_tools_dir, config.llvm_tools_dir]
 tools = ["amk-opt", "amk-translate",
          ToolSubst("amk-hf-inspect", unresolved="ignore"),
          ToolSubst("not"), ToolSubst("amk-oracle", unresolved="ignore"),
-         ToolSubst("amk-validate-bench", unresolved="ignore")]
+         ToolSubst("amk-validate-bench", unresolved="ignore"),
+         ToolSubst("amk-ref-run", unresolved="ignore")]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
