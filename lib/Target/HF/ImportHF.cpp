@@ -13,6 +13,7 @@
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -114,9 +115,9 @@ private:
 class ModelEmitter {
 public:
   ModelEmitter(ProgramOp program, const hf::ModelConfig &config,
-               Type weightType, int64_t kvRows)
+               Type weightType, Type kvType, int64_t kvRows)
       : sched(program), config(config), weightType(weightType),
-        f32(Float32Type::get(program.getContext())),
+        kvType(kvType), f32(Float32Type::get(program.getContext())),
         i32(IntegerType::get(program.getContext(), 32)), kvRows(kvRows) {}
 
   void emit() {
@@ -149,7 +150,7 @@ private:
       for (StringRef cache : {"k_cache", "v_cache"})
         activations[act(layer, cache)] = sched.buffer(
             act(layer, cache), BufferKind::KVCache,
-            {kvRows, config.numKVHeads, config.headDim}, weightType);
+            {kvRows, config.numKVHeads, config.headDim}, kvType);
       int64_t qWidth = config.numHeads * config.headDim;
       std::pair<StringRef, int64_t> vectors[] = {
           {"x", config.hiddenSize},      {"xn", config.hiddenSize},
@@ -306,11 +307,23 @@ private:
 
   ScheduleBuilder sched;
   const hf::ModelConfig &config;
-  Type weightType, f32, i32;
+  Type weightType, kvType, f32, i32;
   int64_t kvRows;
   Value tokens, position, logits, nextToken;
   llvm::StringMap<Value> weights, activations;
 };
+
+/// The KV cache element type `name` names ("f32", "f16", "bf16"), the
+/// weights' type when `name` is empty, or null when unknown.
+Type kvElementType(StringRef name, Type weightType) {
+  Builder builder(weightType.getContext());
+  return llvm::StringSwitch<Type>(name)
+      .Case("", weightType)
+      .Case("f32", builder.getF32Type())
+      .Case("f16", builder.getF16Type())
+      .Case("bf16", builder.getBF16Type())
+      .Default(Type());
+}
 
 /// The MLIR element type of a checkpoint dtype.
 Type elementType(hf::DType dtype, MLIRContext *context) {
@@ -356,13 +369,20 @@ OwningOpRef<ModuleOp> mlir::amk::importHFCheckpoint(
   if (kvRows == 0)
     kvRows = std::min<int64_t>(config->maxPositionEmbeddings, 4096);
 
+  Type weightType = elementType(checked->dtype, context);
+  Type kvType = kvElementType(options.kvDType, weightType);
+  if (!kvType) {
+    emitError(loc) << "--kv-dtype must be f32, f16 or bf16, got '"
+                   << options.kvDType << "'";
+    return {};
+  }
+
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
   OpBuilder builder = OpBuilder::atBlockEnd(module->getBody());
   StringRef name = llvm::sys::path::filename(
       llvm::sys::path::remove_leading_dotslash(dir));
   auto program = ProgramOp::create(builder, loc, name.empty() ? "model" : name);
-  ModelEmitter(program, *config, elementType(checked->dtype, context), kvRows)
-      .emit();
+  ModelEmitter(program, *config, weightType, kvType, kvRows).emit();
   return module;
 }
 
@@ -372,6 +392,13 @@ static llvm::cl::opt<int64_t>
              llvm::cl::desc("KV cache rows per layer for --import-hf "
                             "(default: min(max_position_embeddings, 4096))"),
              llvm::cl::init(0));
+
+/// `--kv-dtype`: KV cache element type of `--import-hf`.
+static llvm::cl::opt<std::string>
+    clKVDType("kv-dtype",
+              llvm::cl::desc("KV cache element type for --import-hf: f32, "
+                             "f16 or bf16 (default: the weights' dtype)"),
+              llvm::cl::init(""));
 
 void mlir::amk::registerImportHFTranslation() {
   TranslateToMLIRRegistration registration(
@@ -383,6 +410,7 @@ void mlir::amk::registerImportHFTranslation() {
                 ->getBufferIdentifier();
         ImportHFOptions options;
         options.kvRows = clKVRows;
+        options.kvDType = clKVDType;
         return importHFCheckpoint(llvm::sys::path::parent_path(input),
                                   context, options);
       },

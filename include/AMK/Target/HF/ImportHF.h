@@ -26,6 +26,10 @@ namespace amk {
 struct ImportHFOptions {
   /// KV cache rows per layer; 0 means min(max_position_embeddings, 4096).
   int64_t kvRows = 0;
+  /// KV cache element type: "f32", "f16", "bf16", or empty for the weights'
+  /// dtype (halves cache traffic for bf16 models; f32 matches HF's fp32
+  /// reference exactly).
+  std::string kvDType;
 };
 
 /// Imports the checkpoint directory `dir` (config.json plus model.safetensors
