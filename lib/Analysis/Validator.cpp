@@ -20,6 +20,7 @@
 #include "AMK/Analysis/ScheduleGraph.h"
 
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -102,7 +103,11 @@ private:
   void sweepGroup(const ScheduleGraph &graph, ArrayRef<uint32_t> group);
   void visitPair(const ScheduleGraph &graph, uint32_t a, uint32_t b);
   void reportIfUnordered(const ScheduleGraph &graph, uint32_t a, uint32_t b);
+  void reportRace(uint32_t a, uint32_t b);
   void replayGroup(const ScheduleGraph &graph, ArrayRef<uint32_t> group);
+  bool sweepWouldBeClean(const ScheduleGraph &graph, ArrayRef<uint32_t> group);
+  bool replayQuietly(const ScheduleGraph &graph, ArrayRef<uint32_t> members,
+                     ArrayRef<SmallVector<std::pair<int64_t, int64_t>, 1>> runs);
   void reportGarbage(const AccessRecord &record, int64_t lo, int64_t hi,
                      int32_t clobber);
   bool needsWriter(const AccessRecord &record) const;
@@ -120,6 +125,8 @@ private:
   std::vector<BufferInfo> buffers;
   llvm::DenseMap<Value, uint32_t> bufferIndex;
   std::vector<AccessRecord> accesses;
+  /// Task and buffer of every access, compact for the hot loops.
+  std::vector<uint32_t> accTask, accBuffer;
   /// Index into `covers` of every access, -1 when it needs no writer.
   std::vector<int32_t> coverIndex;
   std::vector<CoverState> covers;
@@ -408,6 +415,12 @@ void Validator::checkConflicts(const ScheduleGraph &graph) {
     linear[group] = linear[group] && record.linear;
   }
   coverIndex.assign(accesses.size(), -1);
+  accTask.resize(accesses.size());
+  accBuffer.resize(accesses.size());
+  for (auto [i, record] : llvm::enumerate(accesses)) {
+    accTask[i] = record.task;
+    accBuffer[i] = record.buffer;
+  }
   for (auto [group, members] : llvm::enumerate(groups)) {
     if (!relevant[group])
       continue;
@@ -415,6 +428,12 @@ void Validator::checkConflicts(const ScheduleGraph &graph) {
       replayGroup(graph, members);
       continue;
     }
+    // A sweep compares every pair of overlapping accesses, which is
+    // quadratic on pages shared by many buffers. When the exact replay below
+    // proves the group clean, the sweep would report nothing; otherwise the
+    // sweep runs and reports exactly as before.
+    if (sweepWouldBeClean(graph, members))
+      continue;
     trackCoverage(members);
     sweepGroup(graph, members);
   }
@@ -442,61 +461,422 @@ void Validator::trackCoverage(ArrayRef<uint32_t> group) {
 
 namespace {
 /// A run of a group's linearized space with the same history: the last
-/// write and the reads since.
+/// write (and its task) and the reads since, as a list of `ReadNode`s.
 struct Segment {
   int64_t end;
   int32_t lastWrite;
-  std::vector<uint32_t> reads;
+  uint32_t lastWriteTask;
+  int32_t reads;
+};
+
+/// One read in a persistent list of the reads since a segment's last write,
+/// newest first. Segments with the same history share one list, so a read
+/// spanning many segments adds one node per distinct history, not one entry
+/// per segment.
+struct ReadNode {
+  uint32_t access;
+  int32_t next;
+  /// The node that extends this list with read `extendedBy` (memo while one
+  /// read is replayed over several segments).
+  int32_t extendedTo = -1;
+  uint32_t extendedBy = std::numeric_limits<uint32_t>::max();
+  /// The last write checked against this list.
+  uint32_t checkedBy = std::numeric_limits<uint32_t>::max();
+  /// Index of the list's summary (per chain, the latest position read), or
+  /// -1 before a write asks for it.
+  int32_t summary = -1;
 };
 } // namespace
 
 void Validator::replayGroup(const ScheduleGraph &graph,
                             ArrayRef<uint32_t> group) {
-  std::vector<uint32_t> sorted(group.begin(), group.end());
-  auto key = [&](uint32_t i) {
+  // Sort keys copied out of the records, which are large.
+  std::vector<std::tuple<uint32_t, uint32_t, bool, uint32_t>> keys;
+  keys.reserve(group.size());
+  for (uint32_t i : group) {
     const AccessRecord &r = accesses[i];
-    return std::make_tuple(graph.getTopologicalRank(r.task), r.ordinal,
-                           r.access.isWrite(), i);
+    keys.emplace_back(graph.getTopologicalRank(r.task), r.ordinal,
+                      r.access.isWrite(), i);
+  }
+  llvm::sort(keys);
+
+  std::vector<ReadNode> nodes;
+  // Summaries of read lists: (chain, latest position on it among the reads).
+  // A write is HB-after every read of a list iff its clock reaches each
+  // entry: reads of one chain are replayed in chain order, so the latest
+  // one decides. The write's own task passes (its clock holds its position).
+  std::vector<SmallVector<std::pair<uint32_t, int32_t>, 8>> summaries;
+  std::vector<int32_t> latest(graph.getNumChains(), -1);
+  std::vector<uint32_t> touched;
+  auto summarize = [&](int32_t head) -> ArrayRef<std::pair<uint32_t, int32_t>> {
+    if (nodes[head].summary >= 0)
+      return summaries[nodes[head].summary];
+    // Walk to the first node with a summary, start from it, then apply the
+    // reads walked over.
+    SmallVector<uint32_t, 16> prefix;
+    int32_t at = head;
+    for (; at >= 0 && nodes[at].summary < 0; at = nodes[at].next)
+      prefix.push_back(nodes[at].access);
+    auto note = [&](uint32_t chain, int32_t position) {
+      if (latest[chain] < 0)
+        touched.push_back(chain);
+      latest[chain] = std::max(latest[chain], position);
+    };
+    if (at >= 0)
+      for (auto [chain, position] : summaries[nodes[at].summary])
+        note(chain, position);
+    for (uint32_t read : prefix) {
+      uint32_t task = accTask[read];
+      note(graph.getChain(task), graph.getChainPosition(task));
+    }
+    auto &summary = summaries.emplace_back();
+    for (uint32_t chain : touched) {
+      summary.push_back({chain, latest[chain]});
+      latest[chain] = -1;
+    }
+    touched.clear();
+    nodes[head].summary = summaries.size() - 1;
+    return summary;
   };
-  llvm::sort(sorted, [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
+  auto afterAllReads = [&](int32_t head, uint32_t task) {
+    const int32_t *clock = graph.getClock(task);
+    for (auto [chain, position] : summarize(head))
+      if (clock[chain] < position)
+        return false;
+    return true;
+  };
+
   std::map<int64_t, Segment> segments;
-  segments.emplace(0, Segment{std::numeric_limits<int64_t>::max(), -1, {}});
+  segments.emplace(
+      0, Segment{std::numeric_limits<int64_t>::max(), -1, 0, -1});
   auto split = [&](int64_t at) {
     auto it = std::prev(segments.upper_bound(at));
     if (it->first == at)
       return it;
     Segment tail = it->second;
     it->second.end = at;
-    return segments.emplace_hint(std::next(it), at, std::move(tail));
+    return segments.emplace_hint(std::next(it), at, tail);
   };
-  for (uint32_t current : sorted) {
+  SmallVector<uint32_t, 64> reads;
+  for (auto &key : keys) {
+    uint32_t current = std::get<3>(key);
     const AccessRecord &record = accesses[current];
+    bool isWrite = record.access.isWrite();
+    bool mustBeWritten = !isWrite && needsWriter(record);
+    uint32_t task = record.task;
     auto it = split(record.keyLo);
     split(record.keyHi);
     std::optional<std::pair<int64_t, int64_t>> gap;
     int32_t clobber = -1;
+    // Repeated (access, access) checks are no-ops (ordered, or the task pair
+    // is already reported): skip the same last write on adjacent segments.
+    int32_t checkedWrite = -1;
+    // The list extending the empty history with this read.
+    int32_t fresh = -1;
     for (; it != segments.end() && it->first < record.keyHi; ++it) {
       Segment &segment = it->second;
-      if (segment.lastWrite >= 0)
-        reportIfUnordered(graph, segment.lastWrite, current);
-      if (record.access.isWrite()) {
-        for (uint32_t read : segment.reads)
-          reportIfUnordered(graph, read, current);
+      if (segment.lastWrite >= 0 && segment.lastWrite != checkedWrite) {
+        checkedWrite = segment.lastWrite;
+        if (segment.lastWriteTask != task &&
+            !graph.happensBefore(segment.lastWriteTask, task) &&
+            !graph.happensBefore(task, segment.lastWriteTask))
+          reportRace(segment.lastWrite, current);
+      }
+      if (isWrite) {
+        int32_t head = segment.reads;
+        if (head >= 0 && nodes[head].checkedBy != current) {
+          nodes[head].checkedBy = current;
+          if (!afterAllReads(head, task)) {
+            // Some read is unordered with this write: replay the exact
+            // checks, oldest read first.
+            reads.clear();
+            for (int32_t at = head; at >= 0; at = nodes[at].next)
+              reads.push_back(nodes[at].access);
+            for (uint32_t read : llvm::reverse(reads))
+              reportIfUnordered(graph, read, current);
+          }
+        }
         segment.lastWrite = current;
-        segment.reads.clear();
+        segment.lastWriteTask = task;
+        segment.reads = -1;
         continue;
       }
-      bool written = segment.lastWrite >= 0 &&
-                     accesses[segment.lastWrite].buffer == record.buffer;
-      if (!gap && !written && needsWriter(record)) {
+      bool written =
+          segment.lastWrite >= 0 && accBuffer[segment.lastWrite] == record.buffer;
+      if (!gap && !written && mustBeWritten) {
         gap = {it->first, segment.end};
         clobber = segment.lastWrite;
       }
-      segment.reads.push_back(current);
+      int32_t old = segment.reads;
+      if (old < 0) {
+        if (fresh < 0) {
+          fresh = nodes.size();
+          nodes.push_back(ReadNode{current, -1});
+        }
+        segment.reads = fresh;
+        continue;
+      }
+      if (nodes[old].extendedBy != current) {
+        int32_t extended = nodes.size();
+        nodes.push_back(ReadNode{current, old});
+        nodes[old].extendedBy = current;
+        nodes[old].extendedTo = extended;
+      }
+      segment.reads = nodes[old].extendedTo;
     }
     if (gap)
       reportGarbage(record, gap->first, gap->second, clobber);
   }
+}
+
+/// The runs of consecutive elements a constant in-bounds `box` of a
+/// row-major buffer of `shape` covers, in increasing order; false when there
+/// would be more than `budget`.
+static bool contiguousRuns(ArrayRef<int64_t> shape, const ConcreteBox &box,
+                           int64_t budget,
+                           SmallVectorImpl<std::pair<int64_t, int64_t>> &runs) {
+  size_t d = shape.size();
+  int64_t inner = 1;
+  while (d > 0 && box[d - 1] == std::make_pair(int64_t(0), shape[d - 1]))
+    inner *= shape[--d];
+  if (d == 0) {
+    runs.push_back({0, inner});
+    return true;
+  }
+  int64_t first = box[d - 1].first * inner;
+  int64_t length = (box[d - 1].second - box[d - 1].first) * inner;
+  // Strides of the leading dimensions 0 .. d-2.
+  SmallVector<int64_t, 4> stride(d, 0);
+  int64_t s = inner * shape[d - 1];
+  for (size_t k = d - 1; k-- > 0;) {
+    stride[k] = s;
+    s *= shape[k];
+  }
+  int64_t count = 1;
+  for (size_t k = 0; k + 1 < d; ++k)
+    count *= box[k].second - box[k].first;
+  if (count > budget)
+    return false;
+  SmallVector<int64_t, 4> index(d, 0);
+  for (size_t k = 0; k + 1 < d; ++k)
+    index[k] = box[k].first;
+  for (int64_t n = 0; n < count; ++n) {
+    int64_t base = first;
+    for (size_t k = 0; k + 1 < d; ++k)
+      base += index[k] * stride[k];
+    runs.push_back({base, base + length});
+    for (size_t k = d - 1; k-- > 0;) {
+      if (++index[k] < box[k].second)
+        break;
+      index[k] = box[k].first;
+    }
+  }
+  return true;
+}
+
+/// True when sweeping `group` (a non-linear group) would report no race and
+/// no garbage read. Decided exactly for constant in-bounds boxes outside KV
+/// caches; otherwise (or when some check fails) answers false, so the sweep
+/// runs. Two checks, each at least as strict as the sweep:
+///  - per buffer, an exact replay over the runs of consecutive elements of
+///    every box: no unordered same-buffer overlapping conflict (the sweep's
+///    exact box test) and every bit of a read that needs a writer written
+///    before it (the sweep's coverage, with writers HB-before it);
+///  - across buffers of a page, every access of one buffer happens before
+///    every access of the next, in order of their first access (the sweep
+///    compares buffers of a page by linearized extent: conservative, and
+///    implied by this total order).
+bool Validator::sweepWouldBeClean(const ScheduleGraph &graph,
+                                  ArrayRef<uint32_t> group) {
+  // Elements' runs per member, bounded in total.
+  int64_t budget = std::max<int64_t>(1 << 16, 64 * int64_t(group.size()));
+  std::vector<SmallVector<std::pair<int64_t, int64_t>, 1>> runs(group.size());
+  llvm::MapVector<uint32_t, SmallVector<uint32_t>> byBuffer;
+  for (auto [m, i] : llvm::enumerate(group)) {
+    const AccessRecord &record = accesses[i];
+    const BufferInfo &buffer = buffers[record.buffer];
+    if (record.symbolic || buffer.symbolic ||
+        buffer.op.getKind() == BufferKind::KVCache)
+      return false;
+    ArrayRef<int64_t> shape = buffer.op.getType().getShape();
+    if (record.access.box.size() != shape.size())
+      return false;
+    ConcreteBox box = concretize(record.access.box, 0);
+    for (auto [d, range] : llvm::enumerate(box))
+      if (range.first < 0 || range.second > shape[d] ||
+          range.first >= range.second)
+        return false;
+    if (!contiguousRuns(shape, box, budget, runs[m]))
+      return false;
+    budget -= runs[m].size();
+    byBuffer[record.buffer].push_back(m);
+  }
+  for (auto &[buffer, members] : byBuffer) {
+    SmallVector<uint32_t> indices;
+    SmallVector<SmallVector<std::pair<int64_t, int64_t>, 1>> memberRuns;
+    for (uint32_t m : members) {
+      indices.push_back(group[m]);
+      memberRuns.push_back(std::move(runs[m]));
+    }
+    if (!replayQuietly(graph, indices, memberRuns))
+      return false;
+  }
+  if (byBuffer.size() < 2)
+    return true;
+  // Buffers in order of their first access (topological rank).
+  SmallVector<std::pair<uint32_t, uint32_t>> order;
+  for (auto [index, entry] : llvm::enumerate(byBuffer)) {
+    uint32_t first = std::numeric_limits<uint32_t>::max();
+    for (uint32_t m : entry.second)
+      first = std::min(first, graph.getTopologicalRank(accTask[group[m]]));
+    order.push_back({first, uint32_t(index)});
+  }
+  llvm::sort(order);
+  std::vector<int32_t> latest(graph.getNumChains(), -1);
+  std::vector<uint32_t> touched;
+  for (size_t k = 0; k + 1 < order.size(); ++k) {
+    ArrayRef<uint32_t> before = byBuffer.begin()[order[k].second].second;
+    ArrayRef<uint32_t> after = byBuffer.begin()[order[k + 1].second].second;
+    for (uint32_t m : before) {
+      uint32_t task = accTask[group[m]];
+      uint32_t chain = graph.getChain(task);
+      if (latest[chain] < 0)
+        touched.push_back(chain);
+      latest[chain] = std::max(latest[chain], graph.getChainPosition(task));
+    }
+    bool ordered = true;
+    for (uint32_t m : after) {
+      const int32_t *clock = graph.getClock(accTask[group[m]]);
+      for (uint32_t chain : touched)
+        ordered &= clock[chain] >= latest[chain];
+      if (!ordered)
+        break;
+    }
+    for (uint32_t chain : touched)
+      latest[chain] = -1;
+    touched.clear();
+    if (!ordered)
+      return false;
+  }
+  return true;
+}
+
+/// The replay of `replayGroup` over accesses of one buffer, each given as
+/// runs of consecutive elements, without reporting: true when no conflict is
+/// unordered and every read that needs a writer has one before it.
+bool Validator::replayQuietly(
+    const ScheduleGraph &graph, ArrayRef<uint32_t> members,
+    ArrayRef<SmallVector<std::pair<int64_t, int64_t>, 1>> runs) {
+  std::vector<std::tuple<uint32_t, uint32_t, bool, uint32_t>> keys;
+  keys.reserve(members.size());
+  for (auto [m, i] : llvm::enumerate(members)) {
+    const AccessRecord &r = accesses[i];
+    keys.emplace_back(graph.getTopologicalRank(r.task), r.ordinal,
+                      r.access.isWrite(), uint32_t(m));
+  }
+  llvm::sort(keys);
+  std::vector<ReadNode> nodes;
+  std::vector<SmallVector<std::pair<uint32_t, int32_t>, 8>> summaries;
+  std::vector<int32_t> latest(graph.getNumChains(), -1);
+  std::vector<uint32_t> touched;
+  auto afterAllReads = [&](int32_t head, uint32_t task) {
+    if (nodes[head].summary < 0) {
+      SmallVector<uint32_t, 16> prefix;
+      int32_t at = head;
+      for (; at >= 0 && nodes[at].summary < 0; at = nodes[at].next)
+        prefix.push_back(nodes[at].access);
+      auto note = [&](uint32_t chain, int32_t position) {
+        if (latest[chain] < 0)
+          touched.push_back(chain);
+        latest[chain] = std::max(latest[chain], position);
+      };
+      if (at >= 0)
+        for (auto [chain, position] : summaries[nodes[at].summary])
+          note(chain, position);
+      for (uint32_t read : prefix) {
+        uint32_t readTask = accTask[read];
+        note(graph.getChain(readTask), graph.getChainPosition(readTask));
+      }
+      auto &summary = summaries.emplace_back();
+      for (uint32_t chain : touched) {
+        summary.push_back({chain, latest[chain]});
+        latest[chain] = -1;
+      }
+      touched.clear();
+      nodes[head].summary = summaries.size() - 1;
+    }
+    const int32_t *clock = graph.getClock(task);
+    for (auto [chain, position] : summaries[nodes[head].summary])
+      if (clock[chain] < position)
+        return false;
+    return true;
+  };
+  std::map<int64_t, Segment> segments;
+  segments.emplace(
+      0, Segment{std::numeric_limits<int64_t>::max(), -1, 0, -1});
+  auto split = [&](int64_t at) {
+    auto it = std::prev(segments.upper_bound(at));
+    if (it->first == at)
+      return it;
+    Segment tail = it->second;
+    it->second.end = at;
+    return segments.emplace_hint(std::next(it), at, tail);
+  };
+  for (auto &key : keys) {
+    uint32_t m = std::get<3>(key);
+    uint32_t current = members[m];
+    const AccessRecord &record = accesses[current];
+    bool isWrite = record.access.isWrite();
+    bool mustBeWritten = !isWrite && needsWriter(record);
+    uint32_t task = record.task;
+    int32_t checkedWrite = -1;
+    int32_t fresh = -1;
+    for (auto [lo, hi] : runs[m]) {
+      auto it = split(lo);
+      split(hi);
+      for (; it != segments.end() && it->first < hi; ++it) {
+        Segment &segment = it->second;
+        if (segment.lastWrite >= 0 && segment.lastWrite != checkedWrite) {
+          checkedWrite = segment.lastWrite;
+          if (segment.lastWriteTask != task &&
+              !graph.happensBefore(segment.lastWriteTask, task) &&
+              !graph.happensBefore(task, segment.lastWriteTask))
+            return false;
+        }
+        if (isWrite) {
+          int32_t head = segment.reads;
+          if (head >= 0 && nodes[head].checkedBy != current) {
+            nodes[head].checkedBy = current;
+            if (!afterAllReads(head, task))
+              return false;
+          }
+          segment.lastWrite = current;
+          segment.lastWriteTask = task;
+          segment.reads = -1;
+          continue;
+        }
+        if (mustBeWritten && segment.lastWrite < 0)
+          return false;
+        int32_t old = segment.reads;
+        if (old < 0) {
+          if (fresh < 0) {
+            fresh = nodes.size();
+            nodes.push_back(ReadNode{current, -1});
+          }
+          segment.reads = fresh;
+          continue;
+        }
+        if (nodes[old].extendedBy != current) {
+          int32_t extended = nodes.size();
+          nodes.push_back(ReadNode{current, old});
+          nodes[old].extendedBy = current;
+          nodes[old].extendedTo = extended;
+        }
+        segment.reads = nodes[old].extendedTo;
+      }
+    }
+  }
+  return true;
 }
 
 /// Reports that bits `[lo, hi)` of a read's group hold garbage: never
@@ -568,10 +948,16 @@ void Validator::visitPair(const ScheduleGraph &graph, uint32_t a, uint32_t b) {
 
 void Validator::reportIfUnordered(const ScheduleGraph &graph, uint32_t a,
                                   uint32_t b) {
-  const AccessRecord &x = accesses[a], &y = accesses[b];
-  if (x.task == y.task || graph.happensBefore(x.task, y.task) ||
-      graph.happensBefore(y.task, x.task))
+  uint32_t ta = accTask[a], tb = accTask[b];
+  if (ta == tb || graph.happensBefore(ta, tb) || graph.happensBefore(tb, ta))
     return;
+  reportRace(a, b);
+}
+
+/// Reports accesses `a` and `b` of different tasks unordered by HB, once per
+/// task pair.
+void Validator::reportRace(uint32_t a, uint32_t b) {
+  const AccessRecord &x = accesses[a], &y = accesses[b];
   auto key = std::minmax(x.task, y.task);
   if (!reportedRaces.insert({key.first, key.second}).second)
     return;

@@ -94,6 +94,15 @@ public:
   bool happensBefore(uint32_t a, uint32_t b) const {
     return a != b && clocks[size_t(b) * numChains + chainOf[a]] >= int32_t(posOf[a]);
   }
+  /// The chain of task `task` and its position on it: `a` HB `b` iff
+  /// `getClock(b)[getChain(a)] >= getChainPosition(a)` (`a != b`).
+  uint32_t getChain(uint32_t task) const { return chainOf[task]; }
+  int32_t getChainPosition(uint32_t task) const { return posOf[task]; }
+  /// The vector clock of task `task`, one entry per chain: the last position
+  /// on each chain that happens before or is `task` (-1 when none).
+  const int32_t *getClock(uint32_t task) const {
+    return clocks.data() + size_t(task) * numChains;
+  }
   /// Position of task `task` in a topological order of the graph.
   uint32_t getTopologicalRank(uint32_t task) const { return taskRank[task]; }
   /// Longest chain of tasks ordered by happens-before.
