@@ -27,6 +27,9 @@
 
 #include "mlir/IR/Builders.h"
 
+#include <deque>
+#include <map>
+
 namespace mlir {
 namespace amk {
 #define GEN_PASS_DEF_FUSE
@@ -397,24 +400,42 @@ void argmaxPhase(ProgramOp program) {
   for (Value event : partialEvents) {
     SmallVector<TaskOp> partials = producersOf(event), tiles;
     Value logitsEvent;
+    SmallVector<TaskOp> logitsTiles;
     llvm::DenseSet<Operation *> used;
+    // Per logits buffer and column range, the producer tiles writing it, in
+    // producer order; each partial takes the first one not yet taken.
+    llvm::DenseMap<Value, std::map<std::optional<Range>,
+                                   std::deque<TaskOp>>> byColumns;
     for (TaskOp task : partials) {
       auto partial = singleOp<ArgmaxPartialOp>(task);
       if (!partial || task.getWaits().size() != 1 ||
           (logitsEvent && task.getWaits()[0] != logitsEvent))
         break;
-      logitsEvent = task.getWaits()[0];
+      if (!logitsEvent) {
+        logitsEvent = task.getWaits()[0];
+        logitsTiles = producersOf(logitsEvent);
+      }
+      Value logits = partial.getLogits();
+      auto [entry, inserted] = byColumns.try_emplace(logits);
+      if (inserted)
+        for (TaskOp tile : logitsTiles)
+          entry->second[writtenColumns(tile, logits)].push_back(tile);
       IntervalAttr cols = partial.getColsAttr();
-      for (TaskOp tile : producersOf(logitsEvent))
-        if (writtenColumns(tile, partial.getLogits()) ==
-                std::optional<Range>(Range{cols.getLo(), cols.getHi()}) &&
-            used.insert(tile).second) {
-          tiles.push_back(tile);
-          break;
-        }
+      auto candidates = entry->second.find(
+          std::optional<Range>(Range{cols.getLo(), cols.getHi()}));
+      if (candidates == entry->second.end())
+        continue;
+      std::deque<TaskOp> &queue = candidates->second;
+      while (!queue.empty() && used.contains(queue.front()))
+        queue.pop_front();
+      if (!queue.empty()) {
+        used.insert(queue.front());
+        tiles.push_back(queue.front());
+        queue.pop_front();
+      }
     }
     if (tiles.size() == partials.size() &&
-        tiles.size() == producersOf(logitsEvent).size())
+        tiles.size() == logitsTiles.size())
       mergeEvents(partials, tiles, event, logitsEvent);
   }
 }
