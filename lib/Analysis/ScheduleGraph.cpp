@@ -124,6 +124,70 @@ void ScheduleGraph::addQueueEdges(int64_t workers) {
 }
 
 LogicalResult ScheduleGraph::computeHappensBefore() {
+  if (failed(sortAndClock()))
+    return failure();
+  // Ordered partial waits add edges, which may order the producers of
+  // other partial waits: iterate to a fixpoint (at most one round per wait).
+  while (resolveOrderedPartialWaits())
+    if (failed(sortAndClock()))
+      return failure();
+  return success();
+}
+
+/// Producers with more than this many others are not analysed: their
+/// partial waits stay ambiguous (rejected), which is conservative.
+static constexpr size_t kMaxOrderedProducers = 1024;
+
+std::optional<SmallVector<uint32_t>>
+ScheduleGraph::guaranteedProducers(const WaitInfo &wait) const {
+  // Producers already ordered before the waiter by other edges have
+  // finished when it starts; the wait only says something about the rest.
+  SmallVector<uint32_t> open;
+  int64_t needed = wait.threshold - wait.init;
+  for (uint32_t producer : producers[wait.event]) {
+    if (producer == wait.task)
+      continue;
+    if (happensBefore(producer, wait.task))
+      --needed;
+    else
+      open.push_back(producer);
+  }
+  SmallVector<uint32_t> guaranteed;
+  if (needed <= 0)
+    return guaranteed;
+  if (open.size() > kMaxOrderedProducers)
+    return std::nullopt;
+  // `p` has finished whenever `needed` open producers have iff fewer than
+  // `needed` other open producers can finish without it, i.e. are not
+  // happens-after `p`.
+  for (uint32_t p : open) {
+    int64_t independent = llvm::count_if(
+        open, [&](uint32_t q) { return q != p && !happensBefore(p, q); });
+    if (independent < needed)
+      guaranteed.push_back(p);
+  }
+  if (int64_t(guaranteed.size()) != needed)
+    return std::nullopt;
+  return guaranteed;
+}
+
+bool ScheduleGraph::resolveOrderedPartialWaits() {
+  bool changed = false;
+  for (WaitInfo &wait : waits) {
+    if (wait.kind != WaitKind::Partial)
+      continue;
+    std::optional<SmallVector<uint32_t>> guaranteed = guaranteedProducers(wait);
+    if (!guaranteed)
+      continue;
+    wait.kind = WaitKind::OrderedPartial;
+    for (uint32_t producer : *guaranteed)
+      addEdge(taskNode(producer), taskNode(wait.task), -1, wait.event);
+    changed = changed || !guaranteed->empty();
+  }
+  return changed;
+}
+
+LogicalResult ScheduleGraph::sortAndClock() {
   size_t n = numNodes();
   std::vector<uint32_t> indegree(n);
   succStart.assign(n + 1, 0);
@@ -193,6 +257,7 @@ void ScheduleGraph::assignGreedyChains() {
 }
 
 void ScheduleGraph::computeClocks() {
+  criticalPath = 0;
   size_t width = numChains;
   clocks.assign(numNodes() * width, -1);
   std::vector<int64_t> length(numNodes(), 0);

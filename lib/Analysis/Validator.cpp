@@ -1065,17 +1065,16 @@ FailureOr<ValidationStats> Validator::run() {
                  program.getBody()->getOps<TaskOp>().end());
   bool queuesValid = checkGrid();
   ScheduleGraph graph(program, assigned && queuesValid, workers);
+  // Happens-before first: it decides which partial waits are ordered.
+  bool acyclic = queuesValid && succeeded(graph.computeHappensBefore());
   checkWaits(graph);
   collectAccesses();
   checkOutputs();
-  if (queuesValid) {
-    if (failed(graph.computeHappensBefore())) {
-      for (auto &[op, cycle] : graph.getCycles())
-        report(op, "deadlock: cycle " + cycle);
-    } else {
-      checkConflicts(graph);
-    }
-  }
+  if (queuesValid && !acyclic)
+    for (auto &[op, cycle] : graph.getCycles())
+      report(op, "deadlock: cycle " + cycle);
+  if (acyclic)
+    checkConflicts(graph);
   if (failed(finish()))
     return failure();
   ValidationStats stats;

@@ -32,6 +32,11 @@ enum class WaitKind {
   Trivial,
   /// `threshold - init == producers`: joins every producer.
   AllJoin,
+  /// `init < threshold < init + producers`, but happens-before decides which
+  /// producers have finished when the wait passes (those ordered before the
+  /// waiter anyway, and the ones that must finish first among the rest): an
+  /// all-join of those.
+  OrderedPartial,
   /// `init < threshold < init + producers`: some producers, not which.
   Partial,
   /// `threshold > init + producers`: never satisfied.
@@ -127,6 +132,12 @@ private:
   void addQueueEdges(int64_t workers);
   void assignGreedyChains();
   void computeClocks();
+  LogicalResult sortAndClock();
+  bool resolveOrderedPartialWaits();
+  /// The producers a partial wait provably joins, or std::nullopt when the
+  /// wait does not determine which producers finished.
+  std::optional<SmallVector<uint32_t>>
+  guaranteedProducers(const WaitInfo &wait) const;
   std::string describeNode(uint32_t node) const;
   std::string describeCycle(ArrayRef<std::pair<uint32_t, Pred>> cycle) const;
 

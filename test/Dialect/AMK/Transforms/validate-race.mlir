@@ -1,8 +1,13 @@
 // RUN: amk-opt %s --amk-validate -split-input-file -verify-diagnostics
 
+// A partial wait on a shared event is a violation when it does not determine
+// which producers finished. When happens-before decides it (the producers not
+// already ordered before the waiter must finish in a known order), the wait
+// is an all-join of those producers and is accepted (see the end of file).
+
 // A partial wait on an event with two producers: which one finished?
-// expected-error@+1 {{schedule rejected: 2 violation(s)}}
-amk.program @partial_wait target <"sm_90a", sms = 2> {
+// expected-error@+1 {{schedule rejected: 3 violation(s)}}
+amk.program @partial_wait target <"sm_90a", sms = 3> {
   %w = amk.buffer "w" weight key "w" : memref<64x64xbf16>
   %x = amk.buffer "x" input : memref<64xf32>
   %h = amk.buffer "h" activation : memref<64xf32>
@@ -16,7 +21,8 @@ amk.program @partial_wait target <"sm_90a", sms = 2> {
     amk.gemv %w, %x -> %h cols [32, 64) : memref<64x64xbf16>, memref<64xf32>, memref<64xf32>
   }
   // expected-error@+1 {{task "use" waits for event "tiles" >= 1 but init 0 + 2 producers = 2: a partial wait on a shared event does not say which producers finished (race); wait for all of them}}
-  amk.task "use" waits(%e >= 1) signals %d worker 0 queue 1 {
+  amk.task "use" waits(%e >= 1) signals %d worker 2 queue 0 {
+    // expected-error@+2 {{unordered conflicting accesses: write 'h'[0, 32) in task "t0" and read 'h'[0, 64) in task "use" are not ordered by happens-before}}
     // expected-error@+1 {{unordered conflicting accesses: write 'h'[32, 64) in task "t1" and read 'h'[0, 64) in task "use" are not ordered by happens-before}}
     amk.copy %h -> %y : memref<64xf32>, memref<64xf32>
   }
@@ -26,8 +32,8 @@ amk.program @partial_wait target <"sm_90a", sms = 2> {
 
 // Paper hole: a counter with a non-zero initial value. Threshold 2 equals
 // the number of producers, but init 1 lets the waiter go after one of them.
-// expected-error@+1 {{schedule rejected: 2 violation(s)}}
-amk.program @nonzero_init target <"sm_90a", sms = 2> {
+// expected-error@+1 {{schedule rejected: 3 violation(s)}}
+amk.program @nonzero_init target <"sm_90a", sms = 3> {
   %w = amk.buffer "w" weight key "w" : memref<64x64xbf16>
   %x = amk.buffer "x" input : memref<64xf32>
   %h = amk.buffer "h" activation : memref<64xf32>
@@ -41,7 +47,8 @@ amk.program @nonzero_init target <"sm_90a", sms = 2> {
     amk.gemv %w, %x -> %h cols [32, 64) : memref<64x64xbf16>, memref<64xf32>, memref<64xf32>
   }
   // expected-error@+1 {{task "use" waits for event "tiles" >= 2 but init 1 + 2 producers = 3: a partial wait on a shared event does not say which producers finished (race); wait for all of them}}
-  amk.task "use" waits(%e >= 2) signals %d worker 0 queue 1 {
+  amk.task "use" waits(%e >= 2) signals %d worker 2 queue 0 {
+    // expected-error@+2 {{unordered conflicting accesses: write 'h'[0, 32) in task "t0" and read 'h'[0, 64) in task "use" are not ordered by happens-before}}
     // expected-error@+1 {{unordered conflicting accesses: write 'h'[32, 64) in task "t1" and read 'h'[0, 64) in task "use" are not ordered by happens-before}}
     amk.copy %h -> %y : memref<64xf32>, memref<64xf32>
   }
@@ -133,5 +140,52 @@ amk.program @page_clobber target <"sm_90a", sms = 1> {
   amk.task "t2" signals %e worker 0 queue 2 {
     // expected-error@+1 {{task "t2" reads 'a'[0, 64) but 'a'[0, 64) was last written as 'b'[0, 64) by task "t1", which shares its scratch page (garbage read)}}
     amk.copy %a -> %y : memref<64xf32>, memref<64xf32>
+  }
+}
+
+// -----
+
+// A partial wait that happens-before decides: "use" follows t0 on worker 0,
+// so once the counter reaches 2 the second producer must be t1.
+amk.program @ordered_partial_wait target <"sm_90a", sms = 2> {
+  %w = amk.buffer "w" weight key "w" : memref<64x64xbf16>
+  %x = amk.buffer "x" input : memref<64xf32>
+  %h = amk.buffer "h" activation : memref<64xf32>
+  %y = amk.buffer "y" output : memref<64xf32>
+  %e = amk.event "tiles" init 1
+  %d = amk.event "d"
+  amk.task "t0" signals %e worker 0 queue 0 {
+    amk.gemv %w, %x -> %h cols [0, 32) : memref<64x64xbf16>, memref<64xf32>, memref<64xf32>
+  }
+  amk.task "t1" signals %e worker 1 queue 0 {
+    amk.gemv %w, %x -> %h cols [32, 64) : memref<64x64xbf16>, memref<64xf32>, memref<64xf32>
+  }
+  amk.task "use" waits(%e >= 3) signals %d worker 0 queue 1 {
+    amk.copy %h -> %y : memref<64xf32>, memref<64xf32>
+  }
+}
+
+// -----
+
+// Producers chained on one worker finish in queue order: a wait for 1 of 2
+// is a wait for the first. "use" reads only what "a" wrote.
+amk.program @chained_producers target <"sm_90a", sms = 2> {
+  %w = amk.buffer "w" weight key "w" : memref<64x64xbf16>
+  %x = amk.buffer "x" input : memref<64xf32>
+  %h = amk.buffer "h" activation : memref<64xf32>
+  %y = amk.buffer "y" output : memref<64xf32>
+  %e = amk.event "tiles"
+  %d = amk.event "d"
+  amk.task "a" signals %e worker 0 queue 0 {
+    amk.gemv %w, %x -> %h cols [0, 32) : memref<64x64xbf16>, memref<64xf32>, memref<64xf32>
+  }
+  amk.task "b" signals %e worker 0 queue 1 {
+    amk.gemv %w, %x -> %h cols [32, 64) : memref<64x64xbf16>, memref<64xf32>, memref<64xf32>
+  }
+  amk.task "use" waits(%e >= 1) signals %d worker 1 queue 0 {
+    amk.copy %h -> %y cols [0, 32) : memref<64xf32>, memref<64xf32>
+  }
+  amk.task "rest" waits(%e >= 2) signals %d worker 1 queue 1 {
+    amk.copy %h -> %y cols [32, 64) : memref<64xf32>, memref<64xf32>
   }
 }
