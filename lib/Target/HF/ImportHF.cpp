@@ -81,8 +81,8 @@ private:
     if (!firstTask)
       firstTask = task;
     SmallVector<Access> accesses;
-    task.getBodyBlock().walk(
-        [&](AccessOpInterface op) { op.getAccesses(accesses); });
+    task.forEachAccess(
+        [&](Operation *, const Access &access) { accesses.push_back(access); });
     llvm::SetVector<Value> waits;
     for (const Access &access : accesses) {
       if (Value writer = lastWriter.lookup(access.buffer))

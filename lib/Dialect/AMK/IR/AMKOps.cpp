@@ -367,6 +367,17 @@ Block &TaskOp::getBodyBlock() {
   return getBodyRegion().front();
 }
 
+void TaskOp::forEachAccess(
+    function_ref<void(Operation *, const Access &)> fn) {
+  SmallVector<Access> accesses;
+  for (Operation &op : getBodyBlock()) {
+    accesses.clear();
+    cast<AccessOpInterface>(op).getAccesses(accesses);
+    for (const Access &access : accesses)
+      fn(&op, access);
+  }
+}
+
 LogicalResult TaskOp::verify() {
   if (getThresholds().size() != getWaits().size())
     return emitOpError() << "has " << getWaits().size() << " waits but "

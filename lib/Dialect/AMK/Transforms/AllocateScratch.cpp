@@ -62,25 +62,17 @@ std::vector<Live> collectLive(ProgramOp program, const ProgramIndex &index,
                         elementBytes(buffer.getResult()),
                     {}});
   }
-  SmallVector<Access> accesses;
   for (auto [t, constTask] : llvm::enumerate(index.tasks))
-    for (Operation &op : TaskOp(constTask).getBodyBlock()) {
-      auto access = dyn_cast<AccessOpInterface>(op);
-      if (!access)
-        continue;
-      accesses.clear();
-      access.getAccesses(accesses);
-      for (const Access &a : accesses) {
-        auto it = slot.find(a.buffer);
-        if (it == slot.end())
-          continue;
-        Live &l = live[it->second];
-        if (l.accessors.empty() || l.accessors.back() != t)
-          l.accessors.push_back(t);
-        l.first = std::min(l.first, topoPos[t]);
-        l.last = std::max(l.last, topoPos[t]);
-      }
-    }
+    TaskOp(constTask).forEachAccess([&, t = t](Operation *, const Access &a) {
+      auto it = slot.find(a.buffer);
+      if (it == slot.end())
+        return;
+      Live &l = live[it->second];
+      if (l.accessors.empty() || l.accessors.back() != t)
+        l.accessors.push_back(t);
+      l.first = std::min(l.first, topoPos[t]);
+      l.last = std::max(l.last, topoPos[t]);
+    });
   llvm::erase_if(live, [](const Live &l) { return l.accessors.empty(); });
   llvm::sort(live, [](const Live &a, const Live &b) {
     return a.first < b.first;

@@ -163,26 +163,16 @@ OpTy singleOp(TaskOp task) {
 /// one interval.
 std::optional<Range> writtenColumns(TaskOp task, Value buffer) {
   std::optional<Range> range;
-  SmallVector<Access> accesses;
-  for (Operation &op : task.getBodyBlock()) {
-    auto access = dyn_cast<AccessOpInterface>(op);
-    if (!access)
-      continue;
-    accesses.clear();
-    access.getAccesses(accesses);
-    for (const Access &a : accesses) {
-      if (!a.isWrite() || a.buffer != buffer)
-        continue;
-      const Interval &cols = a.box.back();
-      if (!cols.isConstant())
-        return std::nullopt;
-      Range r{cols.lo.offset, cols.hi.offset};
-      if (range && *range != r)
-        return std::nullopt;
-      range = r;
-    }
-  }
-  return range;
+  bool single = true;
+  task.forEachAccess([&](Operation *, const Access &a) {
+    if (!a.isWrite() || a.buffer != buffer)
+      return;
+    const Interval &cols = a.box.back();
+    Range r{cols.lo.offset, cols.hi.offset};
+    single = single && cols.isConstant() && (!range || *range == r);
+    range = r;
+  });
+  return single ? range : std::nullopt;
 }
 
 /// Column ranges of `buffer` written by `tiles` when they partition it.

@@ -96,28 +96,27 @@ static bool isWeightLike(Value buffer) {
                 op.getKind() == BufferKind::Const);
 }
 
+int64_t mlir::amk::accessBytes(Operation *op, const Access &access,
+                               int64_t pos) {
+  int64_t size = regionBytes(access, pos);
+  if (auto embed = dyn_cast<EmbedOp>(op); embed && access.buffer == embed.getTable())
+    size /= std::max<int64_t>(
+        1, cast<MemRefType>(access.buffer.getType()).getDimSize(0));
+  return size;
+}
+
 TaskBytes mlir::amk::getTaskBytes(TaskOp task, int64_t pos) {
   TaskBytes bytes;
-  SmallVector<Access> accesses;
-  for (Operation &op : task.getBodyBlock()) {
-    auto access = dyn_cast<AccessOpInterface>(op);
-    if (!access)
-      continue;
-    accesses.clear();
-    access.getAccesses(accesses);
-    for (const Access &a : accesses) {
-      int64_t size = regionBytes(a, pos);
-      if (auto embed = dyn_cast<EmbedOp>(op); embed && a.buffer == embed.getTable())
-        size /= std::max<int64_t>(1, cast<MemRefType>(a.buffer.getType()).getDimSize(0));
-      if (a.isWrite()) {
-        bytes.written += size;
-        continue;
-      }
-      bytes.read += size;
-      if (isWeightLike(a.buffer))
-        bytes.weights += size;
+  task.forEachAccess([&](Operation *op, const Access &a) {
+    int64_t size = accessBytes(op, a, pos);
+    if (a.isWrite()) {
+      bytes.written += size;
+      return;
     }
-  }
+    bytes.read += size;
+    if (isWeightLike(a.buffer))
+      bytes.weights += size;
+  });
   return bytes;
 }
 

@@ -57,6 +57,10 @@ int64_t elementBytes(Value buffer);
 /// Bytes of `access` at decode position `pos`.
 int64_t regionBytes(const Access &access, int64_t pos);
 
+/// Bytes `op` really moves for `access` at position `pos`: its region, except
+/// that an embedding lookup reads one row of the whole table it reports.
+int64_t accessBytes(Operation *op, const Access &access, int64_t pos);
+
 /// Bytes a task reads and writes at decode position `pos` (an embedding
 /// lookup reads one row, not the whole table).
 struct TaskBytes {

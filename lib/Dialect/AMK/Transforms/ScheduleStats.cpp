@@ -43,24 +43,13 @@ struct Stats {
 /// Bytes of every distinct weight region read, capped at the buffer size.
 int64_t uniqueWeightBytes(const ProgramIndex &index, int64_t pos) {
   llvm::DenseMap<Value, int64_t> perBuffer;
-  SmallVector<Access> accesses;
   for (TaskOp task : index.tasks)
-    for (Operation &op : task.getBodyBlock()) {
-      auto access = dyn_cast<AccessOpInterface>(op);
-      if (!access)
-        continue;
-      accesses.clear();
-      access.getAccesses(accesses);
-      for (const Access &a : accesses) {
-        auto buffer = a.buffer.getDefiningOp<BufferOp>();
-        if (a.isWrite() || !buffer || buffer.getKind() != BufferKind::Weight)
-          continue;
-        int64_t bytes = regionBytes(a, pos);
-        if (isa<EmbedOp>(op))
-          bytes /= std::max<int64_t>(1, buffer.getType().getDimSize(0));
-        perBuffer[a.buffer] += bytes;
-      }
-    }
+    task.forEachAccess([&](Operation *op, const Access &a) {
+      auto buffer = a.buffer.getDefiningOp<BufferOp>();
+      if (a.isWrite() || !buffer || buffer.getKind() != BufferKind::Weight)
+        return;
+      perBuffer[a.buffer] += accessBytes(op, a, pos);
+    });
   int64_t total = 0;
   for (auto [buffer, bytes] : perBuffer) {
     auto type = cast<MemRefType>(buffer.getType());

@@ -191,6 +191,10 @@ def AMK_TaskOp : AMK_Op<"task", [
   let extraClassDeclaration = [{
     /// The body block, created on demand so that builders can always append.
     ::mlir::Block &getBodyBlock();
+    /// Calls `fn` with every compute op of the body and each region it
+    /// reads or writes, in body order.
+    void forEachAccess(::llvm::function_ref<void(::mlir::Operation *,
+                                                 const Access &)> fn);
   }];
 }
 
