@@ -6,7 +6,8 @@
 # oracle finds unsafe or rejects an unmutated lowering.
 #
 # usage: scripts/validate-bench-ci.sh [BUILD_DIR] (env: CASES, SEED, DUMP: a
-# directory for misjudged cases)
+# directory for misjudged cases, VALIDATE_OPTIONS: amk-validate options such
+# as "partial-waits=exact")
 #===----------------------------------------------------------------------===#
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,4 +19,5 @@ for model in "$root"/test/models/*/; do
   "$build/bin/amk-translate" --import-hf "$model" > "$tmp/$(basename "$model").mlir"
 done
 "$build/bin/amk-validate-bench" --cases "${CASES:-2000}" --seed "${SEED:-1}" \
-  ${DUMP:+--dump-dir "$DUMP"} "$tmp"/*.mlir
+  ${DUMP:+--dump-dir "$DUMP"} \
+  ${VALIDATE_OPTIONS:+--validate-options "$VALIDATE_OPTIONS"} "$tmp"/*.mlir

@@ -15,7 +15,7 @@ using namespace mlir::amk;
 
 ScheduleGraph::ScheduleGraph(ProgramOp program, bool assigned,
                              int64_t workers)
-    : assigned(assigned) {
+    : assigned(assigned), numWorkers(assigned ? workers : 0) {
   collectOps(program);
   preds.resize(numNodes());
   addEventEdges();
@@ -370,5 +370,132 @@ ScheduleGraph::getCycles() const {
         stack.push_back(succs[i]);
     }
   }
+  return result;
+}
+
+SimulationResult ScheduleGraph::simulate() const {
+  size_t n = tasks.size();
+  std::vector<int64_t> count(events.size());
+  for (auto [e, event] : llvm::enumerate(events))
+    count[e] = EventOp(event).getInit();
+  std::vector<uint32_t> signalOf(n);
+  for (uint32_t e = 0; e < events.size(); ++e)
+    for (uint32_t producer : producers[e])
+      signalOf[producer] = e;
+  // Per event, its waits by threshold, and a pointer past the met ones; per
+  // task, the number of unmet waits.
+  std::vector<std::vector<uint32_t>> byEvent(events.size());
+  for (auto [i, wait] : llvm::enumerate(waits))
+    byEvent[wait.event].push_back(i);
+  std::vector<uint32_t> next(events.size(), 0);
+  std::vector<uint32_t> unmet(n, 0);
+  for (uint32_t e = 0; e < events.size(); ++e) {
+    llvm::sort(byEvent[e], [&](uint32_t a, uint32_t b) {
+      return waits[a].threshold < waits[b].threshold;
+    });
+    for (uint32_t w : byEvent[e])
+      if (waits[w].threshold > count[e])
+        ++unmet[waits[w].task];
+      else
+        ++next[e];
+  }
+  // Queues: tasks and barriers of every worker, in order, and each worker's
+  // next entry.
+  int64_t numQueues = assigned ? numWorkers : 0;
+  std::vector<std::vector<uint32_t>> queues(numQueues);
+  std::vector<int64_t> workerOf(n, -1);
+  if (assigned) {
+    std::vector<std::vector<std::pair<int64_t, uint32_t>>> entries(numQueues);
+    for (auto [i, op] : llvm::enumerate(tasks)) {
+      TaskOp task = op;
+      workerOf[i] = *task.getWorker();
+      entries[workerOf[i]].push_back({*task.getQueue(), taskNode(i)});
+    }
+    for (auto [i, op] : llvm::enumerate(barriers))
+      for (auto [w, slot] : llvm::enumerate(BarrierOp(op).getSlots()))
+        if (int64_t(w) < numQueues)
+          entries[w].push_back({slot, barrierNode(i)});
+    for (int64_t w = 0; w < numQueues; ++w) {
+      llvm::sort(entries[w]);
+      for (auto &entry : entries[w])
+        queues[w].push_back(entry.second);
+    }
+  }
+  std::vector<size_t> head(numQueues, 0);
+  std::vector<int64_t> arrived(barriers.size(), 0);
+  std::vector<uint8_t> pushed(n, 0), finished(n, 0);
+  std::vector<uint32_t> ready;
+  auto atHead = [&](uint32_t t) {
+    int64_t w = workerOf[t];
+    return w < 0 || (head[w] < queues[w].size() && queues[w][head[w]] == t);
+  };
+  auto tryTask = [&](uint32_t t) {
+    if (!pushed[t] && !unmet[t] && atHead(t)) {
+      pushed[t] = 1;
+      ready.push_back(t);
+    }
+  };
+  // Looks at the next entry of the workers in `advance`: a task may become
+  // ready; a barrier is reached, and passed once every worker reached it.
+  std::vector<int64_t> advance;
+  auto drainAdvance = [&]() {
+    while (!advance.empty()) {
+      int64_t w = advance.back();
+      advance.pop_back();
+      if (head[w] >= queues[w].size())
+        continue;
+      uint32_t node = queues[w][head[w]];
+      if (kindOf(node) == NodeKind::Task) {
+        tryTask(node);
+        continue;
+      }
+      uint32_t b = node - tasks.size();
+      if (++arrived[b] < numQueues)
+        continue;
+      for (int64_t v = 0; v < numQueues; ++v) {
+        ++head[v];
+        advance.push_back(v);
+      }
+    }
+  };
+  if (assigned) {
+    for (int64_t w = 0; w < numQueues; ++w)
+      advance.push_back(w);
+    drainAdvance();
+  } else {
+    for (uint32_t t = 0; t < n; ++t)
+      tryTask(t);
+  }
+  size_t done = 0;
+  while (!ready.empty()) {
+    uint32_t t = ready.back();
+    ready.pop_back();
+    finished[t] = 1;
+    ++done;
+    uint32_t e = signalOf[t];
+    ++count[e];
+    for (; next[e] < byEvent[e].size() &&
+           waits[byEvent[e][next[e]]].threshold <= count[e];
+         ++next[e]) {
+      uint32_t waiter = waits[byEvent[e][next[e]]].task;
+      if (!--unmet[waiter])
+        tryTask(waiter);
+    }
+    if (workerOf[t] >= 0) {
+      ++head[workerOf[t]];
+      advance.push_back(workerOf[t]);
+      drainAdvance();
+    }
+  }
+  SimulationResult result;
+  result.stuckTasks = n - done;
+  if (!result.stuckTasks)
+    return result;
+  for (const WaitInfo &wait : waits)
+    if (!finished[wait.task] && atHead(wait.task) &&
+        wait.threshold > count[wait.event])
+      result.blocked.push_back(StuckWait{wait.task, workerOf[wait.task],
+                                         wait.event, wait.threshold,
+                                         count[wait.event]});
   return result;
 }

@@ -98,6 +98,7 @@ private:
   void checkAccess(const AccessRecord &record);
   void checkBounds(const AccessRecord &record);
   void checkWaits(const ScheduleGraph &graph);
+  void checkDeadlockBySimulation(const ScheduleGraph &graph);
   void checkOutputs();
   void checkConflicts(const ScheduleGraph &graph);
   void sweepGroup(const ScheduleGraph &graph, ArrayRef<uint32_t> group);
@@ -280,6 +281,8 @@ void Validator::checkWaits(const ScheduleGraph &graph) {
   for (const WaitInfo &wait : graph.getWaits()) {
     if (wait.kind != WaitKind::Unsatisfiable && wait.kind != WaitKind::Partial)
       continue;
+    if (wait.kind == WaitKind::Partial && options.exactPartialWaits)
+      continue;
     std::string text;
     llvm::raw_string_ostream os(text);
     os << taskName(wait.task) << " waits for event \""
@@ -295,6 +298,51 @@ void Validator::checkWaits(const ScheduleGraph &graph) {
             "finished (race); wait for all of them";
     report(taskOps[wait.task], text);
   }
+}
+
+/// Stuck tasks listed in a deadlock found by simulation.
+static constexpr size_t kMaxStuckListed = 8;
+
+/// With partial waits, an acyclic graph does not prove deadlock freedom (a
+/// k-of-n wait may wait for producers that are themselves stuck behind it):
+/// run the schedule greedily, which is exact for any thresholds.
+void Validator::checkDeadlockBySimulation(const ScheduleGraph &graph) {
+  bool partial = false, unsatisfiable = false, ambiguous = false;
+  for (const WaitInfo &wait : graph.getWaits()) {
+    partial |= wait.kind == WaitKind::Partial ||
+               wait.kind == WaitKind::OrderedPartial;
+    ambiguous |= wait.kind == WaitKind::Partial;
+    unsatisfiable |= wait.kind == WaitKind::Unsatisfiable;
+  }
+  // Unsatisfiable waits are reported already; in strict mode ambiguous
+  // partial waits are rejected anyway.
+  if (!partial || unsatisfiable || (ambiguous && !options.exactPartialWaits))
+    return;
+  SimulationResult result = graph.simulate();
+  if (!result.stuckTasks)
+    return;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "deadlock: " << result.stuckTasks << " of " << taskOps.size()
+     << " tasks never run (partial waits); stuck: ";
+  size_t listed = 0;
+  for (const StuckWait &stuck : result.blocked) {
+    if (listed == kMaxStuckListed) {
+      os << "; ...";
+      break;
+    }
+    os << (listed++ ? "; " : "") << taskName(stuck.task);
+    if (stuck.worker >= 0)
+      os << " on worker " << stuck.worker;
+    os << " waits for event \"" << graph.getEventName(stuck.event) << "\" >= "
+       << stuck.threshold << " (count " << stuck.count << ")";
+  }
+  if (result.blocked.empty())
+    os << "every queue is blocked at a barrier";
+  Operation *at = result.blocked.empty()
+                      ? program.getOperation()
+                      : taskOps[result.blocked.front().task].getOperation();
+  report(at, text);
 }
 
 //===----------------------------------------------------------------------===//
@@ -1073,6 +1121,8 @@ FailureOr<ValidationStats> Validator::run() {
   if (queuesValid && !acyclic)
     for (auto &[op, cycle] : graph.getCycles())
       report(op, "deadlock: cycle " + cycle);
+  if (acyclic)
+    checkDeadlockBySimulation(graph);
   if (acyclic)
     checkConflicts(graph);
   if (failed(finish()))

@@ -57,6 +57,10 @@ static cl::opt<std::string> pipeline(
     "validator", cl::init("amk-validate"),
     cl::desc("Pass pipeline (on builtin.module) that accepts or rejects a "
              "module"));
+static cl::opt<std::string> validateOptions(
+    "validate-options", cl::init(""),
+    cl::desc("Options of the default amk-validate pipeline, e.g. "
+             "\"partial-waits=exact\" (ignored with --validator)"));
 
 namespace {
 /// Outcomes of one row of the table.
@@ -109,7 +113,16 @@ LogicalResult Bench::addSeeds(OwningOpRef<ModuleOp> module) {
 
 LogicalResult Bench::setUp() {
   rng.seed(seed);
-  if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
+  std::string text = pipeline;
+  if (!validateOptions.empty()) {
+    if (pipeline.getNumOccurrences()) {
+      llvm::errs() << "--validate-options applies to the default pipeline "
+                      "only; put the options in --validator\n";
+      return failure();
+    }
+    text = "amk-validate{" + validateOptions + "}";
+  }
+  if (failed(parsePassPipeline(text, pm, llvm::errs())))
     return failure();
   for (const std::string &file : seedFiles) {
     llvm::SourceMgr sourceMgr;

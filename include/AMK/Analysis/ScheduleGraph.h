@@ -54,6 +54,27 @@ struct WaitInfo {
   WaitKind kind;
 };
 
+/// A task the maximal execution never runs although it is next in its queue
+/// (or has no queue): one of its waits is not met.
+struct StuckWait {
+  uint32_t task;
+  /// The task's worker, -1 before assignment.
+  int64_t worker;
+  uint32_t event;
+  int64_t threshold;
+  /// The event's count once nothing else can run.
+  int64_t count;
+};
+
+/// The outcome of `ScheduleGraph::simulate`.
+struct SimulationResult {
+  /// Tasks that never finish (0: deadlock-free).
+  size_t stuckTasks = 0;
+  /// The unmet waits of the blocked tasks that are next in their queues, in
+  /// task order.
+  SmallVector<StuckWait> blocked;
+};
+
 /// The happens-before graph of one `amk.program`.
 class ScheduleGraph {
 public:
@@ -94,6 +115,14 @@ public:
   /// `task "a" -> event "e" -> task "b" -(queue w3)-> task "a"`, with the op
   /// to report it at.
   SmallVector<std::pair<Operation *, std::string>> getCycles() const;
+
+  /// Runs the schedule greedily: counters only grow and finished tasks stay
+  /// finished, so the maximal execution is unique and the program is
+  /// deadlock-free iff it finishes every task. Exact for any thresholds
+  /// (k-of-n waits included), O((tasks + waits + barriers x workers) log).
+  /// Needs well-formed queues (every task assigned, barriers of full width)
+  /// or none; unsatisfiable waits simply never pass.
+  SimulationResult simulate() const;
 
   /// True when task `a` happens before task `b` (`a != b`).
   bool happensBefore(uint32_t a, uint32_t b) const {
@@ -151,6 +180,7 @@ private:
   std::vector<SmallVector<Pred, 2>> preds;
   size_t numEdges = 0;
   bool assigned;
+  int64_t numWorkers = 0;
   /// Nodes in topological order; shorter than numNodes() on a cycle.
   std::vector<uint32_t> order;
   /// Successors of every node, in compressed rows.

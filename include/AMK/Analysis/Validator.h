@@ -24,6 +24,12 @@ struct ValidatorOptions {
   /// Report at most this many violations as diagnostics; the total is
   /// always reported.
   unsigned maxDiagnostics = 20;
+  /// When set (`partial-waits=exact`), a partial wait that does not say
+  /// which producers finished is not itself a violation: happens-before
+  /// keeps only the producers it determines, so the race and coverage
+  /// checks judge every access that depends on the others, and deadlock
+  /// freedom is decided by simulating the schedule.
+  bool exactPartialWaits = false;
 };
 
 /// What the validator saw in an accepted program.

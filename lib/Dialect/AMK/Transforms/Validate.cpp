@@ -31,6 +31,13 @@ struct ValidatePass : amk::impl::ValidateBase<ValidatePass> {
   void runOnOperation() override {
     amk::ValidatorOptions options;
     options.maxDiagnostics = maxDiagnostics;
+    if (partialWaits != "strict" && partialWaits != "exact") {
+      getOperation().emitError()
+          << "amk-validate: unknown partial-waits value '" << partialWaits
+          << "': expected 'strict' or 'exact'";
+      return signalPassFailure();
+    }
+    options.exactPartialWaits = partialWaits == "exact";
     for (amk::ProgramOp program : getOperation().getOps<amk::ProgramOp>()) {
       FailureOr<amk::ValidationStats> stats =
           amk::validateProgram(program, options);

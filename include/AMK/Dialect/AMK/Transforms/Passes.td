@@ -24,7 +24,13 @@ def Validate : Pass<"amk-validate", "::mlir::ModuleOp"> {
            "Report at most this many violations (the total is always given)">,
     Option<"printStats", "stats", "bool", /*default=*/"false",
            "On acceptance, print tasks, events, edges, critical path, time "
-           "and peak memory">
+           "and peak memory">,
+    Option<"partialWaits", "partial-waits", "std::string",
+           /*default=*/"\"strict\"",
+           "strict: reject a partial wait unless happens-before decides which "
+           "producers finished (DESIGN.md §2); exact: accept it, keep only "
+           "the determined producers in happens-before, and check deadlock "
+           "freedom by simulating the schedule">
   ];
 }
 
