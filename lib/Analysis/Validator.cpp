@@ -534,6 +534,102 @@ struct ReadNode {
   /// -1 before a write asks for it.
   int32_t summary = -1;
 };
+
+/// The persistent read lists of one replay, with per-chain summaries that
+/// answer "does this task happen after every read of the list" in time
+/// proportional to the chains the list touches.
+class ReadHistory {
+public:
+  ReadHistory(const ScheduleGraph &graph, ArrayRef<uint32_t> accTask)
+      : graph(graph), accTask(accTask), latest(graph.getNumChains(), -1) {}
+
+  /// The list `old` (-1: empty) extended with `read`. Lists extended with
+  /// the same read share the result; `fresh` memoizes the one-read list.
+  int32_t extend(int32_t old, uint32_t read, int32_t &fresh) {
+    if (old < 0) {
+      if (fresh < 0) {
+        fresh = nodes.size();
+        nodes.push_back(ReadNode{read, -1});
+      }
+      return fresh;
+    }
+    if (nodes[old].extendedBy != read) {
+      int32_t extended = nodes.size();
+      nodes.push_back(ReadNode{read, old});
+      nodes[old].extendedBy = read;
+      nodes[old].extendedTo = extended;
+    }
+    return nodes[old].extendedTo;
+  }
+
+  /// True the first time write `write` asks about list `head`.
+  bool firstCheck(int32_t head, uint32_t write) {
+    if (nodes[head].checkedBy == write)
+      return false;
+    nodes[head].checkedBy = write;
+    return true;
+  }
+
+  /// True when `task` happens after every read of list `head`. Reads of one
+  /// chain are replayed in chain order, so the latest one on each decides.
+  bool afterAllReads(int32_t head, uint32_t task) {
+    const int32_t *clock = graph.getClock(task);
+    for (auto [chain, position] : summarize(head))
+      if (clock[chain] < position)
+        return false;
+    return true;
+  }
+
+  /// The reads of list `head`, oldest first.
+  SmallVector<uint32_t, 64> reads(int32_t head) const {
+    SmallVector<uint32_t, 64> list;
+    for (int32_t at = head; at >= 0; at = nodes[at].next)
+      list.push_back(nodes[at].access);
+    std::reverse(list.begin(), list.end());
+    return list;
+  }
+
+private:
+  using Summary = SmallVector<std::pair<uint32_t, int32_t>, 8>;
+
+  /// Per chain, the latest position a read of list `head` has on it; built
+  /// from the nearest summarized tail plus the reads in front of it.
+  ArrayRef<std::pair<uint32_t, int32_t>> summarize(int32_t head) {
+    if (nodes[head].summary >= 0)
+      return summaries[nodes[head].summary];
+    SmallVector<uint32_t, 16> prefix;
+    int32_t at = head;
+    for (; at >= 0 && nodes[at].summary < 0; at = nodes[at].next)
+      prefix.push_back(nodes[at].access);
+    if (at >= 0)
+      for (auto [chain, position] : summaries[nodes[at].summary])
+        note(chain, position);
+    for (uint32_t read : prefix)
+      note(graph.getChain(accTask[read]),
+           graph.getChainPosition(accTask[read]));
+    Summary &summary = summaries.emplace_back();
+    for (uint32_t chain : touched) {
+      summary.push_back({chain, latest[chain]});
+      latest[chain] = -1;
+    }
+    touched.clear();
+    nodes[head].summary = summaries.size() - 1;
+    return summary;
+  }
+
+  void note(uint32_t chain, int32_t position) {
+    if (latest[chain] < 0)
+      touched.push_back(chain);
+    latest[chain] = std::max(latest[chain], position);
+  }
+
+  const ScheduleGraph &graph;
+  ArrayRef<uint32_t> accTask;
+  std::vector<ReadNode> nodes;
+  std::vector<Summary> summaries;
+  std::vector<int32_t> latest;
+  std::vector<uint32_t> touched;
+};
 } // namespace
 
 void Validator::replayGroup(const ScheduleGraph &graph,
@@ -548,52 +644,7 @@ void Validator::replayGroup(const ScheduleGraph &graph,
   }
   llvm::sort(keys);
 
-  std::vector<ReadNode> nodes;
-  // Summaries of read lists: (chain, latest position on it among the reads).
-  // A write is HB-after every read of a list iff its clock reaches each
-  // entry: reads of one chain are replayed in chain order, so the latest
-  // one decides. The write's own task passes (its clock holds its position).
-  std::vector<SmallVector<std::pair<uint32_t, int32_t>, 8>> summaries;
-  std::vector<int32_t> latest(graph.getNumChains(), -1);
-  std::vector<uint32_t> touched;
-  auto summarize = [&](int32_t head) -> ArrayRef<std::pair<uint32_t, int32_t>> {
-    if (nodes[head].summary >= 0)
-      return summaries[nodes[head].summary];
-    // Walk to the first node with a summary, start from it, then apply the
-    // reads walked over.
-    SmallVector<uint32_t, 16> prefix;
-    int32_t at = head;
-    for (; at >= 0 && nodes[at].summary < 0; at = nodes[at].next)
-      prefix.push_back(nodes[at].access);
-    auto note = [&](uint32_t chain, int32_t position) {
-      if (latest[chain] < 0)
-        touched.push_back(chain);
-      latest[chain] = std::max(latest[chain], position);
-    };
-    if (at >= 0)
-      for (auto [chain, position] : summaries[nodes[at].summary])
-        note(chain, position);
-    for (uint32_t read : prefix) {
-      uint32_t task = accTask[read];
-      note(graph.getChain(task), graph.getChainPosition(task));
-    }
-    auto &summary = summaries.emplace_back();
-    for (uint32_t chain : touched) {
-      summary.push_back({chain, latest[chain]});
-      latest[chain] = -1;
-    }
-    touched.clear();
-    nodes[head].summary = summaries.size() - 1;
-    return summary;
-  };
-  auto afterAllReads = [&](int32_t head, uint32_t task) {
-    const int32_t *clock = graph.getClock(task);
-    for (auto [chain, position] : summarize(head))
-      if (clock[chain] < position)
-        return false;
-    return true;
-  };
-
+  ReadHistory history(graph, accTask);
   std::map<int64_t, Segment> segments;
   segments.emplace(
       0, Segment{std::numeric_limits<int64_t>::max(), -1, 0, -1});
@@ -605,7 +656,6 @@ void Validator::replayGroup(const ScheduleGraph &graph,
     it->second.end = at;
     return segments.emplace_hint(std::next(it), at, tail);
   };
-  SmallVector<uint32_t, 64> reads;
   for (auto &key : keys) {
     uint32_t current = std::get<3>(key);
     const AccessRecord &record = accesses[current];
@@ -632,17 +682,12 @@ void Validator::replayGroup(const ScheduleGraph &graph,
       }
       if (isWrite) {
         int32_t head = segment.reads;
-        if (head >= 0 && nodes[head].checkedBy != current) {
-          nodes[head].checkedBy = current;
-          if (!afterAllReads(head, task)) {
-            // Some read is unordered with this write: replay the exact
-            // checks, oldest read first.
-            reads.clear();
-            for (int32_t at = head; at >= 0; at = nodes[at].next)
-              reads.push_back(nodes[at].access);
-            for (uint32_t read : llvm::reverse(reads))
-              reportIfUnordered(graph, read, current);
-          }
+        if (head >= 0 && history.firstCheck(head, current) &&
+            !history.afterAllReads(head, task)) {
+          // Some read is unordered with this write: replay the exact
+          // checks, oldest read first.
+          for (uint32_t read : history.reads(head))
+            reportIfUnordered(graph, read, current);
         }
         segment.lastWrite = current;
         segment.lastWriteTask = task;
@@ -655,22 +700,7 @@ void Validator::replayGroup(const ScheduleGraph &graph,
         gap = {it->first, segment.end};
         clobber = segment.lastWrite;
       }
-      int32_t old = segment.reads;
-      if (old < 0) {
-        if (fresh < 0) {
-          fresh = nodes.size();
-          nodes.push_back(ReadNode{current, -1});
-        }
-        segment.reads = fresh;
-        continue;
-      }
-      if (nodes[old].extendedBy != current) {
-        int32_t extended = nodes.size();
-        nodes.push_back(ReadNode{current, old});
-        nodes[old].extendedBy = current;
-        nodes[old].extendedTo = extended;
-      }
-      segment.reads = nodes[old].extendedTo;
+      segment.reads = history.extend(segment.reads, current, fresh);
     }
     if (gap)
       reportGarbage(record, gap->first, gap->second, clobber);
@@ -823,42 +853,7 @@ bool Validator::replayQuietly(
                       r.access.isWrite(), uint32_t(m));
   }
   llvm::sort(keys);
-  std::vector<ReadNode> nodes;
-  std::vector<SmallVector<std::pair<uint32_t, int32_t>, 8>> summaries;
-  std::vector<int32_t> latest(graph.getNumChains(), -1);
-  std::vector<uint32_t> touched;
-  auto afterAllReads = [&](int32_t head, uint32_t task) {
-    if (nodes[head].summary < 0) {
-      SmallVector<uint32_t, 16> prefix;
-      int32_t at = head;
-      for (; at >= 0 && nodes[at].summary < 0; at = nodes[at].next)
-        prefix.push_back(nodes[at].access);
-      auto note = [&](uint32_t chain, int32_t position) {
-        if (latest[chain] < 0)
-          touched.push_back(chain);
-        latest[chain] = std::max(latest[chain], position);
-      };
-      if (at >= 0)
-        for (auto [chain, position] : summaries[nodes[at].summary])
-          note(chain, position);
-      for (uint32_t read : prefix) {
-        uint32_t readTask = accTask[read];
-        note(graph.getChain(readTask), graph.getChainPosition(readTask));
-      }
-      auto &summary = summaries.emplace_back();
-      for (uint32_t chain : touched) {
-        summary.push_back({chain, latest[chain]});
-        latest[chain] = -1;
-      }
-      touched.clear();
-      nodes[head].summary = summaries.size() - 1;
-    }
-    const int32_t *clock = graph.getClock(task);
-    for (auto [chain, position] : summaries[nodes[head].summary])
-      if (clock[chain] < position)
-        return false;
-    return true;
-  };
+  ReadHistory history(graph, accTask);
   std::map<int64_t, Segment> segments;
   segments.emplace(
       0, Segment{std::numeric_limits<int64_t>::max(), -1, 0, -1});
@@ -893,11 +888,9 @@ bool Validator::replayQuietly(
         }
         if (isWrite) {
           int32_t head = segment.reads;
-          if (head >= 0 && nodes[head].checkedBy != current) {
-            nodes[head].checkedBy = current;
-            if (!afterAllReads(head, task))
-              return false;
-          }
+          if (head >= 0 && history.firstCheck(head, current) &&
+              !history.afterAllReads(head, task))
+            return false;
           segment.lastWrite = current;
           segment.lastWriteTask = task;
           segment.reads = -1;
@@ -905,22 +898,7 @@ bool Validator::replayQuietly(
         }
         if (mustBeWritten && segment.lastWrite < 0)
           return false;
-        int32_t old = segment.reads;
-        if (old < 0) {
-          if (fresh < 0) {
-            fresh = nodes.size();
-            nodes.push_back(ReadNode{current, -1});
-          }
-          segment.reads = fresh;
-          continue;
-        }
-        if (nodes[old].extendedBy != current) {
-          int32_t extended = nodes.size();
-          nodes.push_back(ReadNode{current, old});
-          nodes[old].extendedBy = current;
-          nodes[old].extendedTo = extended;
-        }
-        segment.reads = nodes[old].extendedTo;
+        segment.reads = history.extend(segment.reads, current, fresh);
       }
     }
   }
