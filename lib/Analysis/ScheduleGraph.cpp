@@ -171,14 +171,73 @@ ScheduleGraph::guaranteedProducers(const WaitInfo &wait) const {
   return guaranteed;
 }
 
+std::vector<std::vector<uint32_t>>
+ScheduleGraph::nodesByChainPosition() const {
+  std::vector<std::vector<uint32_t>> chainNodes(numChains);
+  auto place = [&](uint32_t chain, uint32_t pos, uint32_t node) {
+    if (chainNodes[chain].size() <= pos)
+      chainNodes[chain].resize(pos + 1, ~0u);
+    chainNodes[chain][pos] = node;
+  };
+  for (uint32_t task = 0; task < tasks.size(); ++task)
+    place(chainOf[task], posOf[task], taskNode(task));
+  for (auto [barrier, positions] : llvm::enumerate(barrierPos))
+    for (auto [chain, pos] : llvm::enumerate(positions))
+      place(chain, pos, barrierNode(barrier));
+  return chainNodes;
+}
+
+/// An ambiguous partial wait still orders every node that happens before
+/// enough of its producers: whichever `needed` of the `open` producers
+/// finish, one of them is among the `open - needed + 1` with the latest
+/// clock on a chain, so the node at that order statistic's position has
+/// finished. Adds an edge from it, per chain, when that says more than the
+/// waiter's clock already does.
+bool ScheduleGraph::addCommonAncestorEdges(
+    const WaitInfo &wait,
+    const std::vector<std::vector<uint32_t>> &chainNodes) {
+  SmallVector<uint32_t> open;
+  int64_t needed = wait.threshold - wait.init;
+  for (uint32_t producer : producers[wait.event]) {
+    if (producer == wait.task || happensBefore(wait.task, producer))
+      continue;
+    if (happensBefore(producer, wait.task))
+      --needed;
+    else
+      open.push_back(producer);
+  }
+  if (needed <= 0 || int64_t(open.size()) < needed ||
+      open.size() > kMaxOrderedProducers)
+    return false;
+  size_t rank = open.size() - needed; // 0-based, from the largest
+  const int32_t *own = getClock(wait.task);
+  bool changed = false;
+  SmallVector<int32_t> values(open.size());
+  for (uint32_t chain = 0; chain < numChains; ++chain) {
+    for (auto [i, producer] : llvm::enumerate(open))
+      values[i] = getClock(producer)[chain];
+    std::nth_element(values.begin(), values.begin() + rank, values.end(),
+                     std::greater<int32_t>());
+    int32_t pos = values[rank];
+    if (pos < 0 || pos <= own[chain] || chainNodes[chain][pos] == ~0u)
+      continue;
+    addEdge(chainNodes[chain][pos], taskNode(wait.task), -1, wait.event);
+    changed = true;
+  }
+  return changed;
+}
+
 bool ScheduleGraph::resolveOrderedPartialWaits() {
   bool changed = false;
+  std::vector<std::vector<uint32_t>> chainNodes = nodesByChainPosition();
   for (WaitInfo &wait : waits) {
     if (wait.kind != WaitKind::Partial)
       continue;
     std::optional<SmallVector<uint32_t>> guaranteed = guaranteedProducers(wait);
-    if (!guaranteed)
+    if (!guaranteed) {
+      changed = addCommonAncestorEdges(wait, chainNodes) || changed;
       continue;
+    }
     wait.kind = WaitKind::OrderedPartial;
     for (uint32_t producer : *guaranteed)
       addEdge(taskNode(producer), taskNode(wait.task), -1, wait.event);

@@ -163,6 +163,10 @@ private:
   void computeClocks();
   LogicalResult sortAndClock();
   bool resolveOrderedPartialWaits();
+  bool addCommonAncestorEdges(
+      const WaitInfo &wait,
+      const std::vector<std::vector<uint32_t>> &chainNodes);
+  std::vector<std::vector<uint32_t>> nodesByChainPosition() const;
   /// The producers a partial wait provably joins, or std::nullopt when the
   /// wait does not determine which producers finished.
   std::optional<SmallVector<uint32_t>>

@@ -91,3 +91,33 @@ amk.program @k_of_n_deadlock target <"sm_90a", sms = 3> {
     amk.copy %x -> %y cols [56, 64) : memref<64xf32>, memref<64xf32>
   }
 }
+
+// -----
+
+// Exact mode: no producer of "s2" is determined by the 2-of-3 wait, but
+// every producer follows "a", so "a" happens before "use" whichever two
+// finish first: the read of h is ordered (oracle: SAFE).
+amk.program @common_ancestor {
+  %w = amk.buffer "w" weight key "w" : memref<64x64xbf16>
+  %x = amk.buffer "x" input : memref<64xf32>
+  %h = amk.buffer "h" activation : memref<64xf32>
+  %y = amk.buffer "y" output : memref<64xf32>
+  %z = amk.buffer "z" activation : memref<64xf32>
+  %s1 = amk.event "s1"
+  %s2 = amk.event "s2"
+  %s3 = amk.event "s3"
+  amk.task "a" signals %s1 {
+    amk.gemv %w, %x -> %h : memref<64x64xbf16>, memref<64xf32>, memref<64xf32>
+  }
+  amk.task "r0" waits(%s1 >= 1) signals %s2 {
+    amk.gemv %w, %x -> %z cols [0, 32) : memref<64x64xbf16>, memref<64xf32>, memref<64xf32>
+  }
+  amk.task "r1" waits(%s1 >= 1) signals %s2 {
+    amk.gemv %w, %x -> %z cols [32, 64) : memref<64x64xbf16>, memref<64xf32>, memref<64xf32>
+  }
+  amk.task "r2" waits(%s1 >= 1) signals %s2 {
+  }
+  amk.task "use" waits(%s2 >= 2) signals %s3 {
+    amk.copy %h -> %y : memref<64xf32>, memref<64xf32>
+  }
+}
