@@ -517,6 +517,37 @@ struct Segment {
   int32_t reads;
 };
 
+/// A group's linearized space as segments keyed by their start; at first one
+/// segment with no history.
+class SegmentMap {
+public:
+  using Map = std::map<int64_t, Segment>;
+
+  SegmentMap() {
+    segments.emplace(
+        0, Segment{std::numeric_limits<int64_t>::max(), -1, 0, -1});
+  }
+
+  /// The segments covering `[lo, hi)`, split so that they lie inside it.
+  llvm::iterator_range<Map::iterator> cover(int64_t lo, int64_t hi) {
+    Map::iterator first = split(lo);
+    return llvm::make_range(first, split(hi));
+  }
+
+private:
+  /// The segment starting at `at`, splitting the one containing it.
+  Map::iterator split(int64_t at) {
+    auto it = std::prev(segments.upper_bound(at));
+    if (it->first == at)
+      return it;
+    Segment tail = it->second;
+    it->second.end = at;
+    return segments.emplace_hint(std::next(it), at, tail);
+  }
+
+  Map segments;
+};
+
 /// One read in a persistent list of the reads since a segment's last write,
 /// newest first. Segments with the same history share one list, so a read
 /// spanning many segments adds one node per distinct history, not one entry
@@ -645,25 +676,13 @@ void Validator::replayGroup(const ScheduleGraph &graph,
   llvm::sort(keys);
 
   ReadHistory history(graph, accTask);
-  std::map<int64_t, Segment> segments;
-  segments.emplace(
-      0, Segment{std::numeric_limits<int64_t>::max(), -1, 0, -1});
-  auto split = [&](int64_t at) {
-    auto it = std::prev(segments.upper_bound(at));
-    if (it->first == at)
-      return it;
-    Segment tail = it->second;
-    it->second.end = at;
-    return segments.emplace_hint(std::next(it), at, tail);
-  };
+  SegmentMap segments;
   for (auto &key : keys) {
     uint32_t current = std::get<3>(key);
     const AccessRecord &record = accesses[current];
     bool isWrite = record.access.isWrite();
     bool mustBeWritten = !isWrite && needsWriter(record);
     uint32_t task = record.task;
-    auto it = split(record.keyLo);
-    split(record.keyHi);
     std::optional<std::pair<int64_t, int64_t>> gap;
     int32_t clobber = -1;
     // Repeated (access, access) checks are no-ops (ordered, or the task pair
@@ -671,8 +690,7 @@ void Validator::replayGroup(const ScheduleGraph &graph,
     int32_t checkedWrite = -1;
     // The list extending the empty history with this read.
     int32_t fresh = -1;
-    for (; it != segments.end() && it->first < record.keyHi; ++it) {
-      Segment &segment = it->second;
+    for (auto &[start, segment] : segments.cover(record.keyLo, record.keyHi)) {
       if (segment.lastWrite >= 0 && segment.lastWrite != checkedWrite) {
         checkedWrite = segment.lastWrite;
         if (segment.lastWriteTask != task &&
@@ -697,7 +715,7 @@ void Validator::replayGroup(const ScheduleGraph &graph,
       bool written =
           segment.lastWrite >= 0 && accBuffer[segment.lastWrite] == record.buffer;
       if (!gap && !written && mustBeWritten) {
-        gap = {it->first, segment.end};
+        gap = {start, segment.end};
         clobber = segment.lastWrite;
       }
       segment.reads = history.extend(segment.reads, current, fresh);
@@ -854,17 +872,7 @@ bool Validator::replayQuietly(
   }
   llvm::sort(keys);
   ReadHistory history(graph, accTask);
-  std::map<int64_t, Segment> segments;
-  segments.emplace(
-      0, Segment{std::numeric_limits<int64_t>::max(), -1, 0, -1});
-  auto split = [&](int64_t at) {
-    auto it = std::prev(segments.upper_bound(at));
-    if (it->first == at)
-      return it;
-    Segment tail = it->second;
-    it->second.end = at;
-    return segments.emplace_hint(std::next(it), at, tail);
-  };
+  SegmentMap segments;
   for (auto &key : keys) {
     uint32_t m = std::get<3>(key);
     uint32_t current = members[m];
@@ -875,10 +883,7 @@ bool Validator::replayQuietly(
     int32_t checkedWrite = -1;
     int32_t fresh = -1;
     for (auto [lo, hi] : runs[m]) {
-      auto it = split(lo);
-      split(hi);
-      for (; it != segments.end() && it->first < hi; ++it) {
-        Segment &segment = it->second;
+      for (auto &[start, segment] : segments.cover(lo, hi)) {
         if (segment.lastWrite >= 0 && segment.lastWrite != checkedWrite) {
           checkedWrite = segment.lastWrite;
           if (segment.lastWriteTask != task &&

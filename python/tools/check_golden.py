@@ -14,12 +14,13 @@ lm_head absent, data section size).  It ends with 'N passed, M failed'.
 """
 
 import argparse
-import hashlib
 import json
 import math
 import os
 import struct
 import sys
+
+from make_test_models import sha256
 
 FORMAT = "amk-golden-v1"
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -44,14 +45,6 @@ class Fail(Exception):
 def need(cond, msg):
     if not cond:
         raise Fail(msg)
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def read_safetensors_header(path):
