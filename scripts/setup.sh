@@ -9,7 +9,7 @@
 set -euo pipefail
 
 PKGS=(
-  cmake ninja-build g++ python3
+  cmake ninja-build g++ python3 ccache
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22
   libclang-rt-22-dev nlohmann-json3-dev
 )
