@@ -1,10 +1,10 @@
-//===- amk-fuzz-import.cpp - libFuzzer target for AMKImport ---------------===//
+//===- amk-fuzz-import.cpp - libFuzzer target for AMKCheckpoint -----------===//
 //
 // Part of the AMK project.
 //
 //===----------------------------------------------------------------------===//
 //
-// Feeds each input to every AMKImport parser that takes bytes: the
+// Feeds each input to every AMKCheckpoint parser that takes bytes: the
 // safetensors header parser (declared file size = input size, and a larger
 // one so offsets can reach into a data section that is not in the buffer),
 // the shard index parser and the config parser; a config that parses is also
@@ -13,9 +13,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "AMK/Import/HFConfig.h"
-#include "AMK/Import/ModelSpec.h"
-#include "AMK/Import/SafeTensors.h"
+#include "AMK/Checkpoint/HFConfig.h"
+#include "AMK/Checkpoint/ModelSpec.h"
+#include "AMK/Checkpoint/SafeTensors.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-#===- fuzz/run.sh - Build and run the AMKImport fuzzer ---------------------===#
+#===- fuzz/run.sh - Build and run the AMKCheckpoint fuzzer -----------------===#
 #
 # Part of the AMK project.
 #
 # Usage: fuzz/run.sh [SECONDS]   (default 60)
-# Seeds: fuzz/corpus, written by test/Import/Inputs/make_inputs.py
+# Seeds: fuzz/corpus, written by test/Checkpoint/Inputs/make_inputs.py
 # --fuzz-corpus fuzz/corpus; fuzz/import.dict holds format tokens.
 # Builds amk-fuzz-import with clang++-22 -fsanitize=fuzzer,address,undefined
 # against the shared libLLVM, then fuzzes for SECONDS from the seed corpus
@@ -24,9 +24,9 @@ mkdir -p "$WORK/corpus"
 
 # -fno-rtti matches libLLVM; the vptr check needs RTTI, so it is left out.
 FLAGS=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize=vptr
-       -fno-sanitize-recover=all -fno-rtti -I"$ROOT/include" -I"$ROOT/lib/Import")
+       -fno-sanitize-recover=all -fno-rtti -I"$ROOT/include" -I"$ROOT/lib/Checkpoint")
 clang++-22 $("$LLVM_CONFIG" --cxxflags) "${FLAGS[@]}" \
-  "$HERE/amk-fuzz-import.cpp" "$ROOT"/lib/Import/*.cpp \
+  "$HERE/amk-fuzz-import.cpp" "$ROOT"/lib/Checkpoint/*.cpp \
   $("$LLVM_CONFIG" --ldflags) $("$LLVM_CONFIG" --libs support) \
   -Wl,-rpath,"$("$LLVM_CONFIG" --libdir)" -o "$WORK/amk-fuzz-import"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-#===- scripts/test.sh - Set up, build and run every AMK test --------------===#
+#===- scripts/test.sh - Set up, build and run every AMK test ---------------===#
 #
 # The second README command and what CI runs: installs packages, builds,
 # runs the lit suite (check-amk), checks the golden fixtures, runs the
@@ -23,7 +23,7 @@ step "lit (check-amk)"
 ./scripts/build.sh check-amk
 
 step "golden fixtures"
-python3 python/tools/check_golden.py
+python3 utils/check_golden.py
 
 step "validator benchmark slice (oracle-labelled mutations)"
 ./scripts/validate-bench-ci.sh build

@@ -7,7 +7,7 @@
 #ifndef AMK_LIB_REFERENCE_WEIGHTS_H
 #define AMK_LIB_REFERENCE_WEIGHTS_H
 
-#include "AMK/Import/SafeTensors.h"
+#include "AMK/Checkpoint/SafeTensors.h"
 #include "AMK/Reference/Buffer.h"
 
 #include "llvm/ADT/StringMap.h"

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Test driver of AMKImport. The argument selects what is read:
+// Test driver of AMKCheckpoint. The argument selects what is read:
 //   DIR                           config.json + weights, checked against the
 //                                 model spec
 //   FILE.safetensors              that file's header
@@ -14,9 +14,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "AMK/Import/HFConfig.h"
-#include "AMK/Import/ModelSpec.h"
-#include "AMK/Import/SafeTensors.h"
+#include "AMK/Checkpoint/HFConfig.h"
+#include "AMK/Checkpoint/ModelSpec.h"
+#include "AMK/Checkpoint/SafeTensors.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"

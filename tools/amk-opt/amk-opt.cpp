@@ -4,7 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "AMK/InitAll.h"
+#include "AMK/InitAllDialects.h"
+#include "AMK/InitAllPasses.h"
 
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 

@@ -15,7 +15,7 @@
 
 #include "Bench.h"
 
-#include "AMK/Dialect/AMK/Transforms/Passes.h"
+#include "AMK/Transforms/Passes.h"
 #include "AMK/Oracle/Oracle.h"
 
 #include "mlir/IR/MLIRContext.h"

@@ -6,8 +6,8 @@
 
 #include "AMK/Target/HF/ImportHF.h"
 #include "AMK/Dialect/AMK/IR/AMKOps.h"
-#include "AMK/Import/HFConfig.h"
-#include "AMK/Import/ModelSpec.h"
+#include "AMK/Checkpoint/HFConfig.h"
+#include "AMK/Checkpoint/ModelSpec.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/Tools/mlir-translate/Translation.h"

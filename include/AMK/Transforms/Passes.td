@@ -1,0 +1,157 @@
+//===- Passes.td - Passes on amk.program -------------------*- tablegen -*-===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AMK_TRANSFORMS_PASSES_TD
+#define AMK_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def Validate : Pass<"amk-validate", "::mlir::ModuleOp"> {
+  let summary = "Certify every amk.program deadlock-free and race-free";
+  let description = [{
+    Checks the schedule semantics of DESIGN.md §2 exactly, at any size, using
+    only AccessOpInterface: satisfiable waits, an acyclic graph of event,
+    queue and barrier edges, all-join waits on multi-producer events, every
+    conflicting access pair ordered by happens-before, no read of unwritten
+    transient data, no writes to weights, consts or inputs, every output
+    written, every region and worker in bounds. Rejections carry a witness.
+  }];
+  let options = [
+    Option<"maxDiagnostics", "max-diagnostics", "unsigned", /*default=*/"20",
+           "Report at most this many violations (the total is always given)">,
+    Option<"printStats", "stats", "bool", /*default=*/"false",
+           "On acceptance, print tasks, events, edges, critical path, time "
+           "and peak memory">,
+    Option<"partialWaits", "partial-waits", "std::string",
+           /*default=*/"\"strict\"",
+           "strict: reject a partial wait unless happens-before decides which "
+           "producers finished (DESIGN.md §2); exact: accept it, keep only "
+           "the determined producers in happens-before, and check deadlock "
+           "freedom by simulating the schedule">
+  ];
+}
+
+//===----------------------------------------------------------------------===//
+// Scheduling passes (docs/scheduling.md)
+//===----------------------------------------------------------------------===//
+
+def SetTarget : Pass<"amk-set-target", "::mlir::ModuleOp"> {
+  let summary = "Attach an #amk.target chip record to every amk.program";
+  let description = [{
+    Sets the `target` of every program to the built-in record of `chip`,
+    optionally with fewer or more SMs (`sms`, 0 keeps the record's count).
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
+           "Built-in chip record: sm_80, sm_90a, sm_100a, sm_120a">,
+    Option<"sms", "sms", "int64_t", /*default=*/"0",
+           "Workers (SMs) to schedule for; 0 = the chip's SM count">
+  ];
+}
+
+def Tile : Pass<"amk-tile", "::mlir::ModuleOp"> {
+  let summary = "Split GEMVs into column tiles, attention into head groups "
+                "and KV blocks, argmax into per-tile partials";
+  let description = [{
+    Every task whose body is one whole GEMV becomes one task per column
+    tile; all tiles signal the original event and every wait on it becomes
+    an all-join over the tiles. Tile widths are per projection kind, in
+    columns; 0 derives them from the target (an even share of the weight
+    bytes per worker, at most one shared-memory load per tile). Q/K/V
+    tiles are aligned to heads. Attention becomes one task per head group
+    and KV block (partial form) plus one `amk.attention_combine` per head
+    group; argmax becomes `amk.argmax_partial` per LM-head tile plus
+    `amk.argmax_reduce`.
+  }];
+  let options = [
+    Option<"qkvCols", "qkv-cols", "int64_t", /*default=*/"0",
+           "Columns per Q/K/V projection tile (0 = derive)">,
+    Option<"oCols", "o-cols", "int64_t", /*default=*/"0",
+           "Columns per O projection tile (0 = derive)">,
+    Option<"gateUpCols", "gate-up-cols", "int64_t", /*default=*/"0",
+           "Columns per gate/up projection tile (0 = derive)">,
+    Option<"downCols", "down-cols", "int64_t", /*default=*/"0",
+           "Columns per down projection tile (0 = derive)">,
+    Option<"lmHeadCols", "lm-head-cols", "int64_t", /*default=*/"0",
+           "Columns per LM-head tile (0 = derive)">,
+    Option<"attnHeads", "attn-heads", "int64_t", /*default=*/"0",
+           "Query heads per attention task (0 = one KV head's group)">,
+    Option<"kvBlock", "kv-block", "int64_t", /*default=*/"0",
+           "KV rows per attention split (0 = derive from the target)">
+  ];
+}
+
+def Fuse : Pass<"amk-fuse", "::mlir::ModuleOp"> {
+  let summary = "Merge ops into tile tasks where that removes a sync";
+  let description = [{
+    Pairs gate/up tiles of the same columns, distributes whole-vector
+    consumers that work per column or per head (RoPE, q/k norm, KV append,
+    residual add, SiLU-mul) into the tiles producing their input, folds a
+    residual add into the GEMV's `residual` operand, merges argmax partials
+    into their LM-head tiles, and recomputes whole-vector RMSNorms inside
+    every consumer task into a task-private scratch buffer.
+  }];
+  let options = [
+    Option<"norm", "norm", "bool", /*default=*/"true",
+           "Recompute RMSNorm inside its consumer tasks">,
+    Option<"distribute", "distribute", "bool", /*default=*/"true",
+           "Distribute per-column/per-head consumers into producer tiles">,
+    Option<"gateUp", "gate-up", "bool", /*default=*/"true",
+           "Merge gate and up tiles of the same columns">,
+    Option<"residual", "residual", "bool", /*default=*/"true",
+           "Fold residual adds into the GEMV residual operand">,
+    Option<"argmax", "argmax", "bool", /*default=*/"true",
+           "Merge argmax partials into their LM-head tiles">
+  ];
+}
+
+def AssignWorkers : Pass<"amk-assign-workers", "::mlir::ModuleOp"> {
+  let summary = "Give every task a worker and a queue position";
+  let description = [{
+    List scheduling over a topological order of the event graph, so queue
+    order never contradicts event order (no cross-queue deadlock). The cost
+    of a task is its bytes over one worker's share of HBM bandwidth; a wait
+    costs `sync-ns`.
+  }];
+  let options = [
+    Option<"strategy", "strategy", "std::string",
+           /*default=*/"\"critical-path\"",
+           "round-robin, balanced or critical-path">,
+    Option<"syncNs", "sync-ns", "int64_t", /*default=*/"1000",
+           "Cost of one wait in nanoseconds">
+  ];
+}
+
+def AllocateScratch : Pass<"amk-allocate-scratch", "::mlir::ModuleOp"> {
+  let summary = "Place transient buffers on shared scratch pages";
+  let description = [{
+    Interval colouring over a topological task order: two activation or
+    scratch buffers share an `amk.page` only when every access of one
+    happens before every access of the other in the assigned schedule.
+    Needs assigned workers.
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Print buffers, pages and bytes before and after">
+  ];
+}
+
+def ScheduleStats : Pass<"amk-schedule-stats", "::mlir::ModuleOp"> {
+  let summary = "Print the shape and the cost-model prediction of a schedule";
+  let description = [{
+    Tasks, events, waits, syncs on the critical path, bytes per worker, the
+    weights / bandwidth floor and the cost model's predicted step time
+    (never below the floor).
+  }];
+  let options = [
+    Option<"syncNs", "sync-ns", "int64_t", /*default=*/"1000",
+           "Cost of one wait in nanoseconds">,
+    Option<"json", "json", "bool", /*default=*/"false",
+           "Print one JSON object instead of text">
+  ];
+}
+
+#endif // AMK_TRANSFORMS_PASSES_TD

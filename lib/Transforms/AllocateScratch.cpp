@@ -1,0 +1,201 @@
+//===- AllocateScratch.cpp - Transient buffers onto shared pages ----------===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+//
+// `--amk-allocate-scratch`: greedy interval colouring of activation and
+// scratch buffers over a topological order of the assigned schedule. A
+// buffer joins a page only when every access of the page's last buffer
+// happens before every access of the new one (vector clocks over workers:
+// the schedule's happens-before, not program order). Pages therefore hold
+// chains of buffers whose lifetimes are totally ordered.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AMK/Analysis/ScheduleModel.h"
+#include "AMK/Transforms/Passes.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir {
+namespace amk {
+#define GEN_PASS_DEF_ALLOCATESCRATCH
+#include "AMK/Transforms/Passes.h.inc"
+} // namespace amk
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::amk;
+
+namespace {
+
+/// A transient buffer and the tasks touching it.
+struct Live {
+  BufferOp buffer;
+  int64_t bytes = 0;
+  SmallVector<unsigned> accessors;
+  /// First and last position of an accessor in the topological order.
+  unsigned first = ~0u, last = 0;
+};
+
+/// A page: a chain of buffers with totally ordered lifetimes.
+struct Page {
+  int64_t bytes = 0;
+  unsigned first = 0;
+  SmallVector<unsigned> buffers;
+};
+
+/// Collects the unpaged transient buffers and their accessors.
+std::vector<Live> collectLive(ProgramOp program, const ProgramIndex &index,
+                              ArrayRef<unsigned> topoPos) {
+  llvm::DenseMap<Value, unsigned> slot;
+  std::vector<Live> live;
+  for (BufferOp buffer : program.getBodyRegion().getOps<BufferOp>()) {
+    if (!buffer.isTransient() || buffer.getPage())
+      continue;
+    slot[buffer.getResult()] = live.size();
+    live.push_back({buffer,
+                    buffer.getType().getNumElements() *
+                        elementBytes(buffer.getResult()),
+                    {}});
+  }
+  for (auto [t, constTask] : llvm::enumerate(index.tasks))
+    TaskOp(constTask).forEachAccess([&, t = t](Operation *, const Access &a) {
+      auto it = slot.find(a.buffer);
+      if (it == slot.end())
+        return;
+      Live &l = live[it->second];
+      if (l.accessors.empty() || l.accessors.back() != t)
+        l.accessors.push_back(t);
+      l.first = std::min(l.first, topoPos[t]);
+      l.last = std::max(l.last, topoPos[t]);
+    });
+  llvm::erase_if(live, [](const Live &l) { return l.accessors.empty(); });
+  llvm::sort(live, [](const Live &a, const Live &b) {
+    return a.first < b.first;
+  });
+  return live;
+}
+
+/// True when every access of `before` happens before every access of
+/// `after` (and no task touches both).
+bool orderedBefore(const Live &before, const Live &after,
+                   const WorkerClocks &clocks, std::vector<unsigned> &stamp,
+                   unsigned stampId) {
+  if (before.last >= after.first)
+    return false;
+  for (unsigned c : after.accessors)
+    stamp[c] = stampId;
+  for (unsigned a : before.accessors)
+    if (stamp[a] == stampId)
+      return false;
+  // The last access of `before` on each worker must be in every clock.
+  llvm::SmallDenseMap<int64_t, int32_t, 8> lastPos;
+  for (unsigned a : before.accessors) {
+    int32_t &pos = lastPos.try_emplace(clocks.getWorker(a), -1).first->second;
+    pos = std::max(pos, clocks.getPos(a));
+  }
+  for (unsigned c : after.accessors)
+    for (auto [w, pos] : lastPos)
+      if (clocks.clock(c, w) < pos)
+        return false;
+  return true;
+}
+
+struct AllocateScratchPass : amk::impl::AllocateScratchBase<AllocateScratchPass> {
+  using AllocateScratchBase::AllocateScratchBase;
+
+  void runOnOperation() override {
+    for (ProgramOp program : getOperation().getOps<ProgramOp>())
+      if (failed(allocate(program)))
+        return signalPassFailure();
+  }
+
+  LogicalResult allocate(ProgramOp program);
+};
+
+LogicalResult AllocateScratchPass::allocate(ProgramOp program) {
+  ProgramIndex index(program);
+  int64_t workers = 0;
+  for (TaskOp task : index.tasks) {
+    if (!task.getWorker())
+      return task.emitError()
+             << "amk-allocate-scratch needs assigned workers; run "
+                "--amk-assign-workers first";
+    workers = std::max(workers, int64_t(*task.getWorker()) + 1);
+  }
+  FailureOr<std::vector<unsigned>> order = topologicalOrder(
+      index, /*withQueues=*/true, [](unsigned t) { return double(t); });
+  if (failed(order))
+    return program.emitError() << "amk-allocate-scratch: the schedule has a "
+                                  "cycle; run --amk-validate for a witness";
+  std::vector<unsigned> topoPos(index.tasks.size());
+  for (auto [i, t] : llvm::enumerate(*order))
+    topoPos[t] = i;
+  WorkerClocks clocks(index, *order, std::max<int64_t>(1, workers));
+  std::vector<Live> live = collectLive(program, index, topoPos);
+
+  // Pages ordered by when their last buffer dies; first fit. Checks that
+  // can only fail on the cheap test are bounded per buffer.
+  std::vector<Page> pages;
+  std::vector<unsigned> stamp(index.tasks.size(), ~0u);
+  const unsigned maxChecks = 64;
+  // The page a worker used last: its queue order usually makes it free.
+  llvm::DenseMap<int64_t, unsigned> workerPage;
+  for (auto [b, l] : llvm::enumerate(live)) {
+    int64_t chosen = -1;
+    unsigned checks = 0;
+    int64_t worker = clocks.getWorker(l.accessors.front());
+    if (auto it = workerPage.find(worker); it != workerPage.end() &&
+        orderedBefore(live[pages[it->second].buffers.back()], l, clocks, stamp,
+                      b))
+      chosen = it->second;
+    for (auto [p, page] : llvm::enumerate(pages)) {
+      if (chosen >= 0)
+        break;
+      const Live &last = live[page.buffers.back()];
+      if (last.last >= l.first)
+        continue;
+      if (++checks > maxChecks)
+        break;
+      if (orderedBefore(last, l, clocks, stamp, b)) {
+        chosen = p;
+        break;
+      }
+    }
+    if (chosen < 0) {
+      chosen = pages.size();
+      pages.push_back({0, l.first, {}});
+    }
+    workerPage[worker] = chosen;
+    Page &page = pages[chosen];
+    page.bytes = std::max(page.bytes, l.bytes);
+    page.buffers.push_back(b);
+  }
+
+  OpBuilder builder(&program.getBodyRegion().front(),
+                    program.getBodyRegion().front().begin());
+  int64_t bufferBytes = 0, pageBytes = 0;
+  for (auto [p, page] : llvm::enumerate(pages)) {
+    unsigned end = live[page.buffers.back()].last + 1;
+    auto op = PageOp::create(
+        builder, program.getLoc(), PageType::get(program.getContext()),
+        "p" + std::to_string(p), uint64_t(page.bytes),
+        IntervalAttr::get(program.getContext(), page.first, end));
+    pageBytes += page.bytes;
+    for (unsigned b : page.buffers) {
+      live[b].buffer.getPageMutable().assign(op.getResult());
+      bufferBytes += live[b].bytes;
+    }
+  }
+  if (report)
+    llvm::errs() << "amk-allocate-scratch @" << program.getSymName() << ": "
+                 << live.size() << " transient buffers, " << bufferBytes
+                 << " bytes -> " << pages.size() << " pages, " << pageBytes
+                 << " bytes\n";
+  return success();
+}
+
+} // namespace

@@ -1,0 +1,141 @@
+//===- AssignWorkers.cpp - Worker and queue order by list scheduling ------===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+//
+// `--amk-assign-workers`: takes tasks in a topological order of the event
+// graph and appends each to a worker's queue. Every queue is then a
+// subsequence of one topological order, so queue edges never close a cycle
+// with event edges: no cross-queue deadlock.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AMK/Analysis/ScheduleModel.h"
+#include "AMK/Transforms/Passes.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir {
+namespace amk {
+#define GEN_PASS_DEF_ASSIGNWORKERS
+#include "AMK/Transforms/Passes.h.inc"
+} // namespace amk
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::amk;
+
+namespace {
+
+enum class Strategy { RoundRobin, Balanced, CriticalPath };
+
+std::optional<Strategy> parseStrategy(StringRef name) {
+  return llvm::StringSwitch<std::optional<Strategy>>(name)
+      .Case("round-robin", Strategy::RoundRobin)
+      .Case("balanced", Strategy::Balanced)
+      .Case("critical-path", Strategy::CriticalPath)
+      .Default(std::nullopt);
+}
+
+/// Longest cost-weighted path from each task to the end of the step.
+std::vector<double> bottomLevels(const ProgramIndex &index,
+                                 ArrayRef<unsigned> order,
+                                 const CostModel &cost) {
+  std::vector<double> level(index.tasks.size(), 0);
+  std::vector<double> eventLevel(index.events.size(), 0);
+  for (unsigned t : llvm::reverse(order)) {
+    TaskOp task = index.tasks[t];
+    level[t] = cost.taskNs(task) +
+               eventLevel[index.eventIndex.lookup(task.getSignal())];
+    for (Value event : task.getWaits()) {
+      double &up = eventLevel[index.eventIndex.lookup(event)];
+      up = std::max(up, level[t] + cost.syncNs);
+    }
+  }
+  return level;
+}
+
+/// Earliest time every wait of `task` is satisfied under the cost model.
+double readyTime(const ProgramIndex &index, TaskOp task,
+                 ArrayRef<double> eventTime, const CostModel &cost) {
+  double ready = 0;
+  for (auto [w, event] : llvm::enumerate(task.getWaits())) {
+    unsigned e = index.eventIndex.lookup(event);
+    if (task.getThresholds()[w] > index.events[e].getInit())
+      ready = std::max(ready, eventTime[e] + cost.syncNs);
+  }
+  return ready;
+}
+
+struct AssignWorkersPass : amk::impl::AssignWorkersBase<AssignWorkersPass> {
+  using AssignWorkersBase::AssignWorkersBase;
+
+  void runOnOperation() override {
+    std::optional<Strategy> parsed = parseStrategy(strategy);
+    for (ProgramOp program : getOperation().getOps<ProgramOp>()) {
+      if (!parsed) {
+        program.emitError() << "amk-assign-workers: knob 'strategy' = '"
+                            << strategy
+                            << "' is not one of round-robin, balanced, "
+                               "critical-path";
+        return signalPassFailure();
+      }
+      FailureOr<TargetAttr> target = requireTarget(program, "amk-assign-workers");
+      if (failed(target) ||
+          failed(checkKnobRange(program.getLoc(), "amk-assign-workers",
+                                "sync-ns", syncNs, 0, 1000000000)) ||
+          failed(assign(program, target->getSmCount(), *parsed)))
+        return signalPassFailure();
+    }
+  }
+
+  LogicalResult assign(ProgramOp program, int64_t workers, Strategy how);
+};
+
+LogicalResult AssignWorkersPass::assign(ProgramOp program, int64_t workers,
+                                        Strategy how) {
+  if (!program.getBodyRegion().getOps<BarrierOp>().empty())
+    return program.emitError()
+           << "amk-assign-workers: programs with amk.barrier are not supported";
+  ProgramIndex index(program);
+  CostModel cost = CostModel::forProgram(program, workers, double(syncNs));
+  auto byProgramOrder = [](unsigned t) { return double(t); };
+  FailureOr<std::vector<unsigned>> order =
+      topologicalOrder(index, /*withQueues=*/false, byProgramOrder);
+  if (failed(order))
+    return program.emitError()
+           << "amk-assign-workers: the event graph has a cycle; run "
+              "--amk-validate for a witness";
+  if (how == Strategy::CriticalPath) {
+    std::vector<double> level = bottomLevels(index, *order, cost);
+    order = topologicalOrder(index, false,
+                             [&](unsigned t) { return -level[t]; });
+  }
+  std::vector<double> freeAt(workers, 0), eventTime(index.events.size(), 0);
+  std::vector<int64_t> queueLength(workers, 0);
+  Builder builder(program.getContext());
+  for (auto [i, t] : llvm::enumerate(*order)) {
+    TaskOp task = index.tasks[t];
+    double ready = readyTime(index, task, eventTime, cost);
+    int64_t worker = int64_t(i % workers);
+    if (how != Strategy::RoundRobin) {
+      // Earliest start; among equal starts the worker that went idle last,
+      // which keeps idle workers free for tasks that become ready later.
+      auto startOn = [&](int64_t w) { return std::max(ready, freeAt[w]); };
+      for (int64_t w = 1; w < workers; ++w)
+        if (startOn(w) < startOn(worker) ||
+            (startOn(w) == startOn(worker) && freeAt[w] > freeAt[worker]))
+          worker = w;
+    }
+    double finish = std::max(ready, freeAt[worker]) + cost.taskNs(task);
+    freeAt[worker] = finish;
+    unsigned e = index.eventIndex.lookup(task.getSignal());
+    eventTime[e] = std::max(eventTime[e], finish);
+    task.setWorkerAttr(builder.getI64IntegerAttr(worker));
+    task.setQueueAttr(builder.getI64IntegerAttr(queueLength[worker]++));
+  }
+  return success();
+}
+
+} // namespace

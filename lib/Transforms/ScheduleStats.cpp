@@ -1,0 +1,168 @@
+//===- ScheduleStats.cpp - Shape and predicted time of a schedule ---------===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+//
+// `--amk-schedule-stats`: tasks, events, waits, syncs on the critical path,
+// bytes per worker, scratch pages, the weights / bandwidth floor and the
+// cost model's prediction, which is never below the floor.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AMK/Analysis/ScheduleModel.h"
+#include "AMK/Transforms/Passes.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir {
+namespace amk {
+#define GEN_PASS_DEF_SCHEDULESTATS
+#include "AMK/Transforms/Passes.h.inc"
+} // namespace amk
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::amk;
+
+namespace {
+
+/// Everything `--amk-schedule-stats` prints.
+struct Stats {
+  int64_t tasks = 0, events = 0, waits = 0, workers = 0;
+  int64_t criticalSyncs = 0, criticalTasks = 0;
+  int64_t minBytes = 0, maxBytes = 0;
+  double meanBytes = 0;
+  int64_t weightBytes = 0, readBytes = 0;
+  int64_t pages = 0, pageBytes = 0, transientBytes = 0;
+  double floorUs = 0, predictedUs = 0;
+};
+
+/// Bytes of every distinct weight region read, capped at the buffer size.
+int64_t uniqueWeightBytes(const ProgramIndex &index, int64_t pos) {
+  llvm::DenseMap<Value, int64_t> perBuffer;
+  for (TaskOp task : index.tasks)
+    task.forEachAccess([&](Operation *op, const Access &a) {
+      auto buffer = a.buffer.getDefiningOp<BufferOp>();
+      if (a.isWrite() || !buffer || buffer.getKind() != BufferKind::Weight)
+        return;
+      perBuffer[a.buffer] += accessBytes(op, a, pos);
+    });
+  int64_t total = 0;
+  for (auto [buffer, bytes] : perBuffer) {
+    auto type = cast<MemRefType>(buffer.getType());
+    total += std::min(bytes, type.getNumElements() * elementBytes(buffer));
+  }
+  return total;
+}
+
+FailureOr<Stats> computeStats(ProgramOp program, double syncNs) {
+  Stats stats;
+  ProgramIndex index(program);
+  bool assigned = llvm::all_of(index.tasks, [](TaskOp t) {
+    return t.getWorker().has_value();
+  });
+  TargetAttr target = program.getTargetAttr();
+  stats.workers = assigned && target ? target.getSmCount() : 1;
+  if (assigned)
+    for (TaskOp task : index.tasks)
+      stats.workers = std::max(stats.workers, int64_t(*task.getWorker()) + 1);
+  FailureOr<std::vector<unsigned>> order = topologicalOrder(
+      index, assigned, [](unsigned t) { return double(t); });
+  if (failed(order))
+    return program.emitError() << "amk-schedule-stats: the schedule has a "
+                                  "cycle; run --amk-validate for a witness";
+  CostModel cost = CostModel::forProgram(program, stats.workers, syncNs);
+  Simulation sim = simulate(index, *order, cost);
+  stats.tasks = index.tasks.size();
+  stats.events = index.events.size();
+  stats.criticalSyncs = sim.criticalSyncs;
+  stats.criticalTasks = sim.criticalTasks;
+  std::vector<int64_t> perWorker(stats.workers, 0);
+  for (TaskOp task : index.tasks) {
+    stats.waits += task.getWaits().size();
+    TaskBytes bytes = getTaskBytes(task, cost.position);
+    stats.readBytes += bytes.read;
+    perWorker[task.getWorker().value_or(0)] += bytes.read;
+  }
+  stats.minBytes = *llvm::min_element(perWorker);
+  stats.maxBytes = *llvm::max_element(perWorker);
+  stats.meanBytes = double(stats.readBytes) / double(stats.workers);
+  stats.weightBytes = uniqueWeightBytes(index, cost.position);
+  for (PageOp page : program.getBodyRegion().getOps<PageOp>()) {
+    ++stats.pages;
+    stats.pageBytes += page.getBytes();
+  }
+  for (BufferOp buffer : program.getBodyRegion().getOps<BufferOp>())
+    if (buffer.isTransient() && !buffer.getPage())
+      stats.transientBytes +=
+          buffer.getType().getNumElements() * elementBytes(buffer.getResult());
+  double bytesPerNs = target ? target.getBytesPerSecond() * 1e-9 : 1000.0;
+  stats.floorUs = double(stats.weightBytes) / bytesPerNs * 1e-3;
+  stats.predictedUs = std::max(stats.floorUs, sim.makespan * 1e-3);
+  return stats;
+}
+
+void printText(llvm::raw_ostream &os, ProgramOp program, const Stats &s) {
+  TargetAttr target = program.getTargetAttr();
+  os << "schedule-stats @" << program.getSymName() << " target "
+     << (target ? target.getChip() : StringRef("none")) << " workers "
+     << s.workers << "\n";
+  os << "  tasks " << s.tasks << ", events " << s.events << ", waits "
+     << s.waits << "\n";
+  os << "  critical path: " << s.criticalTasks << " tasks, "
+     << s.criticalSyncs << " syncs\n";
+  os << "  bytes read per worker: min " << s.minBytes << ", mean "
+     << llvm::format("%.0f", s.meanBytes) << ", max " << s.maxBytes
+     << " (total " << s.readBytes << ")\n";
+  os << "  scratch: " << s.pages << " pages, " << s.pageBytes
+     << " bytes on pages, " << s.transientBytes << " bytes unpaged\n";
+  os << "  floor (weights " << s.weightBytes << " B / HBM): "
+     << llvm::format("%.3f", s.floorUs) << " us\n";
+  os << "  predicted: " << llvm::format("%.3f", s.predictedUs) << " us ("
+     << llvm::format("%.2f", s.predictedUs / std::max(1e-9, s.floorUs))
+     << "x floor)\n";
+}
+
+void printJSON(llvm::raw_ostream &os, ProgramOp program, const Stats &s) {
+  llvm::json::Object obj{
+      {"program", program.getSymName()},
+      {"tasks", s.tasks},
+      {"events", s.events},
+      {"waits", s.waits},
+      {"workers", s.workers},
+      {"critical_tasks", s.criticalTasks},
+      {"critical_syncs", s.criticalSyncs},
+      {"bytes_per_worker_min", s.minBytes},
+      {"bytes_per_worker_mean", s.meanBytes},
+      {"bytes_per_worker_max", s.maxBytes},
+      {"weight_bytes", s.weightBytes},
+      {"pages", s.pages},
+      {"page_bytes", s.pageBytes},
+      {"floor_us", s.floorUs},
+      {"predicted_us", s.predictedUs}};
+  os << llvm::json::Value(std::move(obj)) << "\n";
+}
+
+struct ScheduleStatsPass : amk::impl::ScheduleStatsBase<ScheduleStatsPass> {
+  using ScheduleStatsBase::ScheduleStatsBase;
+
+  void runOnOperation() override {
+    for (ProgramOp program : getOperation().getOps<ProgramOp>()) {
+      if (failed(checkKnobRange(program.getLoc(), "amk-schedule-stats",
+                                "sync-ns", syncNs, 0, 1000000000)))
+        return signalPassFailure();
+      FailureOr<Stats> stats = computeStats(program, double(syncNs));
+      if (failed(stats))
+        return signalPassFailure();
+      if (json)
+        printJSON(llvm::errs(), program, *stats);
+      else
+        printText(llvm::errs(), program, *stats);
+    }
+    markAllAnalysesPreserved();
+  }
+};
+
+} // namespace
