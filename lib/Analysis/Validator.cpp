@@ -21,11 +21,8 @@
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/MapVector.h"
-#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <chrono>
-#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -191,16 +188,6 @@ static std::pair<int64_t, int64_t> linearExtent(ArrayRef<int64_t> shape,
     stride *= shape[d];
   }
   return {lo, last + 1};
-}
-
-/// Peak resident memory of this process in bytes, 0 when unknown.
-static int64_t peakMemoryBytes() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmHWM:", 0) == 0)
-      return std::stoll(line.substr(6)) * 1024;
-  return 0;
 }
 
 //===----------------------------------------------------------------------===//
@@ -1089,7 +1076,6 @@ LogicalResult Validator::finish() {
 }
 
 FailureOr<ValidationStats> Validator::run() {
-  auto start = std::chrono::steady_clock::now();
   collectBuffers();
   computePositionRange();
   taskOps.assign(program.getBody()->getOps<TaskOp>().begin(),
@@ -1120,10 +1106,6 @@ FailureOr<ValidationStats> Validator::run() {
   stats.workers = workers;
   stats.chains = graph.getNumChains();
   stats.gridChecked = bool(program.getTargetAttr());
-  stats.seconds = std::chrono::duration<double>(
-                      std::chrono::steady_clock::now() - start)
-                      .count();
-  stats.peakMemoryBytes = peakMemoryBytes();
   return stats;
 }
 
@@ -1144,7 +1126,5 @@ void mlir::amk::printStats(llvm::raw_ostream &os, ProgramOp program,
     os << "grid checked against the target";
   else
     os << "grid not checked (no target)";
-  os << ", ";
-  os << llvm::format("%.3f ms, peak memory %.1f MB\n", stats.seconds * 1e3,
-                     stats.peakMemoryBytes / (1024.0 * 1024.0));
+  os << "\n";
 }

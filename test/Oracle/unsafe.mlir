@@ -25,7 +25,7 @@ amk.program @partial_wait {
   }
 }
 
-// The cross-queue deadlock of DESIGN.md: acyclic events, cyclic queues.
+// The cross-queue deadlock of docs/design.md §3: acyclic events, cyclic queues.
 // CHECK-LABEL: @cross_queue: UNSAFE
 // CHECK: deadlock at pos 0: 4 of 4 tasks cannot finish: 'a.wait' waits 'X' >= 1 (count 0); 'b.wait' waits 'Y' >= 1 (count 0)
 // CHECK-NEXT: trace:

@@ -29,8 +29,12 @@
 using namespace llvm;
 using namespace amk::import;
 
+/// The options of this tool; --help shows only these.
+static cl::OptionCategory HFInspectCategory("amk-hf-inspect options");
+
 static cl::opt<std::string> inputPath(cl::Positional, cl::Required,
-                                      cl::desc("<checkpoint dir or file>"));
+                                      cl::desc("<checkpoint dir or file>"),
+                                      cl::cat(HFInspectCategory));
 
 static void printConfig(const ModelConfig &config, raw_ostream &os) {
   os << "architecture: " << architectureName(config.arch) << "\n"
@@ -123,6 +127,7 @@ static Error inspect(StringRef path, raw_ostream &os) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(HFInspectCategory);
   cl::ParseCommandLineOptions(argc, argv,
                               "AMK HuggingFace checkpoint inspector\n");
   if (Error err = inspect(inputPath, outs())) {

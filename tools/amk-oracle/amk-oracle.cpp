@@ -22,19 +22,26 @@
 using namespace mlir;
 namespace cl = llvm::cl;
 
+/// The options of this tool; --help shows only these.
+static cl::OptionCategory OracleCategory("amk-oracle options");
+
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.mlir>"),
-                                      cl::Required);
+                                      cl::Required, cl::cat(OracleCategory));
 static cl::opt<unsigned> exhaustiveLimit(
     "exhaustive-limit", cl::init(200000),
-    cl::desc("Explore every interleaving up to this many distinct states"));
+    cl::desc("Explore every interleaving up to this many distinct states"),
+    cl::cat(OracleCategory));
 static cl::opt<unsigned>
     randomRuns("random-runs", cl::init(200),
-               cl::desc("Random schedules once the exhaustive search gives up"));
+               cl::desc("Random schedules once the exhaustive search gives up"),
+               cl::cat(OracleCategory));
 static cl::opt<uint64_t> seed("seed", cl::init(1),
-                              cl::desc("Seed of the random schedules"));
+                              cl::desc("Seed of the random schedules"),
+                              cl::cat(OracleCategory));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(OracleCategory);
   cl::ParseCommandLineOptions(argc, argv, "AMK schedule oracle\n");
   MLIRContext context;
   context.loadDialect<amk::AMKDialect>();

@@ -27,25 +27,37 @@ using namespace ::amk::reference;
 namespace ir = mlir::amk;
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<program.mlir>"),
-                                      cl::Required);
+/// The options of this tool; --help shows only these.
+static cl::OptionCategory RefRunCategory("amk-ref-run options");
+
+static cl::opt<std::string> inputFile(cl::Positional,
+                                      cl::desc("<program.mlir>"), cl::Required,
+                                      cl::cat(RefRunCategory));
 static cl::opt<std::string> weightsDir("weights", cl::Required,
-                                       cl::desc("Checkpoint directory"));
+                                       cl::desc("Checkpoint directory"),
+                                       cl::cat(RefRunCategory));
 static cl::opt<std::string>
-    promptIds("prompt", cl::desc("Comma-separated prompt token ids (default: "
-                                 "the golden's prompt)"));
+    promptIds("prompt",
+              cl::desc("Comma-separated prompt token ids (default: "
+                       "the golden's prompt)"),
+              cl::cat(RefRunCategory));
 static cl::opt<unsigned> steps("steps", cl::init(32),
-                               cl::desc("Tokens to generate (at least 1)"));
+                               cl::desc("Tokens to generate (at least 1)"),
+                               cl::cat(RefRunCategory));
 static cl::opt<uint64_t>
-    shuffleSeed("shuffle", cl::desc("Run ready tasks in a random order"));
+    shuffleSeed("shuffle", cl::desc("Run ready tasks in a random order"),
+                cl::cat(RefRunCategory));
 static cl::opt<std::string> goldenFile("golden",
-                                       cl::desc("golden.json to compare with"));
-static cl::opt<double> tolerance(
-    "tolerance",
-    cl::desc("Logit tolerance relative to the step's largest |logit| "
-             "(default: 1e-4 with fp32 KV caches, 2e-2 otherwise)"));
-static cl::opt<std::string> dumpLogits("dump-logits",
-                                       cl::desc("Write tokens and logits as JSON"));
+                                       cl::desc("golden.json to compare with"),
+                                       cl::cat(RefRunCategory));
+static cl::opt<double>
+    tolerance("tolerance",
+              cl::desc("Logit tolerance relative to the step's largest |logit| "
+                       "(default: 1e-4 with fp32 KV caches, 2e-2 otherwise)"),
+              cl::cat(RefRunCategory));
+static cl::opt<std::string>
+    dumpLogits("dump-logits", cl::desc("Write tokens and logits as JSON"),
+               cl::cat(RefRunCategory));
 
 /// Prints \p err and returns the exit code of bad input.
 static int reportError(llvm::Error err) {
@@ -153,6 +165,7 @@ static int run(ir::ProgramOp program) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(RefRunCategory);
   cl::ParseCommandLineOptions(argc, argv, "AMK CPU reference executor\n");
   MLIRContext context;
   context.loadDialect<ir::AMKDialect>();

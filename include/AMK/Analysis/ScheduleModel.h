@@ -102,7 +102,7 @@ private:
   std::vector<int32_t> worker, pos, clocks;
 };
 
-/// The cost model of DESIGN.md section 5.
+/// The cost model of docs/design.md §5.
 struct CostModel {
   /// HBM bytes per nanosecond of one worker.
   double bytesPerNs = 1;

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The static validator of DESIGN.md section 2, as a library: the
+// The static validator of docs/design.md §3, as a library: the
 // `--amk-validate` pass, the scheduling passes and the pipeline call
 // `validateProgram`. It is exact at any size and reads regions only through
 // AccessOpInterface.
@@ -50,9 +50,6 @@ struct ValidationStats {
   /// False when the program has no target, so workers were not checked
   /// against an SM count.
   bool gridChecked = false;
-  double seconds = 0;
-  /// Peak resident memory of the process, in bytes (0 when unknown).
-  int64_t peakMemoryBytes = 0;
 };
 
 /// Checks `program` against the schedule semantics. On a violation, emits

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The independent oracle of DESIGN.md §2: runs a small amk.program under
+// The independent oracle of docs/design.md §3: runs a small amk.program under
 // adversarial interleavings (every interleaving while the state space is
 // small, random schedules beyond) and reports deadlocks, conflicting
 // accesses in flight together, reads of unwritten transient data, writes to

@@ -12,7 +12,7 @@ include "mlir/Pass/PassBase.td"
 def Validate : Pass<"amk-validate", "::mlir::ModuleOp"> {
   let summary = "Certify every amk.program deadlock-free and race-free";
   let description = [{
-    Checks the schedule semantics of DESIGN.md §2 exactly, at any size, using
+    Checks the schedule semantics of docs/design.md §2-3 exactly, at any size, using
     only AccessOpInterface: satisfiable waits, an acyclic graph of event,
     queue and barrier edges, all-join waits on multi-producer events, every
     conflicting access pair ordered by happens-before, no read of unwritten
@@ -23,12 +23,12 @@ def Validate : Pass<"amk-validate", "::mlir::ModuleOp"> {
     Option<"maxDiagnostics", "max-diagnostics", "unsigned", /*default=*/"20",
            "Report at most this many violations (the total is always given)">,
     Option<"printStats", "stats", "bool", /*default=*/"false",
-           "On acceptance, print tasks, events, edges, critical path, time "
-           "and peak memory">,
+           "On acceptance, print tasks, events, edges and the critical path "
+           "(time it with -mlir-timing)">,
     Option<"partialWaits", "partial-waits", "std::string",
            /*default=*/"\"strict\"",
            "strict: reject a partial wait unless happens-before decides which "
-           "producers finished (DESIGN.md §2); exact: accept it, keep only "
+           "producers finished (docs/design.md §3); exact: accept it, keep only "
            "the determined producers in happens-before, and check deadlock "
            "freedom by simulating the schedule">
   ];

@@ -5,8 +5,8 @@
 //===----------------------------------------------------------------------===//
 //
 // Reads and writes schedules in the JSON format of the paper's tool
-// (`ir_version` 0.2.0, DESIGN.md section 3). docs/json-interop.md describes
-// the mapping between that format and `amk.program`.
+// (`ir_version` 0.2.0). docs/json-interop.md describes the mapping between
+// that format and `amk.program`.
 //
 //===----------------------------------------------------------------------===//
 
