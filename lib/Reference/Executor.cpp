@@ -81,9 +81,12 @@ Error Executor::allocate(llvm::StringRef weightsDir) {
   for (BufferOp buffer : program.getOps<BufferOp>()) {
     MemRefType type = buffer.getType();
     BufferView &view = views[buffer.getResult()];
-    view = BufferView{buffer.getName().str(), type.getElementType(),
-                      llvm::SmallVector<int64_t, 4>(type.getShape()),
-                      storage[bufferStorage[buffer.getResult()]].data()};
+    view = BufferView{buffer.getName().str(),
+                      dtypeOf(type.getElementType()),
+                      std::vector<int64_t>(type.getShape().begin(),
+                                           type.getShape().end()),
+                      storage[bufferStorage[buffer.getResult()]].data(),
+                      kernels::Storage::Float};
     BufferKind kind = buffer.getKind();
     if (kind == BufferKind::Input || kind == BufferKind::Output)
       ioBuffers[buffer.getName()] = buffer.getResult();
@@ -136,7 +139,7 @@ Executor::output(llvm::StringRef name) const {
   if (it == ioBuffers.end())
     return fail("the program has no output buffer '" + name + "'");
   const BufferView &view = views.find(it->second)->second;
-  return llvm::ArrayRef<float>(view.data, view.size());
+  return llvm::ArrayRef<float>(view.values(), view.size());
 }
 
 Expected<int64_t> Executor::nextToken() const {
@@ -178,8 +181,8 @@ Error Executor::step(int64_t token, int64_t pos) {
   if (Error err = checkStepInputs(token, pos))
     return err;
   resetTransients();
-  views[ioBuffers.lookup("tokens")].data[0] = float(token);
-  views[ioBuffers.lookup("pos")].data[0] = float(pos);
+  views[ioBuffers.lookup("tokens")].values()[0] = float(token);
+  views[ioBuffers.lookup("pos")].values()[0] = float(pos);
   return runTasks(pos);
 }
 

@@ -6,11 +6,11 @@
 
 #include "Weights.h"
 
-#include "mlir/IR/BuiltinTypes.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cstring>
 
+using namespace amk;
 using namespace amk::reference;
 using namespace amk::import;
 using llvm::Error;
@@ -23,22 +23,18 @@ llvm::Expected<WeightLoader> WeightLoader::open(llvm::StringRef dir) {
   return WeightLoader(std::move(*checkpoint));
 }
 
-/// The safetensors dtype a buffer of \p elementType must be loaded from.
-static std::optional<DType> dtypeFor(mlir::Type elementType) {
-  if (elementType.isBF16())
+/// The safetensors dtype a buffer of \p dtype must be loaded from.
+static std::optional<DType> dtypeFor(kernels::DType dtype) {
+  switch (dtype) {
+  case kernels::DType::BF16:
     return DType::BF16;
-  if (elementType.isF16())
+  case kernels::DType::F16:
     return DType::F16;
-  if (elementType.isF32())
+  case kernels::DType::F32:
     return DType::F32;
-  return std::nullopt;
-}
-
-static std::string typeName(mlir::Type type) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  type.print(os);
-  return text;
+  default:
+    return std::nullopt;
+  }
 }
 
 Expected<llvm::StringRef> WeightLoader::bytesOf(const TensorInfo &tensor) {
@@ -64,7 +60,8 @@ static float decode(DType dtype, const char *bytes) {
     return value;
   }
   std::memcpy(&half, bytes, sizeof(half));
-  return dtype == DType::BF16 ? bf16ToFloat(half) : f16ToFloat(half);
+  return dtype == DType::BF16 ? kernels::bf16ToFloat(half)
+                             : kernels::f16ToFloat(half);
 }
 
 Error WeightLoader::load(llvm::StringRef key, BufferView &buffer) {
@@ -74,18 +71,18 @@ Error WeightLoader::load(llvm::StringRef key, BufferView &buffer) {
         "tensor '{0}' (buffer '{1}') is not in {2}", key, buffer.name,
         checkpoint.source));
   const TensorInfo &tensor = it->second;
-  std::optional<DType> expected = dtypeFor(buffer.elementType);
+  std::optional<DType> expected = dtypeFor(buffer.dtype);
   if (!expected || tensor.dtype != *expected ||
       llvm::ArrayRef<int64_t>(tensor.shape) != llvm::ArrayRef(buffer.shape))
     return llvm::createStringError(llvm::formatv(
         "tensor '{0}' is {1} {2} in {3}, but buffer '{4}' is {5} {6}", key,
         dtypeName(tensor.dtype), formatShape(tensor.shape), checkpoint.source,
-        buffer.name, typeName(buffer.elementType), formatShape(buffer.shape)));
+        buffer.name, kernels::dtypeName(buffer.dtype), formatShape(buffer.shape)));
   Expected<llvm::StringRef> bytes = bytesOf(tensor);
   if (!bytes)
     return bytes.takeError();
   unsigned width = dtypeSize(tensor.dtype);
   for (int64_t i = 0, e = buffer.size(); i < e; ++i)
-    buffer.data[i] = decode(tensor.dtype, bytes->data() + i * width);
+    buffer.values()[i] = decode(tensor.dtype, bytes->data() + i * width);
   return Error::success();
 }

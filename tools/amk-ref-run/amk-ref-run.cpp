@@ -106,15 +106,7 @@ static int checkGolden(const DecodeTrace &trace, const Golden &golden,
     llvm::errs() << "amk-ref-run: golden mismatch: " << result.mismatch << "\n";
     return 1;
   }
-  llvm::outs() << "golden: " << trace.tokens.size() << " steps match";
-  if (!result.nearTies.empty())
-    llvm::outs() << " (" << result.nearTies.size()
-                 << " near-tie token flips, first at step "
-                 << result.nearTies.front() << ")";
-  llvm::outs() << "; max |logit diff| "
-               << llvm::format("%.3g", result.maxAbsDiff) << " at step "
-               << result.maxStep << " (tolerance " << bound
-               << " x logit scale)\n";
+  llvm::outs() << describeMatch(result, trace.tokens.size(), bound) << "\n";
   return 0;
 }
 
@@ -154,7 +146,7 @@ static int run(ir::ProgramOp program) {
                              ",")
                << "\n";
   if (!dumpLogits.empty())
-    if (llvm::Error err = writeTrace(*trace, dumpLogits))
+    if (llvm::Error err = ::amk::reference::writeTrace(*trace, dumpLogits))
       return reportError(std::move(err));
   if (!golden)
     return 0;

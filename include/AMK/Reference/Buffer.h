@@ -4,53 +4,27 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The reference executor keeps every buffer as fp32 values. A store rounds
-// the value to the buffer's element type (bf16, f16, f32 or i32), so a bf16
-// KV cache holds exactly what a bf16 cache on the GPU would hold.
+// The reference executor keeps every buffer as fp32 values (the kernels'
+// Storage::Float views). A store rounds the value to the buffer's element
+// type (bf16, f16, f32 or i32), so a bf16 KV cache holds exactly what a bf16
+// cache on the GPU would hold.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef AMK_REFERENCE_BUFFER_H
 #define AMK_REFERENCE_BUFFER_H
 
-#include "mlir/IR/Types.h"
-#include "llvm/ADT/ArrayRef.h"
-#include "llvm/ADT/SmallVector.h"
+#include "AMK/Kernels/Numeric.h"
 
-#include <cstdint>
-#include <string>
+#include "mlir/IR/Types.h"
 
 namespace amk::reference {
 
-/// Converts the bits of a bfloat16 to fp32.
-float bf16ToFloat(uint16_t bits);
+using kernels::BufferView;
 
-/// Converts the bits of an IEEE half to fp32.
-float f16ToFloat(uint16_t bits);
-
-/// Rounds \p value to the nearest value of \p elementType (ties to even;
-/// integers truncate toward zero); NaN stays NaN.
-float roundTo(mlir::Type elementType, float value);
-
-/// One buffer as fp32 values in row-major order. Buffers on one scratch page
-/// view the same storage.
-struct BufferView {
-  /// The buffer's name, for diagnostics.
-  std::string name;
-  /// Element type of the buffer; stores round to it.
-  mlir::Type elementType;
-  /// Dimensions, outermost first.
-  llvm::SmallVector<int64_t, 4> shape;
-  /// The first value; the storage outlives the view.
-  float *data = nullptr;
-
-  /// Number of elements.
-  int64_t size() const;
-  /// Reads element \p i.
-  float get(int64_t i) const { return data[i]; }
-  /// Stores \p value, rounded to the element type, at element \p i.
-  void set(int64_t i, float value) { data[i] = roundTo(elementType, value); }
-};
+/// The kernels' element type of \p elementType: its own for f32, f16, bf16;
+/// i32 for every integer type (stores truncate); f32 for any other.
+kernels::DType dtypeOf(mlir::Type elementType);
 
 } // namespace amk::reference
 
