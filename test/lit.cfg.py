@@ -28,5 +28,6 @@ tools = ["amk-opt", "amk-translate",
          ToolSubst("amk-hf-inspect", unresolved="ignore"),
          ToolSubst("not"), ToolSubst("amk-oracle", unresolved="ignore"),
          ToolSubst("amk-validate-bench", unresolved="ignore"),
-         ToolSubst("amk-ref-run", unresolved="ignore")]
+         ToolSubst("amk-ref-run", unresolved="ignore"),
+         ToolSubst("amk-run", unresolved="ignore")]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

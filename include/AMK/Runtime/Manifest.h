@@ -1,0 +1,151 @@
+//===- Manifest.h - The megakernel's manifest --------------------*- C++ -*-===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Reads and validates `X.manifest.json` (docs/megakernel-abi.md): buffers and
+// their arena placement, events, body variants with their static facts, and
+// the task table. After readManifest succeeds, every index in the table is in
+// range and every buffer argument has the element type its op expects, so
+// neither executor can read outside the table or the arenas.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AMK_RUNTIME_MANIFEST_H
+#define AMK_RUNTIME_MANIFEST_H
+
+#include "AMK/Kernels/Kernels.h"
+#include "AMK/Runtime/Status.h"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace amk::runtime {
+
+/// Words of one task descriptor.
+constexpr int kDescriptorWords = 8;
+/// Words of one wait entry: event, threshold, producers per step.
+constexpr int kWaitWords = 3;
+/// Words of the abort record.
+constexpr int kAbortWords = 8;
+/// Descriptor flag: signal before waiting (a grid-barrier arrival).
+constexpr int32_t kFlagArriveFirst = 1;
+/// Alignment of every buffer offset in its arena.
+constexpr int64_t kArenaAlignment = 256;
+
+/// The arenas buffers live in.
+enum class Arena { Weights, KV, Scratch, IO };
+/// Number of arenas.
+constexpr int kNumArenas = 4;
+/// The manifest spelling of \p arena.
+const char *arenaName(Arena arena);
+
+/// One buffer of the program.
+struct ManifestBuffer {
+  int64_t id = 0;
+  std::string name, kind;
+  kernels::DType dtype = kernels::DType::F32;
+  std::vector<int64_t> shape;
+  /// State-dict key (weights arena only).
+  std::string key;
+  int64_t bytes = 0;
+  Arena arena = Arena::Scratch;
+  int64_t offset = 0;
+};
+
+/// One event: its counter's initial value and producers per step.
+struct ManifestEvent {
+  std::string name;
+  uint32_t init = 0, producers = 0;
+};
+
+/// Compute ops a body variant may hold.
+enum class OpKind {
+  Embed, RMSNorm, Gemv, Rope, KVAppend, Attention, AttentionCombine, SiluMul,
+  Add, Argmax, ArgmaxPartial, ArgmaxReduce, Copy
+};
+
+/// One op of a body variant with the static facts the CPU path needs.
+struct OpSpec {
+  OpKind kind = OpKind::Copy;
+  std::string name;
+  /// Buffer and integer arguments the op takes from the argument pool.
+  int buffers = 0, ints = 0;
+  /// Element type of each buffer argument.
+  std::vector<kernels::DType> dtypes;
+  /// rmsnorm: epsilon; rmsnorm, rope: head dimension (0 = whole vector).
+  double eps = 0;
+  int64_t headDim = 0;
+  /// gemv: optional operands present.
+  bool bias = false, residual = false;
+  /// rope: base and llama3 scaling.
+  double theta = 0;
+  std::optional<kernels::Llama3Scaling> llama3;
+  /// attention: scale, sliding window (0 = none), partial (split-KV) form.
+  double scale = 1;
+  int64_t window = 0;
+  bool partial = false;
+  /// copy: column-range form (else the whole buffer).
+  bool cols = true;
+};
+
+/// One body variant: the ops a task of this variant runs, in order.
+struct Variant {
+  std::vector<OpSpec> ops;
+  /// Total arguments (buffers and integers of every op).
+  int64_t numArgs = 0;
+};
+
+/// The roles of the buffers the runtime drives.
+struct Roles {
+  int64_t tokens = -1, position = -1, nextToken = -1, logits = -1;
+};
+
+/// The whole manifest.
+struct Manifest {
+  /// The file it was read from, for diagnostics.
+  std::string path;
+  std::string program, programHash, chip, kernel;
+  int64_t grid = 0, block = 0, dynamicSmem = 0;
+  /// The program's pinned position, if any.
+  std::optional<int64_t> position;
+  std::vector<ManifestBuffer> buffers;
+  /// Index into `buffers` of each buffer id (-1 for unused ids).
+  std::vector<int64_t> bufferIndex;
+  std::array<int64_t, kNumArenas> arenaBytes{};
+  Roles roles;
+  std::vector<ManifestEvent> events;
+  std::vector<Variant> variants;
+  std::vector<std::string> tasks;
+  std::vector<int32_t> descriptors, queues, waits, args;
+
+  /// The buffer of id \p id (which must exist).
+  const ManifestBuffer &buffer(int64_t id) const {
+    return buffers[bufferIndex[id]];
+  }
+  /// Number of task descriptors.
+  int64_t numDescriptors() const {
+    return int64_t(descriptors.size()) / kDescriptorWords;
+  }
+  /// Word \p word of descriptor \p d.
+  int32_t word(int64_t d, int word) const {
+    return descriptors[d * kDescriptorWords + word];
+  }
+  /// The KV rows the program was compiled for (the smallest first
+  /// dimension of the KV caches; 0 without caches).
+  int64_t compiledRows() const;
+};
+
+/// Reads and validates the manifest at \p path.
+Status readManifest(const std::string &path, Manifest &manifest);
+
+/// The manifest path of the PTX \p kernelPath: `X.ptx` -> `X.manifest.json`.
+std::string manifestPathFor(const std::string &kernelPath);
+
+} // namespace amk::runtime
+
+#endif // AMK_RUNTIME_MANIFEST_H

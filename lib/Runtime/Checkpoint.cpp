@@ -1,0 +1,266 @@
+//===- Checkpoint.cpp - Safetensors checkpoints bound to a manifest -------===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AMK/Runtime/Checkpoint.h"
+
+#include "JsonFields.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <set>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace amk::runtime;
+namespace kernels = amk::kernels;
+using nlohmann::json;
+
+/// Largest safetensors header accepted (as the reference implementation).
+static constexpr uint64_t kMaxHeaderBytes = 100'000'000;
+
+MappedFile::~MappedFile() {
+  if (bytes && length)
+    munmap(const_cast<unsigned char *>(bytes), length);
+}
+
+Status MappedFile::open(const std::string &path,
+                        std::unique_ptr<MappedFile> &out) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0)
+    return Status::error(path + ": cannot open: " + std::strerror(errno));
+  struct stat info;
+  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd);
+    return Status::error(path + ": not a regular file");
+  }
+  std::unique_ptr<MappedFile> file(new MappedFile());
+  file->name = path;
+  file->length = uint64_t(info.st_size);
+  if (file->length) {
+    void *mapped = mmap(nullptr, file->length, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (mapped == MAP_FAILED) {
+      ::close(fd);
+      return Status::error(path + ": cannot map: " + std::strerror(errno));
+    }
+    file->bytes = static_cast<const unsigned char *>(mapped);
+  }
+  ::close(fd);
+  out = std::move(file);
+  return Status::ok();
+}
+
+/// Bytes of one element of the safetensors dtype \p name; 0 if unknown.
+static unsigned elementBytes(const std::string &name) {
+  static const std::pair<const char *, unsigned> sizes[] = {
+      {"BOOL", 1}, {"U8", 1},  {"I8", 1},  {"F8_E5M2", 1}, {"F8_E4M3", 1},
+      {"I16", 2},  {"U16", 2}, {"F16", 2}, {"BF16", 2},    {"I32", 4},
+      {"U32", 4},  {"F32", 4}, {"F64", 8}, {"I64", 8},     {"U64", 8}};
+  for (const auto &[dtype, size] : sizes)
+    if (name == dtype)
+      return size;
+  return 0;
+}
+
+/// The safetensors spelling of a manifest element type.
+static const char *safetensorsName(amk::kernels::DType dtype) {
+  static const char *names[] = {"F32", "F16", "BF16", "I32", "I8", "U8"};
+  return names[int(dtype)];
+}
+
+static std::string formatShape(const std::vector<int64_t> &shape) {
+  std::string text = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + "]";
+}
+
+namespace {
+/// Reads the JSON header of one safetensors file.
+class HeaderReader : public FieldReader {
+public:
+  HeaderReader(std::map<std::string, TensorEntry> &tensors, size_t file,
+               uint64_t dataStart, uint64_t fileSize)
+      : tensors(tensors), file(file), dataStart(dataStart),
+        fileSize(fileSize) {}
+
+  void read(const json &header) {
+    if (!header.is_object())
+      fail("", "the header is not a JSON object");
+    for (const auto &[name, entry] : header.items()) {
+      if (name == "__metadata__")
+        continue;
+      readTensor(name, entry);
+    }
+  }
+
+private:
+  void readTensor(const std::string &name, const json &entry) {
+    std::string where = "tensor '" + name + "'";
+    if (!entry.is_object())
+      fail(where, "expected an object");
+    TensorEntry tensor;
+    tensor.file = file;
+    tensor.dtype = string(entry, "dtype", where);
+    unsigned size = elementBytes(tensor.dtype);
+    if (!size)
+      fail(where + ".dtype", "unknown dtype \"" + tensor.dtype + "\"");
+    const json &shape = array(entry, "shape", where);
+    uint64_t elements = 1;
+    for (const json &dim : shape) {
+      if (!dim.is_number_integer() || dim.get<int64_t>() < 0 ||
+          dim.get<int64_t>() > (int64_t(1) << 40))
+        fail(where + ".shape", "expected non-negative integers");
+      tensor.shape.push_back(dim.get<int64_t>());
+      elements *= uint64_t(dim.get<int64_t>());
+      if (elements > (uint64_t(1) << 44))
+        fail(where + ".shape", "too many elements");
+    }
+    const json &offsets = array(entry, "data_offsets", where);
+    if (offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
+        !offsets[1].is_number_unsigned())
+      fail(where + ".data_offsets", "expected [begin, end]");
+    uint64_t begin = offsets[0].get<uint64_t>(), end = offsets[1].get<uint64_t>();
+    if (begin > end || end > fileSize - dataStart)
+      fail(where + ".data_offsets",
+           "[" + std::to_string(begin) + ", " + std::to_string(end) +
+               ") is outside the " + std::to_string(fileSize - dataStart) +
+               " data bytes");
+    if (end - begin != elements * size)
+      fail(where, std::to_string(end - begin) + " bytes for " +
+                      tensor.dtype + " " + formatShape(tensor.shape));
+    tensor.begin = dataStart + begin;
+    tensor.end = dataStart + end;
+    if (!tensors.emplace(name, std::move(tensor)).second)
+      fail(where, "appears in two files");
+  }
+
+  std::map<std::string, TensorEntry> &tensors;
+  size_t file;
+  uint64_t dataStart, fileSize;
+};
+
+/// Reads the weight map of a `model.safetensors.index.json`.
+class IndexReader : public FieldReader {
+public:
+  explicit IndexReader(std::map<std::string, std::string> &map) : map(map) {}
+  void read(const json &root) {
+    if (!root.is_object())
+      fail("", "expected a JSON object");
+    const json &weights = object(root, "weight_map", "");
+    for (const auto &[name, shard] : weights.items()) {
+      std::string where = "weight_map." + name;
+      if (!shard.is_string())
+        fail(where, "expected a file name");
+      std::string file = shard.get<std::string>();
+      if (file.empty() || file.find('/') != std::string::npos ||
+          file.find('\\') != std::string::npos || file == "." ||
+          file == "..")
+        fail(where, "\"" + file + "\" is not a plain file name");
+      map[name] = file;
+    }
+  }
+
+private:
+  std::map<std::string, std::string> &map;
+};
+} // namespace
+
+Status Checkpoint::readShard(const std::string &path) {
+  std::unique_ptr<MappedFile> file;
+  if (Status status = MappedFile::open(path, file); status.failed())
+    return status;
+  uint64_t headerBytes = 0;
+  if (file->size() < 8)
+    return Status::error(path + ": shorter than the 8-byte header length");
+  for (int i = 7; i >= 0; --i)
+    headerBytes = (headerBytes << 8) | file->data()[i];
+  if (headerBytes > kMaxHeaderBytes || headerBytes > file->size() - 8)
+    return Status::error(path + ": header length " +
+                         std::to_string(headerBytes) + " exceeds the file");
+  json header;
+  try {
+    header = json::parse(file->data() + 8, file->data() + 8 + headerBytes);
+  } catch (const json::exception &error) {
+    return Status::error(path + ": the header is not valid JSON: " +
+                         error.what());
+  }
+  HeaderReader reader(tensors, files.size(), 8 + headerBytes, file->size());
+  files.push_back(std::move(file));
+  return reader.run(path, [&] { reader.read(header); });
+}
+
+static bool exists(const std::string &path) {
+  struct stat info;
+  return stat(path.c_str(), &info) == 0;
+}
+
+Status Checkpoint::open(const std::string &dir, Checkpoint &checkpoint) {
+  checkpoint = Checkpoint();
+  std::string single = dir + "/model.safetensors";
+  std::string index = dir + "/model.safetensors.index.json";
+  if (exists(single)) {
+    checkpoint.sourcePath = single;
+    return checkpoint.readShard(single);
+  }
+  if (!exists(index))
+    return Status::error(dir + ": no model.safetensors or "
+                               "model.safetensors.index.json");
+  checkpoint.sourcePath = index;
+  json root;
+  if (Status status = parseJsonFile(index, root); status.failed())
+    return status;
+  std::map<std::string, std::string> weightMap;
+  IndexReader reader(weightMap);
+  if (Status status = reader.run(index, [&] { reader.read(root); });
+      status.failed())
+    return status;
+  std::set<std::string> shards;
+  for (const auto &entry : weightMap)
+    shards.insert(entry.second);
+  for (const std::string &shard : shards)
+    if (Status status = checkpoint.readShard(dir + "/" + shard);
+        status.failed())
+      return status;
+  for (const auto &[name, shard] : weightMap) {
+    auto it = checkpoint.tensors.find(name);
+    if (it == checkpoint.tensors.end() ||
+        checkpoint.files[it->second.file]->path() != dir + "/" + shard)
+      return Status::error(index + ": tensor '" + name + "' is not in " +
+                           shard);
+  }
+  return Status::ok();
+}
+
+Status Checkpoint::bind(
+    const Manifest &manifest,
+    const std::function<Status(const ManifestBuffer &, const unsigned char *)>
+        &bind) const {
+  for (const ManifestBuffer &buffer : manifest.buffers) {
+    if (buffer.arena != Arena::Weights)
+      continue;
+    auto it = tensors.find(buffer.key);
+    if (it == tensors.end() && buffer.key == "lm_head.weight")
+      it = tensors.find("model.embed_tokens.weight");
+    if (it == tensors.end())
+      return Status::error("tensor '" + buffer.key + "' (buffer '" +
+                           buffer.name + "') is not in " + sourcePath);
+    const TensorEntry &tensor = it->second;
+    if (tensor.dtype != safetensorsName(buffer.dtype) ||
+        tensor.shape != buffer.shape)
+      return Status::error("tensor '" + it->first + "' is " + tensor.dtype +
+                           " " + formatShape(tensor.shape) + " in " +
+                           files[tensor.file]->path() + ", but buffer '" +
+                           buffer.name + "' is " +
+                           kernels::dtypeName(buffer.dtype) + " " +
+                           formatShape(buffer.shape));
+    if (Status status = bind(buffer, files[tensor.file]->data() + tensor.begin);
+        status.failed())
+      return status;
+  }
+  return Status::ok();
+}

@@ -1,0 +1,69 @@
+//===- JsonFields.h - Checked reads of JSON fields ---------------*- C++ -*-===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The runtime's one JSON layer (nlohmann::json): reads a field of the
+// expected type and range or fails with the field's path. Failures unwind
+// to FieldReader::run as exceptions and never leave this library.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AMK_LIB_RUNTIME_JSONFIELDS_H
+#define AMK_LIB_RUNTIME_JSONFIELDS_H
+
+#include "AMK/Runtime/Status.h"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace amk::runtime {
+
+/// Parses the JSON file at \p path into \p root.
+Status parseJsonFile(const std::string &path, nlohmann::json &root);
+
+/// Reads fields with checks; `where` is the path of the enclosing object
+/// ("" for the root, "buffers[3]", ...).
+class FieldReader {
+public:
+  /// Runs \p body; a failed check becomes an error `FILE: FIELD: WHAT`.
+  Status run(const std::string &file, const std::function<void()> &body);
+
+protected:
+  /// Fails the read at field \p where with \p what.
+  [[noreturn]] void fail(const std::string &where, const std::string &what);
+
+  /// The field \p key of \p object (which must be present).
+  const nlohmann::json &field(const nlohmann::json &object, const char *key,
+                              const std::string &where);
+  /// An integer field in [lo, hi].
+  int64_t integer(const nlohmann::json &object, const char *key,
+                  const std::string &where, int64_t lo, int64_t hi);
+  /// A finite number.
+  double number(const nlohmann::json &object, const char *key,
+                const std::string &where);
+  bool boolean(const nlohmann::json &object, const char *key,
+               const std::string &where);
+  std::string string(const nlohmann::json &object, const char *key,
+                     const std::string &where);
+  const nlohmann::json &array(const nlohmann::json &object, const char *key,
+                              const std::string &where);
+  const nlohmann::json &object(const nlohmann::json &object, const char *key,
+                               const std::string &where);
+  /// An array of 32-bit signed integers.
+  std::vector<int32_t> int32Array(const nlohmann::json &object,
+                                  const char *key, const std::string &where);
+
+  /// The path of field \p key inside \p where.
+  static std::string join(const std::string &where, const char *key) {
+    return where.empty() ? key : where + "." + key;
+  }
+};
+
+} // namespace amk::runtime
+
+#endif // AMK_LIB_RUNTIME_JSONFIELDS_H

@@ -1,0 +1,182 @@
+//===- Session.cpp - Load and run a megakernel ----------------------------===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AMK/Runtime/Runtime.h"
+
+#include "AMK/Kernels/Golden.h"
+#include "Backends.h"
+
+#include <algorithm>
+#include <climits>
+#include <numeric>
+
+using namespace amk::runtime;
+namespace kernels = amk::kernels;
+
+Backend::~Backend() = default;
+
+std::string amk::runtime::describeStuckWait(const Manifest &m, int64_t task,
+                                            int64_t worker, int64_t event,
+                                            uint32_t count,
+                                            uint32_t threshold) {
+  std::string taskName = task >= 0 && task < int64_t(m.tasks.size())
+                             ? m.tasks[task]
+                             : "#" + std::to_string(task);
+  std::string eventName = event >= 0 && event < int64_t(m.events.size())
+                              ? m.events[event].name
+                              : "#" + std::to_string(event);
+  return "task \"" + taskName + "\" on worker " + std::to_string(worker) +
+         " waited on event \"" + eventName + "\" (count " +
+         std::to_string(count) + " < threshold " + std::to_string(threshold) +
+         ")";
+}
+
+static int64_t alignUp(int64_t value) {
+  return (value + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment;
+}
+
+Layout amk::runtime::layoutFor(const Manifest &m, int64_t rows) {
+  Layout layout;
+  layout.arenaBytes = m.arenaBytes;
+  for (const ManifestBuffer &buffer : m.buffers)
+    layout.offsets.push_back(buffer.offset);
+  if (rows >= m.compiledRows())
+    return layout;
+  std::vector<size_t> caches;
+  for (size_t i = 0; i < m.buffers.size(); ++i)
+    if (m.buffers[i].arena == Arena::KV)
+      caches.push_back(i);
+  std::stable_sort(caches.begin(), caches.end(), [&](size_t a, size_t b) {
+    return m.buffers[a].offset < m.buffers[b].offset;
+  });
+  int64_t cursor = 0, previous = -1, placed = 0;
+  for (size_t i : caches) {
+    const ManifestBuffer &cache = m.buffers[i];
+    int64_t bytes = cache.bytes / cache.shape[0] * rows;
+    if (cache.offset != previous) {
+      placed = alignUp(cursor);
+      previous = cache.offset;
+    }
+    layout.offsets[i] = placed;
+    cursor = std::max(cursor, placed + bytes);
+  }
+  layout.arenaBytes[int(Arena::KV)] = alignUp(cursor);
+  return layout;
+}
+
+/// Refuses a kv_append whose fixed row is not below \p rows.
+static Status checkFixedRows(const Manifest &m, int64_t rows) {
+  for (int64_t d = 0; d < m.numDescriptors(); ++d) {
+    if (m.word(d, 0) < 0)
+      continue;
+    int64_t cursor = m.word(d, 4);
+    for (const OpSpec &op : m.variants[m.word(d, 0)].ops) {
+      if (op.kind == OpKind::KVAppend && m.args[cursor + op.buffers + 2] >= rows)
+        return Status::error("task \"" + m.tasks[m.word(d, 5)] +
+                             "\" appends KV row " +
+                             std::to_string(m.args[cursor + op.buffers + 2]) +
+                             ", past --max-seq " + std::to_string(rows));
+      cursor += op.buffers + op.ints;
+    }
+  }
+  return Status::ok();
+}
+
+Status Session::open(const Options &options, std::unique_ptr<Session> &out) {
+  std::unique_ptr<Session> session(new Session());
+  Manifest &m = session->m;
+  if (Status status = readManifest(manifestPathFor(options.kernelPath), m);
+      status.failed())
+    return status;
+  int64_t compiled = m.compiledRows();
+  if (options.maxSeq < 0 || (compiled && options.maxSeq > compiled))
+    return Status::error("--max-seq " + std::to_string(options.maxSeq) +
+                         " is not in [1, " + std::to_string(compiled) +
+                         "], the KV rows the kernel was compiled for");
+  session->rows = options.maxSeq ? options.maxSeq
+                                 : (compiled ? compiled : INT32_MAX);
+  if (Status status = checkFixedRows(m, session->rows); status.failed())
+    return status;
+  session->vocabSize = m.buffer(m.roles.logits).bytes /
+                       kernels::dtypeSize(m.buffer(m.roles.logits).dtype);
+  session->layout = layoutFor(m, session->rows);
+  Checkpoint checkpoint;
+  if (Status status = Checkpoint::open(options.modelDir, checkpoint);
+      status.failed())
+    return status;
+  Status status =
+      options.cpu
+          ? createCpuBackend(m, session->layout, checkpoint, session->backend)
+          : createCudaBackend(m, session->layout, checkpoint, options,
+                              session->backend);
+  if (status.failed())
+    return status;
+  out = std::move(session);
+  return Status::ok();
+}
+
+Status Session::step(int64_t token, int64_t pos, std::vector<float> *logits,
+                     int64_t &next) {
+  if (broken)
+    return Status::error("the session stopped after a failed step");
+  if (pos < 0 || pos >= rows)
+    return Status::error("position " + std::to_string(pos) +
+                         " is past --max-seq " + std::to_string(rows));
+  if (m.position && pos != *m.position)
+    return Status::error("position " + std::to_string(pos) +
+                         ": the kernel is compiled for position " +
+                         std::to_string(*m.position) + " only");
+  if (token < 0 || token >= vocabSize)
+    return Status::error("token id " + std::to_string(token) +
+                         " out of range: vocab is " +
+                         std::to_string(vocabSize));
+  double ms = 0;
+  Status status =
+      backend->step(int32_t(token), int32_t(pos), epoch, logits, next, ms);
+  if (status.failed()) {
+    broken = true;
+    return status;
+  }
+  ++epoch;
+  times.push_back(ms);
+  return Status::ok();
+}
+
+Status Session::generate(const std::vector<int64_t> &prompt,
+                         unsigned newTokens,
+                         const std::vector<int64_t> &forced, bool recordLogits,
+                         std::vector<int64_t> &tokens,
+                         std::vector<std::vector<float>> *logits) {
+  int64_t needed = int64_t(prompt.size()) + newTokens - 1;
+  if (!prompt.empty() && newTokens && needed > rows)
+    return Status::error("the prompt (" + std::to_string(prompt.size()) +
+                         " tokens) and " + std::to_string(newTokens) +
+                         " new tokens need " + std::to_string(needed) +
+                         " positions, past --max-seq " +
+                         std::to_string(rows));
+  for (int64_t token : prompt)
+    if (token < 0 || token >= vocabSize)
+      return Status::error("prompt token id " + std::to_string(token) +
+                           " out of range: vocab is " +
+                           std::to_string(vocabSize));
+  ErrorCode code = ErrorCode::BadInput;
+  auto stepFn = [&](int64_t token, int64_t pos, std::vector<float> *values,
+                    int64_t &next) {
+    Status status = step(token, pos, recordLogits ? values : nullptr, next);
+    code = status.code;
+    return kernels::Status{status.message};
+  };
+  kernels::DecodeTrace trace;
+  kernels::Status status =
+      kernels::runDecode(stepFn, prompt, newTokens, forced, trace);
+  if (status.failed())
+    return Status::error(status.error,
+                         code == ErrorCode::Ok ? ErrorCode::BadInput : code);
+  tokens = std::move(trace.tokens);
+  if (logits)
+    *logits = std::move(trace.logits);
+  return Status::ok();
+}

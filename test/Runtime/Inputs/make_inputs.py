@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Writes the hand-made manifests and checkpoints of test/Runtime.
+
+The model: token t embeds to the one-hot row E[t] = e_{(t+1) % 8}, is
+appended to a 4-row KV cache, and lm_head W (the identity) makes the logits,
+so greedy decoding counts up: 3 -> 4, 5, 6, ... With tied embeddings
+(no lm_head.weight, W = E) the logits are E @ e_{t+1} = e_t: 3 -> 3, 3, ...
+
+Two workers: worker 0 runs `embed` then a grid barrier; worker 1 the barrier
+then `head` (kv_append, gemv, argmax), which also waits on `embed`.
+Run from this directory: python3 make_inputs.py
+"""
+import copy
+import json
+import os
+import struct
+
+V = 8  # vocabulary = hidden size
+
+
+def tensor_bytes(dtype, values):
+    if dtype == "F32":
+        return struct.pack("<%df" % len(values), *values)
+    if dtype == "BF16":  # exact for 0 and 1
+        return b"".join(struct.pack("<f", v)[2:] for v in values)
+    raise ValueError(dtype)
+
+
+def write_safetensors(path, tensors):
+    """tensors: name -> (dtype, shape, values)"""
+    header, data = {}, b""
+    for name, (dtype, shape, values) in tensors.items():
+        raw = tensor_bytes(dtype, values)
+        header[name] = {"dtype": dtype, "shape": shape,
+                        "data_offsets": [len(data), len(data) + len(raw)]}
+        data += raw
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + data)
+
+
+def embed_table():
+    return [1.0 if c == (r + 1) % V else 0.0 for r in range(V) for c in range(V)]
+
+
+def identity():
+    return [1.0 if r == c else 0.0 for r in range(V) for c in range(V)]
+
+
+def checkpoints():
+    E = ("F32", [V, V], embed_table())
+    W = ("F32", [V, V], identity())
+    models = {
+        "model": {"model.embed_tokens.weight": E, "lm_head.weight": W},
+        "tied": {"model.embed_tokens.weight": E},
+        "bf16": {"model.embed_tokens.weight": ("BF16", [V, V], embed_table()),
+                 "lm_head.weight": W},
+        "shape": {"model.embed_tokens.weight": ("F32", [V, 4], [0.0] * 32),
+                  "lm_head.weight": W},
+        "missing": {"lm_head.weight": W},
+    }
+    for name, tensors in models.items():
+        os.makedirs(name, exist_ok=True)
+        write_safetensors(os.path.join(name, "model.safetensors"), tensors)
+    # The same model in two shards.
+    os.makedirs("sharded", exist_ok=True)
+    write_safetensors("sharded/model-00001-of-00002.safetensors",
+                      {"model.embed_tokens.weight": E})
+    write_safetensors("sharded/model-00002-of-00002.safetensors",
+                      {"lm_head.weight": W})
+    with open("sharded/model.safetensors.index.json", "w") as f:
+        json.dump({"metadata": {}, "weight_map": {
+            "model.embed_tokens.weight": "model-00001-of-00002.safetensors",
+            "lm_head.weight": "model-00002-of-00002.safetensors"}}, f, indent=1)
+
+
+def buffer(id, name, kind, dtype, shape, arena, offset, key=None):
+    size = {"f32": 4, "i32": 4, "bf16": 2}[dtype]
+    count = 1
+    for d in shape:
+        count *= d
+    entry = {"id": id, "name": name, "kind": kind, "dtype": dtype,
+             "shape": shape, "bytes": count * size, "arena": arena,
+             "offset": offset}
+    if key:
+        entry["key"] = key
+    return entry
+
+
+def manifest():
+    return {
+        "format": "amk-manifest", "version": 1, "program": "counter",
+        "program_hash": "0", "chip": "sm_90a", "kernel": "amk_megakernel",
+        "grid": 2, "block": 128, "dynamic_smem": 0, "desc_words": 8,
+        "position": None,
+        "buffers": [
+            buffer(0, "tokens", "input", "i32", [1], "io", 0),
+            buffer(1, "pos", "input", "i32", [1], "io", 256),
+            buffer(2, "next_token", "output", "i32", [1], "io", 512),
+            buffer(3, "logits", "output", "f32", [V], "io", 768),
+            buffer(4, "model.embed_tokens.weight", "weight", "f32", [V, V],
+                   "weights", 0, "model.embed_tokens.weight"),
+            buffer(5, "lm_head.weight", "weight", "f32", [V, V], "weights",
+                   256, "lm_head.weight"),
+            buffer(6, "x", "activation", "f32", [V], "scratch", 0),
+            buffer(7, "k_cache", "kv_cache", "f32", [4, 1, V], "kv", 0),
+        ],
+        "arenas": {"weights": 512, "kv": 256, "scratch": 256, "io": 1024},
+        "roles": {"tokens": 0, "position": 1, "next_token": 2, "logits": 3},
+        "events": [{"name": "embed", "init": 0, "producers": 1},
+                   {"name": "barrier", "init": 0, "producers": 2},
+                   {"name": "head", "init": 0, "producers": 1}],
+        "variants": [
+            {"id": 0, "ops": [
+                {"op": "embed", "buffers": 3, "ints": 0,
+                 "static": {"vocab": V, "hidden": V,
+                            "dtypes": ["f32", "i32", "f32"]}}]},
+            {"id": 1, "ops": [
+                {"op": "kv_append", "buffers": 3, "ints": 3,
+                 "static": {"rows": 4, "kv_heads": 1, "head_dim": V,
+                            "dtypes": ["f32", "i32", "f32"]}},
+                {"op": "gemv", "buffers": 3, "ints": 2,
+                 "static": {"N": V, "K": V, "bias": False, "residual": False,
+                            "dtypes": ["f32", "f32", "f32"]}},
+                {"op": "argmax", "buffers": 2, "ints": 0,
+                 "static": {"len": V, "dtypes": ["f32", "i32"]}}]},
+        ],
+        "tasks": ["embed", "barrier.w0", "barrier.w1", "head"],
+        "table": {
+            "descriptors": [0, 0, 0, 0, 0, 0, 0, 0,
+                            -1, 1, 0, 1, 0, 1, 1, 0,
+                            -1, 1, 0, 1, 0, 2, 1, 0,
+                            1, 2, 1, 1, 3, 3, 0, 0],
+            "queues": [0, 2, 4],
+            "waits": [1, 2, 2, 0, 1, 1],
+            "args": [4, 0, 6,
+                     6, 1, 7, 0, 1, -1,
+                     5, 6, 3, 0, V,
+                     3, 2],
+        },
+    }
+
+
+def mutate(edit):
+    m = manifest()
+    edit(m)
+    return m
+
+
+def setitem(path, value):
+    def edit(m):
+        node = m
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+    return edit
+
+
+def drop(path):
+    def edit(m):
+        node = m
+        for key in path[:-1]:
+            node = node[key]
+        del node[path[-1]]
+    return edit
+
+
+def manifests():
+    cases = {
+        "counter": lambda m: None,
+        # The head waits for two embeds: never satisfied.
+        "deadlock": setitem(["table", "waits", 4], 2),
+        # Wrong producers per step: step 0 runs, step 1 (epoch 1) waits
+        # for 1 + 1 * 2 embeds.
+        "epoch": setitem(["table", "waits", 5], 2),
+        "bad-version": setitem(["version"], 2),
+        "bad-format": setitem(["format"], "something"),
+        "bad-dtype": setitem(["buffers", 6, "dtype"], "f64"),
+        "bad-offset": setitem(["buffers", 5, "offset"], 100),
+        "bad-overflow": setitem(["buffers", 5, "offset"], 512),
+        "bad-bytes": setitem(["buffers", 6, "bytes"], 4),
+        "bad-grid": setitem(["grid"], "two"),
+        "missing-grid": drop(["grid"]),
+        "bad-queues": setitem(["table", "queues"], [0, 4]),
+        "bad-variant": setitem(["table", "descriptors", 24], 7),
+        "bad-wait-event": setitem(["table", "waits", 3], 9),
+        "bad-arg-buffer": setitem(["table", "args", 0], 42),
+        "bad-arg-dtype": setitem(["table", "args", 10], 0),
+        "bad-op": setitem(["variants", 1, "ops", 2, "op"], "softmax"),
+        "bad-op-args": setitem(["variants", 1, "ops", 1, "ints"], 3),
+        "bad-static": drop(["variants", 1, "ops", 1, "static", "bias"]),
+        "bad-role": setitem(["roles", "logits"], 6),
+        "dup-id": setitem(["buffers", 7, "id"], 6),
+    }
+    for name, edit in cases.items():
+        m = mutate(edit) if name != "counter" else manifest()
+        with open(name + ".manifest.json", "w") as f:
+            json.dump(m, f, indent=1)
+            f.write("\n")
+    with open("not-json.manifest.json", "w") as f:
+        f.write("{\"format\": \"amk-manifest\",\n")
+
+
+if __name__ == "__main__":
+    checkpoints()
+    manifests()
