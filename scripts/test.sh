@@ -22,6 +22,9 @@ step "build"
 step "lit (check-amk)"
 ./scripts/build.sh check-amk
 
+step "runtime builds and runs without MLIR (AMK_RUNTIME_ONLY)"
+./scripts/build-runtime-only.sh build/runtime-only
+
 step "golden fixtures"
 python3 utils/check_golden.py
 

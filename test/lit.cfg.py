@@ -19,6 +19,7 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%amk_src", config.amk_src_root))
 config.substitutions.append(("%models", os.path.join(config.amk_src_root, "test", "models")))
 config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%amk_libs", os.path.join(config.amk_obj_root, "lib")))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()

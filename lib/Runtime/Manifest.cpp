@@ -99,7 +99,8 @@ void ManifestReader::readHeader(const json &root) {
     fail("version", "version " + std::to_string(version) +
                         " is not supported (this runtime reads version 1)");
   m.program = string(root, "program", "");
-  m.programHash = string(root, "program_hash", "");
+  if (root.contains("program_hash"))
+    m.programHash = string(root, "program_hash", "");
   m.chip = string(root, "chip", "");
   if (m.chip.rfind("sm_", 0) != 0 || m.chip.size() < 5)
     fail("chip", "expected a chip name like \"sm_90a\", got \"" + m.chip + "\"");

@@ -109,7 +109,9 @@ struct Roles {
 struct Manifest {
   /// The file it was read from, for diagnostics.
   std::string path;
-  std::string program, programHash, chip, kernel;
+  std::string program, chip, kernel;
+  /// The program's hash (optional in the manifest; empty when absent).
+  std::string programHash;
   int64_t grid = 0, block = 0, dynamicSmem = 0;
   /// The program's pinned position, if any.
   std::optional<int64_t> position;

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+#===- scripts/gpu-check.sh - The runtime's correctness run on the GPU ----===#
+#
+# The one script run on the GPU machine (no MLIR there). From the repository
+# root, with ARTIFACTS (default gpu-artifacts/, made here by
+# scripts/gpu-prepare.sh: PTX + manifest per test model, nlohmann headers, a
+# prebuilt amk-run) carried along:
+#   1. builds lib/Runtime + amk-run with cmake (or g++ directly) against
+#      /usr/local/cuda; falls back to the prebuilt binary;
+#   2. every test model (fp32 and bf16): teacher-forced against its golden
+#      (logits within 1e-4 / 2e-2 of HF's, tokens except near ties) and a
+#      free greedy run whose tokens must equal HF's (fp32 exactly);
+#   3. a deadlock forced past the validator (a sink task's wait threshold
+#      raised in a copy of the manifest): the watchdog must stop it, exit 3,
+#      naming that task, worker, event, count and threshold;
+#   4. compute-sanitizer memcheck, racecheck, synccheck on the smallest model;
+# and writes $OUT/results.json and $OUT/gpu-check.log.
+#
+#===----------------------------------------------------------------------===#
+set -uo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+ART="$(cd "${1:-gpu-artifacts}" && pwd)"
+OUT="${OUT:-$ROOT/gpu-out}"
+WORK="$(mktemp -d)"
+mkdir -p "$OUT"
+LOG="$OUT/gpu-check.log"
+: >"$LOG"
+log() { echo "$*" | tee -a "$LOG"; }
+RESULTS="$WORK/results.jsonl"
+: >"$RESULTS"
+# record KEY JSON: one line of the results.
+record() { printf '{"key": "%s", "value": %s}\n' "$1" "$2" >>"$RESULTS"; }
+
+# --- 1. build --------------------------------------------------------------
+AMKRUN=""
+BUILD="$WORK/build"
+INC=(-isystem "$ART/include")
+if command -v cmake >/dev/null &&
+   cmake -S . -B "$BUILD" -DAMK_RUNTIME_ONLY=ON -DCMAKE_BUILD_TYPE=Release \
+     -DCMAKE_CXX_FLAGS="${INC[*]}" >>"$LOG" 2>&1 &&
+   cmake --build "$BUILD" -j "$(nproc)" >>"$LOG" 2>&1; then
+  AMKRUN="$BUILD/bin/amk-run"; how=cmake
+elif g++ -std=c++17 -O2 -fexceptions -Iinclude "${INC[@]}" \
+       -I/usr/local/cuda/include -DAMK_RUNTIME_HAVE_CUDA \
+       lib/Kernels/*.cpp lib/Runtime/*.cpp tools/amk-run/amk-run.cpp \
+       -ldl -o "$WORK/amk-run" >>"$LOG" 2>&1; then
+  AMKRUN="$WORK/amk-run"; how=g++
+else
+  AMKRUN="$ART/bin/amk-run"; how=prebuilt
+fi
+log "amk-run: $AMKRUN (built with $how)"
+record build "\"$how\""
+DEVICE="$(nvidia-smi --query-gpu=name,compute_cap,driver_version --format=csv,noheader 2>/dev/null | head -1)"
+log "device: $DEVICE"
+record device "\"$DEVICE\""
+
+# run NAME CMD...: runs CMD, keeps its output in $WORK/NAME.txt, records
+# the exit code and the output's last lines.
+run() {
+  local name="$1"; shift
+  timeout 900 "$@" >"$WORK/$name.txt" 2>&1
+  local rc=$?
+  { echo "--- $name (exit $rc): $*"; tail -5 "$WORK/$name.txt"; } >>"$LOG"
+  python3 - "$name" "$rc" "$WORK/$name.txt" >>"$RESULTS" <<'PY'
+import json, sys
+name, rc, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+lines = open(path, errors="replace").read().splitlines()
+print(json.dumps({"key": name, "value": {"exit": rc, "tail": lines[-4:]}}))
+PY
+  return $rc
+}
+
+# --- 2. every test model ---------------------------------------------------
+for model in $(python3 -c "import json,sys; print(' '.join(json.load(open(sys.argv[1]))['models']))" "$ART/index.json"); do
+  dir="test/models/$model"
+  kernel="$ART/$model/kernel.ptx"
+  run "$model.golden" "$AMKRUN" --model "$dir" --kernel "$kernel" \
+    --golden "$dir/golden.json" --max-new-tokens 32
+  prompt="$(python3 -c "import json,sys; print(','.join(map(str, json.load(open(sys.argv[1]))['prompt_ids'])))" "$dir/golden.json")"
+  run "$model.greedy" "$AMKRUN" --model "$dir" --kernel "$kernel" \
+    --prompt "$prompt" --max-new-tokens 32
+  python3 - "$model" "$dir/golden.json" "$WORK/$model.greedy.txt" >>"$RESULTS" <<'PY'
+import json, re, sys
+model, golden, path = sys.argv[1:]
+expected = json.load(open(golden))["new_tokens"][:32]
+text = open(path, errors="replace").read()
+tokens = re.search(r"^tokens: ([0-9,]*)$", text, re.M)
+latency = re.search(r"latency: median ([0-9.]+) ms", text)
+got = [int(t) for t in tokens.group(1).split(",")] if tokens else []
+first = next((i for i, (a, b) in enumerate(zip(got, expected)) if a != b),
+             None if len(got) == len(expected) else min(len(got), len(expected)))
+print(json.dumps({"key": model + ".tokens", "value": {
+    "equal": got == expected, "first_mismatch": first, "tokens": got,
+    "median_step_ms": float(latency.group(1)) if latency else None}}))
+PY
+done
+
+# --- 3. a deadlock forced past the validator ------------------------------
+small="$(python3 -c "import json,sys; m=json.load(open(sys.argv[1]))['models']; print('llama-f32' if 'llama-f32' in m else m[0])" "$ART/index.json")"
+cp "$ART/$small/kernel.ptx" "$WORK/deadlock.ptx"
+expected="$(python3 - "$ART/$small/kernel.manifest.json" "$WORK/deadlock.manifest.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+t = m["table"]
+d = t["descriptors"]
+n = len(d) // 8
+waited = {t["waits"][i] for i in range(0, len(t["waits"]), 3)}
+worker_of = {}
+for w in range(m["grid"]):
+    for i in range(t["queues"][w], t["queues"][w + 1]):
+        worker_of[i] = w
+# A sink: a task with waits whose event nobody waits on, so it is the only
+# task that ever spins and the watchdog must name it.
+sink = next(i for i in reversed(range(n))
+            if d[8 * i + 3] > 0 and d[8 * i + 1] not in waited
+            and not d[8 * i + 6] & 1)
+wait = d[8 * sink + 2]
+event, threshold = t["waits"][3 * wait], t["waits"][3 * wait + 1]
+t["waits"][3 * wait + 1] = threshold + 1
+json.dump(m, open(sys.argv[2], "w"))
+print('task "%s" on worker %d waited on event "%s"' % (
+    m["tasks"][d[8 * sink + 5]], worker_of[sink], m["events"][event]["name"]))
+PY
+)"
+log "forced deadlock: expecting $expected"
+run deadlock "$AMKRUN" --model "test/models/$small" --kernel "$WORK/deadlock.ptx" \
+  --prompt 1,2 --max-new-tokens 2 --timeout-ms 200
+rc=$?
+named=false
+grep -qF "watchdog: $expected" "$WORK/deadlock.txt" && named=true
+record deadlock.check "{\"exit\": $rc, \"expected\": $(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$expected"), \"named\": $named, \"pass\": $([ $rc -eq 3 ] && $named && echo true || echo false)}"
+
+# --- 4. compute-sanitizer ---------------------------------------------------
+if command -v compute-sanitizer >/dev/null; then
+  for tool in memcheck racecheck synccheck; do
+    run "sanitizer.$tool" compute-sanitizer --tool "$tool" --error-exitcode 9 \
+      "$AMKRUN" --model "test/models/$small" --kernel "$ART/$small/kernel.ptx" \
+      --prompt 1,17 --max-new-tokens 2 --timeout-ms 600000
+  done
+else
+  record sanitizer '"compute-sanitizer not found"'
+fi
+
+# --- results ----------------------------------------------------------------
+python3 - "$RESULTS" "$OUT/results.json" "$ART/index.json" <<'PY'
+import json, sys
+results, out, index = sys.argv[1:]
+data = {"index": json.load(open(index))}
+for line in open(results):
+    entry = json.loads(line)
+    data[entry["key"]] = entry["value"]
+models = data["index"]["models"]
+summary = {m: {"golden_exit": data.get(m + ".golden", {}).get("exit"),
+               "greedy_equal": data.get(m + ".tokens", {}).get("equal"),
+               "median_step_ms": data.get(m + ".tokens", {}).get("median_step_ms")}
+           for m in models}
+data["summary"] = summary
+json.dump(data, open(out, "w"), indent=1)
+for m, s in summary.items():
+    print("%-16s golden exit %s  greedy==HF %s  median %s ms" % (
+        m, s["golden_exit"], s["greedy_equal"], s["median_step_ms"]))
+print("deadlock:", data.get("deadlock.check"))
+for tool in ("memcheck", "racecheck", "synccheck"):
+    print(tool + ":", data.get("sanitizer." + tool, {}).get("exit"))
+PY
+rm -rf "$WORK"

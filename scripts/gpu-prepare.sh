@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+#===- scripts/gpu-prepare.sh - Make what scripts/gpu-check.sh carries -----===#
+#
+# Runs HERE (where MLIR is): compiles every test model to PTX + manifest for
+# CHIP (default sm_90a) into ARTIFACTS (default gpu-artifacts/, git-ignored),
+# and adds the nlohmann-json headers and a prebuilt amk-run, so that the GPU
+# machine (no MLIR, no registry) can build or at least run the runtime.
+# Then, on the GPU machine: scripts/gpu-check.sh ARTIFACTS (carry ARTIFACTS).
+#
+#===----------------------------------------------------------------------===#
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+ART="${1:-gpu-artifacts}"
+CHIP="${CHIP:-sm_90a}"
+BIN=build/bin
+
+./scripts/build.sh amk-opt amk-translate amk-run >/dev/null
+rm -rf "$ART"
+mkdir -p "$ART/include" "$ART/bin"
+cp -r /usr/include/nlohmann "$ART/include/"
+
+models=()
+for dir in test/models/*/; do
+  model="$(basename "$dir")"
+  [ -f "$dir/config.json" ] && [ -f "$dir/golden.json" ] || continue
+  mkdir -p "$ART/$model"
+  "$BIN/amk-translate" --import-hf "$dir" -o "$ART/$model/model.mlir"
+  "$BIN/amk-opt" "$ART/$model/model.mlir" --amk-compile="chip=$CHIP" \
+    | "$BIN/amk-opt" --amk-lower-megakernel \
+    | "$BIN/amk-translate" --to-ptx -o "$ART/$model/kernel.ptx"
+  rm "$ART/$model/model.mlir"
+  # The PTX must match the manifest the CPU path checks here.
+  "$BIN/amk-run" --cpu --model "$dir" --kernel "$ART/$model/kernel.ptx" \
+    --golden "$dir/golden.json" >/dev/null ||
+    echo "warning: $model: amk-run --cpu does not match the golden" >&2
+  models+=("$model")
+done
+
+# A fallback amk-run for a GPU machine that cannot build one (Debian 12's
+# glibc is older than the GPU machine's; libstdc++ is linked statically).
+cmake -S . -B build-gpu-rt -DAMK_RUNTIME_ONLY=ON -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_EXE_LINKER_FLAGS="-static-libstdc++ -static-libgcc" >/dev/null
+cmake --build build-gpu-rt --target amk-run -j 2 >/dev/null
+cp build-gpu-rt/bin/amk-run "$ART/bin/amk-run"
+
+python3 - "$ART" "$CHIP" "$(git rev-parse HEAD)" "${models[@]}" <<'PY'
+import json, sys
+art, chip, commit, models = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+json.dump({"chip": chip, "commit": commit, "models": models},
+          open(art + "/index.json", "w"), indent=1)
+PY
+du -sh "$ART"
+echo "ready: carry $ART and run scripts/gpu-check.sh $ART on the GPU machine"
