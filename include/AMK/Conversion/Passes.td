@@ -13,12 +13,27 @@ def LowerMegakernel : Pass<"amk-lower-megakernel", "::mlir::ModuleOp"> {
   let summary = "Lower a scheduled, validated amk.program to one persistent "
                 "gpu.func";
   let description = [{
-    Turns every worker queue into a branch of one persistent kernel: waits
-    become acquire spins with a watchdog, signals release fences plus
-    atomic adds, compute ops gpu/nvvm code for the program's target chip.
+    Re-validates the program (it must be certified and fully worker-assigned),
+    encodes it as a task table and emits one `gpu.module @amk` holding one
+    persistent kernel `amk_megakernel`: an interpreter that walks its
+    worker's queue, waits with gpu-scope acquire spins (nanosleep back-off,
+    watchdog), runs the task's body variant and signals with a release fence
+    and an atomic add. Each distinct fused op sequence with its static facts
+    becomes one body variant, generated from the compute ops; the task table
+    and the buffer layout go into the `amk.manifest` attribute of the
+    `gpu.module` (docs/megakernel-abi.md). The program is replaced.
   }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"512",
+           "Threads per worker block (a multiple of 32 in [64, 1024])">
+  ];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
-                           "::mlir::NVVM::NVVMDialect"];
+                           "::mlir::NVVM::NVVMDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 #endif // AMK_CONVERSION_PASSES_TD

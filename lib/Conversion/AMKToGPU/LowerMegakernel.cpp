@@ -3,9 +3,34 @@
 // Part of the AMK project.
 //
 //===----------------------------------------------------------------------===//
+//
+// The kernel is an interpreter over the task table (TaskTable.h): block `w`
+// walks worker `w`'s queue; per task it waits (one thread spins on
+// gpu-scope acquire loads with nanosleep back-off and a watchdog), runs the
+// task's body variant (an scf.index_switch over the variants, each built by
+// the body patterns) and signals (block barrier, release fence, atomic
+// add). Nothing is unrolled per task or per worker: the code grows with the
+// number of distinct variants only.
+//
+//===----------------------------------------------------------------------===//
 
 #include "AMK/Conversion/Passes.h"
+
+#include "BodyPatterns.h"
+#include "KernelBuilder.h"
+#include "TaskTable.h"
+
+#include "AMK/Analysis/Validator.h"
+#include "AMK/Dialect/AMK/IR/AMKAttrs.h"
 #include "AMK/Dialect/AMK/IR/AMKOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 namespace mlir {
 namespace amk {
@@ -15,14 +40,380 @@ namespace amk {
 } // namespace mlir
 
 using namespace mlir;
+using namespace mlir::amk;
+
+/// Kernel parameters, in ABI order (docs/megakernel-abi.md).
+enum KernelParam {
+  kTasks,
+  kQueues,
+  kWaits,
+  kArgs,
+  kBuffers,
+  kEvents,
+  kAbort,
+  kEpoch,
+  kTimeout,
+  kNumParams
+};
+
+/// Wait outcomes, as the abort record's flag writes them.
+enum WaitCode { kSatisfied = 0, kTimedOut = 1, kAborted = 2 };
 
 namespace {
-/// Placeholder until the megakernel lowering lands: refuses every program.
+/// Builds the persistent kernel of one task table.
+class KernelEmitter {
+public:
+  KernelEmitter(KernelBuilder &kb, gpu::GPUFuncOp func, const TaskTable &table,
+                int64_t sharedWords)
+      : kb(kb), func(func), table(table), sharedWords(sharedWords) {}
+
+  LogicalResult emit();
+
+private:
+  Value param(KernelParam p) { return func.getArgument(p); }
+  Value word(Value base, Value index) { return kb.loadIndex(base, index); }
+  Value flagSlot() { return kb.i64(sharedWords); }
+  void emitSignal(Value event);
+  Value emitWaits(Value first, Value count, Value taskId);
+  Value emitSpin(Value event, Value target);
+  LogicalResult emitBodies(Value variant, Value argBase);
+  Value i32(Value i64) {
+    return arith::TruncIOp::create(kb.b, kb.loc, kb.b.getI32Type(), i64);
+  }
+
+  KernelBuilder &kb;
+  gpu::GPUFuncOp func;
+  const TaskTable &table;
+  int64_t sharedWords;
+  Value worker;
+};
+} // namespace
+
+void KernelEmitter::emitSignal(Value event) {
+  kb.barrier();
+  kb.ifThen(kb.cmp(arith::CmpIPredicate::eq, kb.tid, kb.i64(0)), [&] {
+    LLVM::FenceOp::create(kb.b, kb.loc, LLVM::AtomicOrdering::release,
+                          "device");
+    Value counter = kb.gep(param(kEvents), kb.b.getI32Type(), event);
+    LLVM::AtomicRMWOp::create(kb.b, kb.loc, LLVM::AtomicBinOp::add, counter,
+                              kb.i32(1), LLVM::AtomicOrdering::monotonic,
+                              "device", 4);
+  });
+}
+
+/// Spins until `events[event] >= target` (wrapping u32 comparison), the
+/// watchdog fires, or another worker aborted. Returns a WaitCode (i32).
+Value KernelEmitter::emitSpin(Value event, Value target) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  Type i32Type = b.getI32Type(), i64Type = b.getI64Type();
+  Value counter = kb.gep(param(kEvents), i32Type, event);
+  Value abortFlag = param(kAbort);
+  Value start = NVVM::GlobalTimerOp::create(b, loc, i64Type);
+  auto loop = scf::WhileOp::create(b, loc, TypeRange{i32Type, i32Type, i32Type},
+                                   ValueRange{kb.i32(32), kb.i32(0), kb.i32(0)});
+  Block *before = b.createBlock(&loop.getBefore(), {},
+                                {i32Type, i32Type, i32Type}, {loc, loc, loc});
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(before);
+    Value count = LLVM::LoadOp::create(b, loc, i32Type, counter, 4, false,
+                                       false, false, false,
+                                       LLVM::AtomicOrdering::acquire, "device");
+    Value ahead = arith::SubIOp::create(b, loc, count, target);
+    Value satisfied =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, ahead,
+                              kb.i32(0));
+    Value aborted = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ne,
+        LLVM::LoadOp::create(b, loc, i32Type, abortFlag, 4, false, false,
+                             false, false, LLVM::AtomicOrdering::monotonic,
+                             "device"),
+        kb.i32(0));
+    Value elapsed = arith::SubIOp::create(
+        b, loc, NVVM::GlobalTimerOp::create(b, loc, i64Type), start);
+    Value timedOut = arith::AndIOp::create(
+        b, loc,
+        kb.cmp(arith::CmpIPredicate::sgt, param(kTimeout), kb.i64(0)),
+        kb.cmp(arith::CmpIPredicate::sgt, elapsed, param(kTimeout)));
+    Value code = kb.select(
+        satisfied, kb.i32(kSatisfied),
+        kb.select(aborted, kb.i32(kAborted),
+                  kb.select(timedOut, kb.i32(kTimedOut), kb.i32(kSatisfied))));
+    Value keepGoing = arith::AndIOp::create(
+        b, loc, arith::XOrIOp::create(b, loc, satisfied, kb.i1(true)),
+        kb.cmp(arith::CmpIPredicate::eq, code, kb.i32(kSatisfied)));
+    scf::ConditionOp::create(b, loc, keepGoing,
+                             ValueRange{before->getArgument(0), count, code});
+  }
+  Block *after = b.createBlock(&loop.getAfter(), {},
+                               {i32Type, i32Type, i32Type}, {loc, loc, loc});
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(after);
+    Value sleep = after->getArgument(0);
+    NVVM::NanosleepOp::create(b, loc, sleep);
+    Value longer = arith::MinUIOp::create(
+        b, loc, arith::ShLIOp::create(b, loc, sleep, kb.i32(1)), kb.i32(1024));
+    scf::YieldOp::create(b, loc,
+                         ValueRange{longer, after->getArgument(1),
+                                    after->getArgument(2)});
+  }
+  b.setInsertionPointAfter(loop);
+  return loop.getResult(2);
+}
+
+/// Thread 0 checks every wait of the task; the outcome is broadcast through
+/// shared memory. Returns true (i1, uniform) when the task must not run.
+Value KernelEmitter::emitWaits(Value first, Value count, Value taskId) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  Type i32Type = b.getI32Type();
+  Value flag = kb.gep(kb.smem, b.getF32Type(), flagSlot());
+  kb.ifThen(kb.cmp(arith::CmpIPredicate::eq, kb.tid, kb.i64(0)), [&] {
+    Value code = kb.loop(
+        first, kb.add(first, count), kb.i64(1), {kb.i32(kSatisfied)},
+        [&](Value w, ValueRange s) -> SmallVector<Value> {
+          Value pending = kb.cmp(arith::CmpIPredicate::eq, s[0],
+                                 kb.i32(kSatisfied));
+          return kb.ifThenElse(
+              pending, {i32Type},
+              [&]() -> SmallVector<Value> {
+                Value entry = kb.mul(w, kb.i64(kWaitWords));
+                Value event = word(param(kWaits), entry);
+                Value threshold = i32(word(param(kWaits), kb.add(entry, kb.i64(1))));
+                Value producers = i32(word(param(kWaits), kb.add(entry, kb.i64(2))));
+                Value target = arith::AddIOp::create(
+                    b, loc, threshold,
+                    arith::MulIOp::create(b, loc, param(kEpoch), producers));
+                Value result = emitSpin(event, target);
+                // Claim the abort record on a timeout.
+                Value timedOut =
+                    kb.cmp(arith::CmpIPredicate::eq, result, kb.i32(kTimedOut));
+                SmallVector<Value> claimed = kb.ifThenElse(
+                    timedOut, {i32Type},
+                    [&]() -> SmallVector<Value> {
+                      auto cas = LLVM::AtomicCmpXchgOp::create(
+                          b, loc, param(kAbort), kb.i32(0), kb.i32(kTimedOut),
+                          LLVM::AtomicOrdering::monotonic,
+                          LLVM::AtomicOrdering::monotonic, "device", 4);
+                      Value won = LLVM::ExtractValueOp::create(b, loc, cas, 1);
+                      kb.ifThen(won, [&] {
+                        Value counter = kb.gep(param(kEvents), i32Type, event);
+                        Value seen = LLVM::LoadOp::create(
+                            b, loc, i32Type, counter, 4, false, false, false,
+                            false, LLVM::AtomicOrdering::monotonic, "device");
+                        Value fields[] = {i32(taskId), i32(worker), i32(event),
+                                          seen, target, param(kEpoch)};
+                        for (auto [i, value] : llvm::enumerate(fields))
+                          LLVM::StoreOp::create(
+                              b, loc, value,
+                              kb.gep(param(kAbort), i32Type, kb.i64(i + 1)));
+                      });
+                      return {kb.select(won, kb.i32(kTimedOut),
+                                        kb.i32(kAborted))};
+                    },
+                    [&]() -> SmallVector<Value> { return {result}; });
+                return claimed;
+              },
+              [&]() -> SmallVector<Value> { return {s[0]}; });
+        })[0];
+    LLVM::FenceOp::create(b, loc, LLVM::AtomicOrdering::acquire, "device");
+    LLVM::StoreOp::create(b, loc, code, flag);
+  });
+  kb.barrier();
+  Value code = LLVM::LoadOp::create(b, loc, i32Type, flag);
+  kb.barrier();
+  return kb.cmp(arith::CmpIPredicate::ne, code, kb.i32(kSatisfied));
+}
+
+LogicalResult KernelEmitter::emitBodies(Value variant, Value argBase) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  SmallVector<int64_t> cases;
+  for (int64_t i = 0, e = int64_t(table.variants.size()); i < e; ++i)
+    cases.push_back(i);
+  Value selector = arith::IndexCastOp::create(b, loc, b.getIndexType(), variant);
+  auto dispatch = scf::IndexSwitchOp::create(b, loc, TypeRange{}, selector,
+                                             cases, cases.size());
+  OpBuilder::InsertionGuard guard(b);
+  b.createBlock(&dispatch.getDefaultRegion());
+  scf::YieldOp::create(b, loc);
+  for (auto [i, variantOps] : llvm::enumerate(table.variants)) {
+    b.createBlock(&dispatch.getCaseRegions()[i]);
+    for (auto [k, op] : llvm::enumerate(variantOps.ops)) {
+      if (k > 0)
+        kb.barrier();
+      kb.argBase = kb.add(argBase, kb.i64(variantOps.argOffsets[k]));
+      if (failed(lowerComputeOp(kb, op)))
+        return failure();
+    }
+    scf::YieldOp::create(b, loc);
+  }
+  return success();
+}
+
+LogicalResult KernelEmitter::emit() {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  Type i64Type = b.getI64Type();
+  auto toI64 = [&](Value index) {
+    return arith::IndexCastOp::create(b, loc, i64Type, index).getResult();
+  };
+  kb.tid = toI64(gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x));
+  kb.lane = arith::AndIOp::create(b, loc, kb.tid, kb.i64(31));
+  kb.warp = arith::ShRUIOp::create(b, loc, kb.tid, kb.i64(5));
+  worker = toI64(gpu::BlockIdOp::create(b, loc, gpu::Dimension::x));
+  kb.argsPtr = param(kArgs);
+  kb.buffersPtr = param(kBuffers);
+  kb.smem = LLVM::AddressOfOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext(), kSharedSpace),
+      "amk_smem");
+  Value begin = word(param(kQueues), worker);
+  Value end = word(param(kQueues), kb.add(worker, kb.i64(1)));
+
+  auto loop = scf::WhileOp::create(b, loc, TypeRange{i64Type},
+                                   ValueRange{begin});
+  Block *before = b.createBlock(&loop.getBefore(), {}, {i64Type}, {loc});
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(before);
+    Value t = before->getArgument(0);
+    scf::ConditionOp::create(b, loc, kb.cmp(arith::CmpIPredicate::slt, t, end),
+                             ValueRange{t});
+  }
+  Block *after = b.createBlock(&loop.getAfter(), {}, {i64Type}, {loc});
+  LogicalResult result = success();
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(after);
+    Value t = after->getArgument(0);
+    Value desc = kb.mul(t, kb.i64(kDescriptorWords));
+    auto field = [&](int64_t k) {
+      return word(param(kTasks), kb.add(desc, kb.i64(k)));
+    };
+    Value variant = field(0), signal = field(1), waitBegin = field(2);
+    Value waitCount = field(3), argBase = field(4), taskId = field(5);
+    Value arriveFirst = kb.cmp(
+        arith::CmpIPredicate::ne,
+        arith::AndIOp::create(b, loc, field(6), kb.i64(kFlagArriveFirst)),
+        kb.i64(0));
+    kb.ifThen(arriveFirst, [&] { emitSignal(signal); });
+    Value stop = emitWaits(waitBegin, waitCount, taskId);
+    Value notStopped = arith::XOrIOp::create(b, loc, stop, kb.i1(true));
+    kb.ifThen(notStopped, [&] {
+      if (failed(emitBodies(variant, argBase)))
+        result = failure();
+      Value signalAfter = arith::AndIOp::create(
+          b, loc, arith::XOrIOp::create(b, loc, arriveFirst, kb.i1(true)),
+          kb.cmp(arith::CmpIPredicate::sge, signal, kb.i64(0)));
+      kb.ifThen(signalAfter, [&] { emitSignal(signal); });
+    });
+    scf::YieldOp::create(
+        b, loc, ValueRange{kb.select(stop, end, kb.add(t, kb.i64(1)))});
+  }
+  b.setInsertionPointAfter(loop);
+  gpu::ReturnOp::create(b, loc);
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+
+/// Refuses programs that are not fully worker-assigned.
+static LogicalResult checkAssigned(ProgramOp program) {
+  if (!program.getTargetAttr())
+    return program.emitError()
+           << "amk-lower-megakernel: program '" << program.getSymName()
+           << "' has no target chip: run --amk-compile or --amk-set-target";
+  for (TaskOp task : program.getBody()->getOps<TaskOp>())
+    if (!task.getWorker() || !task.getQueue())
+      return task.emitError()
+             << "amk-lower-megakernel: task '" << task.getName()
+             << "' has no worker/queue: the program must be fully assigned "
+                "(run --amk-compile or --amk-assign-workers)";
+  return success();
+}
+
+/// The PTX ISA feature LLVM needs for \p chip.
+static StringRef ptxFeatures(TargetAttr target) {
+  return target.getSmVersion() >= 120 ? "+ptx87" : "+ptx86";
+}
+
+static FailureOr<gpu::GPUModuleOp>
+lowerProgram(ProgramOp program, int64_t blockSize) {
+  if (failed(checkAssigned(program)) || failed(validateProgram(program)))
+    return failure();
+  FailureOr<TaskTable> table = buildTaskTable(program);
+  if (failed(table))
+    return failure();
+  MLIRContext *ctx = program.getContext();
+  TargetAttr target = program.getTargetAttr();
+  Location loc = program.getLoc();
+  OpBuilder b(program);
+  auto module = gpu::GPUModuleOp::create(
+      b, loc, "amk",
+      b.getArrayAttr({NVVM::NVVMTargetAttr::get(
+          ctx, /*optLevel=*/3, "nvptx64-nvidia-cuda", target.getChip(),
+          ptxFeatures(target))}));
+  b.setInsertionPointToStart(module.getBody());
+
+  int64_t numWarps = blockSize / 32, sharedWords = 2 * numWarps;
+  for (const BodyVariant &variant : table->variants)
+    for (Operation *op : variant.ops)
+      sharedWords = std::max(sharedWords, sharedWordsFor(op, numWarps));
+  LLVM::GlobalOp::create(
+      b, loc, LLVM::LLVMArrayType::get(b.getF32Type(), sharedWords + 4),
+      /*isConstant=*/false, LLVM::Linkage::Internal, "amk_smem", Attribute(),
+      /*alignment=*/16, kSharedSpace);
+
+  auto global = LLVM::LLVMPointerType::get(ctx, kGlobalSpace);
+  SmallVector<Type> params(kEpoch, global);
+  params.append({b.getI32Type(), b.getI64Type()});
+  auto func = gpu::GPUFuncOp::create(b, loc, "amk_megakernel",
+                                     b.getFunctionType(params, {}));
+  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  func.setKnownBlockSizeAttr(
+      b.getDenseI32ArrayAttr({int32_t(blockSize), 1, 1}));
+  // One persistent block per SM: let ptxas use every register it may.
+  func->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(), b.getI32IntegerAttr(1));
+  b.setInsertionPointToStart(&func.getBody().front());
+  KernelBuilder kb(b, loc, blockSize);
+  KernelEmitter emitter(kb, func, *table, sharedWords);
+  if (failed(emitter.emit()))
+    return failure();
+
+  std::string manifest;
+  llvm::raw_string_ostream os(manifest);
+  os << llvm::json::Value(
+      buildManifest(program, *table, target.getChip(), blockSize, 0));
+  module->setAttr("amk.manifest", b.getStringAttr(manifest));
+  return module;
+}
+
+namespace {
 struct LowerMegakernelPass
     : amk::impl::LowerMegakernelBase<LowerMegakernelPass> {
+  using LowerMegakernelBase::LowerMegakernelBase;
   void runOnOperation() override {
-    getOperation().emitError("--amk-lower-megakernel is not implemented yet");
-    signalPassFailure();
+    ModuleOp module = getOperation();
+    SmallVector<ProgramOp> programs(module.getOps<ProgramOp>());
+    if (programs.size() != 1) {
+      module.emitError() << "amk-lower-megakernel: expected one amk.program, "
+                         << "found " << programs.size();
+      return signalPassFailure();
+    }
+    if (blockSize < 64 || blockSize > 1024 || blockSize % 32 != 0) {
+      module.emitError() << "amk-lower-megakernel: block-size " << blockSize
+                         << " must be a multiple of 32 in [64, 1024]";
+      return signalPassFailure();
+    }
+    if (failed(lowerProgram(programs.front(), blockSize)))
+      return signalPassFailure();
+    programs.front().erase();
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                    UnitAttr::get(module.getContext()));
   }
 };
 } // namespace

@@ -1,0 +1,141 @@
+//===- KernelBuilder.h - Block-level building blocks of the megakernel -*- C++ -*-===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+//
+// A thin layer over OpBuilder for the code one thread block runs: typed
+// global loads and stores that compute in f32, structured loops, warp and
+// block reductions through shared memory, and access to the current task's
+// arguments. Body patterns (BodyPatterns.cpp) are written against it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AMK_CONVERSION_AMKTOGPU_KERNELBUILDER_H
+#define AMK_CONVERSION_AMKTOGPU_KERNELBUILDER_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/Builders.h"
+
+namespace mlir {
+namespace amk {
+
+/// Address spaces of NVPTX.
+constexpr unsigned kGlobalSpace = 1;
+constexpr unsigned kSharedSpace = 3;
+
+/// Emits block-level code inside the megakernel. All integer index values
+/// are i64 unless a name says i32.
+class KernelBuilder {
+public:
+  KernelBuilder(OpBuilder &builder, Location loc, int64_t blockSize)
+      : b(builder), loc(loc), blockSize(blockSize) {}
+
+  OpBuilder &b;
+  Location loc;
+  /// Threads per block (a multiple of 32).
+  int64_t blockSize;
+  /// Thread, lane and warp index (i64), set by the kernel skeleton.
+  Value tid, lane, warp;
+  /// The argument pool (`i32*`) and the buffer address table (`i64*`).
+  Value argsPtr, buffersPtr;
+  /// Index of the current op's first argument in the pool (i64).
+  Value argBase;
+  /// Shared memory scratch (`f32` words, `!llvm.ptr<3>`).
+  Value smem;
+
+  int64_t numWarps() const { return blockSize / 32; }
+
+  // Constants.
+  Value i64(int64_t value);
+  Value i32(int64_t value);
+  Value f32(double value);
+  Value i1(bool value);
+
+  // Arithmetic shorthands on i64 / f32.
+  Value add(Value a, Value c);
+  Value sub(Value a, Value c);
+  Value mul(Value a, Value c);
+  Value min(Value a, Value c);
+  Value max(Value a, Value c);
+  Value fadd(Value a, Value c);
+  Value fmul(Value a, Value c);
+  Value fmax(Value a, Value c);
+  Value cmp(arith::CmpIPredicate pred, Value a, Value c);
+  Value select(Value cond, Value a, Value c);
+
+  // Memory.
+  /// `base + index * sizeof(elementType)` in the address space of `base`.
+  Value gep(Value base, Type elementType, Value index);
+  /// Loads element `index` of `base` (element type `type`) and converts it
+  /// to f32.
+  Value loadF32(Value base, Type type, Value index);
+  /// Converts the f32 `value` to `type` and stores it at element `index`.
+  void storeF32(Value base, Type type, Value index, Value value);
+  /// Loads the i32 element `index` of `base`, sign-extended to i64.
+  Value loadIndex(Value base, Value index);
+  /// Stores the i64 `value` as an i32 element.
+  void storeIndex(Value base, Value index, Value value);
+  /// Loads `width` consecutive elements of `type` starting at element
+  /// `index` (aligned to the vector size) as a `vector<width x f32>`.
+  Value loadVectorF32(Value base, Type type, Value index, int64_t width);
+  /// Shared-memory word `index` (f32).
+  Value loadShared(Value index);
+  void storeShared(Value index, Value value);
+
+  // Task arguments.
+  /// Integer argument `k` of the current op (i64).
+  Value argInt(int64_t k);
+  /// Global pointer of buffer argument `k` of the current op.
+  Value argBuffer(int64_t k);
+
+  // Control flow.
+  /// `for (i = lo; i < hi; i += step)` with loop-carried values.
+  SmallVector<Value> loop(Value lo, Value hi, Value step, ValueRange inits,
+                          function_ref<SmallVector<Value>(Value, ValueRange)>
+                              body);
+  /// The same without loop-carried values.
+  void loop(Value lo, Value hi, Value step, function_ref<void(Value)> body);
+  /// `for (i = lo + tid; i < hi; i += blockSize)`.
+  void forEachThread(Value lo, Value hi, function_ref<void(Value)> body);
+  /// `for (i = lo + warp; i < hi; i += numWarps)`.
+  void forEachWarp(Value lo, Value hi, function_ref<void(Value)> body);
+  /// `if (cond) then()`.
+  void ifThen(Value cond, function_ref<void()> then);
+  /// `cond ? then() : otherwise()` yielding values of `types`.
+  SmallVector<Value> ifThenElse(Value cond, TypeRange types,
+                                function_ref<SmallVector<Value>()> then,
+                                function_ref<SmallVector<Value>()> otherwise);
+  /// A block-wide barrier.
+  void barrier();
+
+  // Reductions (f32).
+  /// Sum over the 32 lanes of a warp; every lane gets it.
+  Value warpSum(Value value);
+  /// Maximum over the lanes of a warp; every lane gets it.
+  Value warpMax(Value value);
+  /// Sum over the block; every thread gets it. Uses shared words
+  /// `[0, numWarps)` and ends with a barrier.
+  Value blockSum(Value value);
+  /// (max value, lowest index) over the block; every thread gets it. Uses
+  /// shared words `[0, 2 * numWarps)`.
+  std::pair<Value, Value> blockArgmax(Value value, Value index);
+
+  /// `exp(x)` through the math dialect.
+  Value exp(Value x);
+  /// `1 / sqrt(x)`, correctly rounded steps.
+  Value rsqrt(Value x);
+  /// `(sin(x), cos(x))` of an f32 angle, accurate to about one ulp for any
+  /// angle, with no local-memory slow path.
+  std::pair<Value, Value> sinCos(Value x);
+
+private:
+  Value shuffleXor(Value value, int64_t offset);
+  std::pair<Value, Value> warpArgmax(Value value, Value index);
+};
+
+} // namespace amk
+} // namespace mlir
+
+#endif // AMK_CONVERSION_AMKTOGPU_KERNELBUILDER_H

@@ -1,0 +1,598 @@
+//===- TaskTable.cpp - The megakernel's task table and manifest -----------===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TaskTable.h"
+
+#include "AMK/Dialect/AMK/IR/AMKAttrs.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::amk;
+namespace json = llvm::json;
+
+std::string amk::dtypeName(Type type) {
+  if (type.isF32())
+    return "f32";
+  if (type.isF16())
+    return "f16";
+  if (type.isBF16())
+    return "bf16";
+  if (type.isF64())
+    return "f64";
+  if (auto integer = dyn_cast<IntegerType>(type))
+    return (integer.isUnsigned() ? "u" : "i") +
+           std::to_string(integer.getWidth());
+  std::string name;
+  llvm::raw_string_ostream os(name);
+  os << type;
+  return name;
+}
+
+/// Bytes of a buffer of type \p type (sub-byte elements packed).
+static int64_t bufferBytes(MemRefType type) {
+  int64_t bits = std::max<int64_t>(type.getElementTypeBitWidth(), 1);
+  return (type.getNumElements() * bits + 7) / 8;
+}
+
+static int64_t alignTo(int64_t value, int64_t alignment) {
+  return (value + alignment - 1) / alignment * alignment;
+}
+
+/// The arena a buffer of \p kind lives in.
+static StringRef arenaOf(BufferKind kind) {
+  switch (kind) {
+  case BufferKind::Weight:
+  case BufferKind::Const:
+    return "weights";
+  case BufferKind::Input:
+  case BufferKind::Output:
+    return "io";
+  case BufferKind::KVCache:
+    return "kv";
+  case BufferKind::Activation:
+  case BufferKind::Scratch:
+    return "scratch";
+  }
+  llvm_unreachable("unknown buffer kind");
+}
+
+namespace {
+/// The run-time part of one compute op: its buffer operands and integers.
+struct OpArguments {
+  SmallVector<Value, 6> buffers;
+  SmallVector<int64_t, 6> ints;
+};
+
+} // namespace
+
+static FailureOr<OpArguments> argumentsOf(Operation *op);
+
+namespace {
+/// Builds the task table of one program.
+class TableBuilder {
+public:
+  explicit TableBuilder(ProgramOp program) : program(program) {}
+  FailureOr<TaskTable> build();
+
+private:
+  void placeBuffers();
+  void numberEvents();
+  LogicalResult appendQueues();
+  LogicalResult appendTask(TaskOp task);
+  void appendBarrierArrival(BarrierOp barrier, int64_t event);
+  FailureOr<int64_t> variantOf(TaskOp task);
+  LogicalResult push(std::vector<int32_t> &to, int64_t value, StringRef what);
+
+  ProgramOp program;
+  TaskTable table;
+  llvm::StringMap<int64_t> variantIds;
+  llvm::DenseMap<Operation *, int64_t> barrierEvents;
+};
+} // namespace
+
+LogicalResult TableBuilder::push(std::vector<int32_t> &to, int64_t value,
+                                 StringRef what) {
+  if (value < std::numeric_limits<int32_t>::min() ||
+      value > std::numeric_limits<int32_t>::max())
+    return program.emitError() << "amk-lower-megakernel: " << what << " "
+                               << value << " does not fit the task table's "
+                               << "32-bit words";
+  to.push_back(int32_t(value));
+  return success();
+}
+
+void TableBuilder::placeBuffers() {
+  llvm::DenseMap<Value, int64_t> pageOffsets;
+  int64_t id = 0;
+  for (Operation &op : program.getBody()->getOperations()) {
+    if (auto page = dyn_cast<PageOp>(op)) {
+      int64_t &end = table.arenaBytes["scratch"];
+      pageOffsets[page.getResult()] = end;
+      end = alignTo(end + page.getBytes(), kArenaAlignment);
+      continue;
+    }
+    auto buffer = dyn_cast<BufferOp>(op);
+    if (!buffer)
+      continue;
+    BufferPlacement place;
+    place.id = id++;
+    place.arena = arenaOf(buffer.getKind()).str();
+    place.bytes = bufferBytes(buffer.getType());
+    if (Value page = buffer.getPage()) {
+      place.offset = pageOffsets.lookup(page);
+    } else {
+      int64_t &end = table.arenaBytes[place.arena];
+      place.offset = end;
+      end = alignTo(end + place.bytes, kArenaAlignment);
+    }
+    table.buffers[buffer.getResult()] = place;
+  }
+  for (StringRef arena : {"weights", "io", "kv", "scratch"})
+    table.arenaBytes.try_emplace(arena, 0);
+}
+
+void TableBuilder::numberEvents() {
+  for (EventOp event : program.getBody()->getOps<EventOp>()) {
+    table.events[event.getResult()] = int64_t(table.producers.size());
+    table.producers.push_back(0);
+  }
+  for (TaskOp task : program.getBody()->getOps<TaskOp>())
+    ++table.producers[table.events.lookup(task.getSignal())];
+  // Each grid barrier gets an event of its own that every worker arrives at.
+  for (BarrierOp barrier : program.getBody()->getOps<BarrierOp>()) {
+    barrierEvents[barrier] = int64_t(table.producers.size());
+    table.producers.push_back(table.workers);
+  }
+}
+
+LogicalResult TableBuilder::appendQueues() {
+  // Queue entries per worker: (position, is-barrier, op), as the validator
+  // orders them (a task and a barrier at the same slot: the task first).
+  std::vector<SmallVector<std::tuple<int64_t, int, Operation *>>> entries(
+      table.workers);
+  for (TaskOp task : program.getBody()->getOps<TaskOp>())
+    entries[*task.getWorker()].push_back({*task.getQueue(), 0, task});
+  for (BarrierOp barrier : program.getBody()->getOps<BarrierOp>())
+    for (auto [w, slot] : llvm::enumerate(barrier.getSlots()))
+      entries[w].push_back({slot, 1, barrier});
+  for (int64_t w = 0; w < table.workers; ++w) {
+    llvm::stable_sort(entries[w], [](const auto &a, const auto &b) {
+      return std::make_pair(std::get<0>(a), std::get<1>(a)) <
+             std::make_pair(std::get<0>(b), std::get<1>(b));
+    });
+    table.queues.push_back(
+        int32_t(table.descriptors.size() / kDescriptorWords));
+    for (auto &[slot, isBarrier, op] : entries[w]) {
+      if (auto barrier = dyn_cast<BarrierOp>(op))
+        appendBarrierArrival(barrier, barrierEvents.lookup(barrier));
+      else if (failed(appendTask(cast<TaskOp>(op))))
+        return failure();
+    }
+  }
+  table.queues.push_back(int32_t(table.descriptors.size() / kDescriptorWords));
+  return success();
+}
+
+void TableBuilder::appendBarrierArrival(BarrierOp barrier, int64_t event) {
+  int64_t waitBegin = int64_t(table.waits.size()) / kWaitWords;
+  table.waits.insert(table.waits.end(),
+                     {int32_t(event), int32_t(table.workers),
+                      int32_t(table.workers)});
+  table.descriptors.insert(
+      table.descriptors.end(),
+      {-1, int32_t(event), int32_t(waitBegin), 1,
+       int32_t(table.args.size()), int32_t(table.taskNames.size()),
+       kFlagArriveFirst, 0});
+  table.taskNames.push_back(("barrier " + barrier.getName()).str());
+}
+
+LogicalResult TableBuilder::appendTask(TaskOp task) {
+  FailureOr<int64_t> variant = variantOf(task);
+  if (failed(variant))
+    return failure();
+  int64_t waitBegin = int64_t(table.waits.size()) / kWaitWords;
+  for (auto [event, threshold] :
+       llvm::zip(task.getWaits(), task.getThresholds())) {
+    int64_t id = table.events.lookup(event);
+    if (failed(push(table.waits, id, "event id")) ||
+        failed(push(table.waits, threshold, "wait threshold")) ||
+        failed(push(table.waits, table.producers[id], "producer count")))
+      return failure();
+  }
+  int64_t argBegin = int64_t(table.args.size());
+  for (Operation &op : task.getBodyBlock()) {
+    FailureOr<OpArguments> arguments = argumentsOf(&op);
+    if (failed(arguments))
+      return failure();
+    for (Value buffer : arguments->buffers)
+      table.args.push_back(int32_t(table.buffers.lookup(buffer).id));
+    for (int64_t value : arguments->ints)
+      if (failed(push(table.args, value, "argument")))
+        return failure();
+  }
+  SmallVector<int64_t> words = {*variant,
+                                table.events.lookup(task.getSignal()),
+                                waitBegin,
+                                int64_t(task.getWaits().size()),
+                                argBegin,
+                                int64_t(table.taskNames.size()),
+                                0,
+                                0};
+  for (int64_t word : words)
+    if (failed(push(table.descriptors, word, "descriptor word")))
+      return failure();
+  table.taskNames.push_back(task.getName().str());
+  return success();
+}
+
+/// Attributes whose values are run-time arguments, not part of a variant.
+static bool isRunTimeAttr(StringRef name) {
+  return llvm::is_contained({"cols", "heads", "kv", "slot", "row"}, name);
+}
+
+FailureOr<int64_t> TableBuilder::variantOf(TaskOp task) {
+  std::string key;
+  llvm::raw_string_ostream os(key);
+  for (Operation &op : task.getBodyBlock()) {
+    if (isa<OpaqueOp>(op))
+      return task.emitError()
+             << "amk-lower-megakernel: task '" << task.getName()
+             << "' has an amk.opaque body op ('"
+             << cast<OpaqueOp>(op).getOpKind()
+             << "'), which has no GPU lowering";
+    os << op.getName() << "(";
+    for (NamedAttribute attr : op.getAttrs())
+      if (!isRunTimeAttr(attr.getName()))
+        os << attr.getName() << "=" << attr.getValue() << ",";
+    for (Type type : op.getOperandTypes())
+      os << type << ",";
+    os << ");";
+  }
+  auto [it, inserted] =
+      variantIds.try_emplace(key, int64_t(table.variants.size()));
+  if (inserted) {
+    BodyVariant variant;
+    int64_t offset = 0;
+    for (Operation &op : task.getBodyBlock()) {
+      variant.ops.push_back(&op);
+      variant.argOffsets.push_back(offset);
+      FailureOr<OpArguments> arguments = argumentsOf(&op);
+      if (failed(arguments))
+        return failure();
+      offset += int64_t(arguments->buffers.size() + arguments->ints.size());
+    }
+    table.variants.push_back(std::move(variant));
+  }
+  return it->second;
+}
+
+/// Appends the constant interval \p attr, or `[0, whole)` when absent.
+static LogicalResult appendRange(SmallVectorImpl<int64_t> &ints,
+                                 IntervalAttr attr, int64_t whole,
+                                 Operation *op, StringRef what) {
+  if (!attr) {
+    ints.append({0, whole});
+    return success();
+  }
+  if (!attr.isConstant())
+    return op->emitError() << "amk-lower-megakernel: a position-relative '"
+                           << what << "' range has no lowering";
+  ints.append({attr.getLo(), attr.getHi()});
+  return success();
+}
+
+static int64_t lastDim(Value buffer) {
+  return cast<MemRefType>(buffer.getType()).getShape().back();
+}
+static int64_t numElements(Value buffer) {
+  return cast<MemRefType>(buffer.getType()).getNumElements();
+}
+
+/// The run-time arguments of \p op (docs/megakernel-abi.md).
+static FailureOr<OpArguments> argumentsOf(Operation *op) {
+  OpArguments a;
+  a.buffers.append(op->getOperands().begin(), op->getOperands().end());
+  LogicalResult ok =
+      llvm::TypeSwitch<Operation *, LogicalResult>(op)
+          .Case([&](RMSNormOp o) {
+            int64_t len = numElements(o.getInput());
+            if (!o.getHeadDim()) {
+              a.ints.append({0, 1});
+              return success();
+            }
+            return appendRange(a.ints, o.getHeadsAttr(), len / *o.getHeadDim(),
+                               op, "heads");
+          })
+          .Case([&](GemvOp o) {
+            int64_t n = cast<MemRefType>(o.getWeight().getType()).getShape()[0];
+            return appendRange(a.ints, o.getColsAttr(), n, op, "cols");
+          })
+          .Case([&](RopeOp o) {
+            return appendRange(a.ints, o.getHeadsAttr(),
+                               numElements(o.getInput()) / o.getHeadDim(), op,
+                               "heads");
+          })
+          .Case([&](KVAppendOp o) {
+            auto shape = cast<MemRefType>(o.getCache().getType()).getShape();
+            if (failed(appendRange(a.ints, o.getHeadsAttr(), shape[1], op,
+                                   "heads")))
+              return failure();
+            a.ints.push_back(o.getRow() ? int64_t(*o.getRow()) : -1);
+            return success();
+          })
+          .Case([&](AttentionOp o) {
+            auto cache = cast<MemRefType>(o.getKeyCache().getType());
+            int64_t heads = numElements(o.getQuery()) / cache.getShape()[2];
+            if (failed(appendRange(a.ints, o.getHeadsAttr(), heads, op,
+                                   "heads")))
+              return failure();
+            IntervalAttr kv = o.getKvAttr();
+            a.ints.append({kv.getLo(), kv.getHi(),
+                           int64_t(kv.getLoRelative()) |
+                               (int64_t(kv.getHiRelative()) << 1),
+                           o.getSlot() ? int64_t(*o.getSlot()) : -1});
+            return success();
+          })
+          .Case([&](AttentionCombineOp o) {
+            int64_t heads =
+                cast<MemRefType>(o.getStats().getType()).getShape()[1];
+            return appendRange(a.ints, o.getHeadsAttr(), heads, op, "heads");
+          })
+          .Case<SiluMulOp, AddOp>([&](auto o) {
+            return appendRange(a.ints, o.getColsAttr(), lastDim(o.getOutput()),
+                               op, "cols");
+          })
+          .Case([&](ArgmaxPartialOp o) {
+            a.ints.push_back(int64_t(o.getSlot()));
+            return appendRange(a.ints, o.getColsAttr(), lastDim(o.getLogits()),
+                               op, "cols");
+          })
+          .Case([&](CopyOp o) {
+            return appendRange(a.ints, o.getColsAttr(),
+                               numElements(o.getSource()), op, "cols");
+          })
+          .Case<EmbedOp, ArgmaxOp, ArgmaxReduceOp>(
+              [&](Operation *) { return success(); })
+          .Default([&](Operation *) {
+            return op->emitError() << "amk-lower-megakernel: no lowering for '"
+                                   << op->getName() << "'";
+          });
+  if (failed(ok))
+    return failure();
+  return a;
+}
+
+FailureOr<TaskTable> TableBuilder::build() {
+  TargetAttr target = program.getTargetAttr();
+  table.workers = target ? target.getSmCount() : 0;
+  for (TaskOp task : program.getBody()->getOps<TaskOp>())
+    table.workers = std::max<int64_t>(table.workers, *task.getWorker() + 1);
+  placeBuffers();
+  numberEvents();
+  if (failed(appendQueues()))
+    return failure();
+  return std::move(table);
+}
+
+FailureOr<TaskTable> amk::buildTaskTable(ProgramOp program) {
+  return TableBuilder(program).build();
+}
+
+//===----------------------------------------------------------------------===//
+// Manifest
+//===----------------------------------------------------------------------===//
+
+static json::Array dtypesOf(Operation *op) {
+  json::Array dtypes;
+  for (Type type : op->getOperandTypes())
+    dtypes.push_back(dtypeName(cast<MemRefType>(type).getElementType()));
+  return dtypes;
+}
+
+static json::Array shapeOf(Value buffer) {
+  json::Array shape;
+  for (int64_t dim : cast<MemRefType>(buffer.getType()).getShape())
+    shape.push_back(dim);
+  return shape;
+}
+
+/// The static facts of \p op the CPU path needs (docs/megakernel-abi.md).
+static json::Object staticsOf(Operation *op) {
+  json::Object s;
+  s["dtypes"] = dtypesOf(op);
+  auto dims = [](Value v) { return cast<MemRefType>(v.getType()).getShape(); };
+  llvm::TypeSwitch<Operation *>(op)
+      .Case([&](EmbedOp o) {
+        s["vocab"] = dims(o.getTable())[0];
+        s["hidden"] = dims(o.getTable()).back();
+      })
+      .Case([&](RMSNormOp o) {
+        s["eps"] = o.getEps().convertToDouble();
+        s["len"] = numElements(o.getInput());
+        s["head_dim"] = o.getHeadDim() ? int64_t(*o.getHeadDim()) : 0;
+      })
+      .Case([&](GemvOp o) {
+        s["N"] = dims(o.getWeight())[0];
+        s["K"] = dims(o.getWeight())[1];
+        s["bias"] = bool(o.getBias());
+        s["residual"] = bool(o.getResidual());
+      })
+      .Case([&](RopeOp o) {
+        s["len"] = numElements(o.getInput());
+        s["head_dim"] = o.getHeadDim();
+        s["theta"] = o.getTheta().convertToDouble();
+        if (Llama3RopeAttr l = o.getLlama3Attr())
+          s["llama3"] = json::Object{
+              {"factor", l.getFactor().convertToDouble()},
+              {"low_freq_factor", l.getLowFreqFactor().convertToDouble()},
+              {"high_freq_factor", l.getHighFreqFactor().convertToDouble()},
+              {"original_max_position", l.getOriginalMaxPosition()}};
+        else
+          s["llama3"] = nullptr;
+      })
+      .Case([&](KVAppendOp o) {
+        s["rows"] = dims(o.getCache())[0];
+        s["kv_heads"] = dims(o.getCache())[1];
+        s["head_dim"] = dims(o.getCache())[2];
+      })
+      .Case([&](AttentionOp o) {
+        auto cache = dims(o.getKeyCache());
+        s["heads"] = numElements(o.getQuery()) / cache[2];
+        s["kv_heads"] = cache[1];
+        s["head_dim"] = cache[2];
+        s["rows"] = cache[0];
+        s["scale"] = o.getScale().convertToDouble();
+        s["window"] = o.getWindow() ? int64_t(*o.getWindow()) : 0;
+        s["partial"] = bool(o.getStats());
+        s["width"] = dims(o.getOutput()).back();
+        s["splits"] = o.getStats() ? dims(o.getStats())[0] : 1;
+      })
+      .Case([&](AttentionCombineOp o) {
+        auto stats = dims(o.getStats());
+        s["splits"] = stats[0];
+        s["heads"] = stats[1];
+        s["width"] = dims(o.getPartial()).back();
+        s["head_dim"] = dims(o.getPartial()).back() / stats[1];
+      })
+      .Case<SiluMulOp, AddOp>(
+          [&](auto o) { s["len"] = lastDim(o.getOutput()); })
+      .Case([&](ArgmaxOp o) { s["len"] = lastDim(o.getLogits()); })
+      .Case([&](ArgmaxPartialOp o) {
+        s["len"] = lastDim(o.getLogits());
+        s["slots"] = lastDim(o.getValues());
+      })
+      .Case([&](ArgmaxReduceOp o) { s["slots"] = lastDim(o.getValues()); })
+      .Case([&](CopyOp o) {
+        s["len"] = numElements(o.getSource());
+        s["cols"] = bool(o.getColsAttr());
+      });
+  return s;
+}
+
+/// The buffers the runtime drives, found by how the program uses them.
+static json::Object rolesOf(ProgramOp program, const TaskTable &table) {
+  json::Object roles;
+  auto set = [&](StringRef role, Value buffer) {
+    roles[role] = table.buffers.lookup(buffer).id;
+  };
+  auto isKind = [](Value buffer, BufferKind kind) {
+    return cast<BufferOp>(buffer.getDefiningOp()).getKind() == kind;
+  };
+  program.walk([&](Operation *op) {
+    llvm::TypeSwitch<Operation *>(op)
+        .Case([&](EmbedOp o) {
+          if (isKind(o.getToken(), BufferKind::Input))
+            set("tokens", o.getToken());
+        })
+        .Case<RopeOp, KVAppendOp, AttentionOp>(
+            [&](auto o) { set("position", o.getPosition()); })
+        .Case<ArgmaxOp, ArgmaxReduceOp>([&](auto o) {
+          if (isKind(o.getToken(), BufferKind::Output))
+            set("next_token", o.getToken());
+        });
+  });
+  for (BufferOp buffer : program.getBody()->getOps<BufferOp>())
+    if (buffer.getKind() == BufferKind::Output &&
+        isa<FloatType>(buffer.getType().getElementType()))
+      set("logits", buffer.getResult());
+  return roles;
+}
+
+static json::Array toJSON(const std::vector<int32_t> &words) {
+  json::Array array;
+  array.reserve(words.size());
+  for (int32_t word : words)
+    array.push_back(word);
+  return array;
+}
+
+json::Object amk::buildManifest(ProgramOp program, const TaskTable &table,
+                                StringRef chip, int64_t blockSize,
+                                int64_t dynamicSmem) {
+  json::Object manifest;
+  manifest["format"] = "amk-manifest";
+  manifest["version"] = 1;
+  manifest["program"] = program.getSymName();
+  manifest["chip"] = chip;
+  manifest["kernel"] = "amk_megakernel";
+  manifest["grid"] = table.workers;
+  manifest["block"] = blockSize;
+  manifest["dynamic_smem"] = dynamicSmem;
+  manifest["desc_words"] = kDescriptorWords;
+  if (std::optional<uint64_t> pos = program.getPosition())
+    manifest["position"] = int64_t(*pos);
+  else
+    manifest["position"] = nullptr;
+
+  json::Array buffers;
+  for (BufferOp buffer : program.getBody()->getOps<BufferOp>()) {
+    const BufferPlacement &place = table.buffers.lookup(buffer.getResult());
+    json::Object b{{"id", place.id},
+                   {"name", buffer.getName()},
+                   {"kind", stringifyBufferKind(buffer.getKind())},
+                   {"dtype", dtypeName(buffer.getType().getElementType())},
+                   {"shape", shapeOf(buffer.getResult())},
+                   {"bytes", place.bytes},
+                   {"arena", place.arena},
+                   {"offset", place.offset}};
+    if (std::optional<StringRef> key = buffer.getKey())
+      b["key"] = *key;
+    if (Value page = buffer.getPage())
+      b["page"] = cast<PageOp>(page.getDefiningOp()).getName();
+    buffers.push_back(std::move(b));
+  }
+  manifest["buffers"] = std::move(buffers);
+  manifest["roles"] = rolesOf(program, table);
+
+  json::Object arenas;
+  for (const auto &arena : table.arenaBytes)
+    arenas[arena.getKey()] = arena.getValue();
+  manifest["arenas"] = std::move(arenas);
+
+  json::Array events;
+  for (EventOp event : program.getBody()->getOps<EventOp>())
+    events.push_back(json::Object{
+        {"name", event.getName()},
+        {"init", int64_t(event.getInit())},
+        {"producers",
+         table.producers[table.events.lookup(event.getResult())]}});
+  for (BarrierOp barrier : program.getBody()->getOps<BarrierOp>())
+    events.push_back(json::Object{{"name", ("barrier " + barrier.getName()).str()},
+                                  {"init", 0},
+                                  {"producers", table.workers}});
+  manifest["events"] = std::move(events);
+
+  json::Array variants;
+  for (auto [id, variant] : llvm::enumerate(table.variants)) {
+    json::Array ops;
+    for (Operation *op : variant.ops) {
+      int64_t numInts = int64_t(argumentsOf(op)->ints.size());
+      ops.push_back(json::Object{{"op", op->getName().stripDialect()},
+                                 {"buffers", int64_t(op->getNumOperands())},
+                                 {"ints", numInts},
+                                 {"static", staticsOf(op)}});
+    }
+    variants.push_back(
+        json::Object{{"id", int64_t(id)}, {"ops", std::move(ops)}});
+  }
+  manifest["variants"] = std::move(variants);
+
+  json::Array names;
+  for (const std::string &name : table.taskNames)
+    names.push_back(name);
+  manifest["tasks"] = std::move(names);
+  manifest["table"] = json::Object{{"descriptors", toJSON(table.descriptors)},
+                                   {"queues", toJSON(table.queues)},
+                                   {"waits", toJSON(table.waits)},
+                                   {"args", toJSON(table.args)}};
+  return manifest;
+}
