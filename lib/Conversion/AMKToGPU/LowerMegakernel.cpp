@@ -398,15 +398,15 @@ struct LowerMegakernelPass
   using LowerMegakernelBase::LowerMegakernelBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (blockSize < 64 || blockSize > 1024 || blockSize % 32 != 0) {
+      module.emitError() << "amk-lower-megakernel: block-size " << int64_t(blockSize)
+                         << " must be a multiple of 32 in [64, 1024]";
+      return signalPassFailure();
+    }
     SmallVector<ProgramOp> programs(module.getOps<ProgramOp>());
     if (programs.size() != 1) {
       module.emitError() << "amk-lower-megakernel: expected one amk.program, "
                          << "found " << programs.size();
-      return signalPassFailure();
-    }
-    if (blockSize < 64 || blockSize > 1024 || blockSize % 32 != 0) {
-      module.emitError() << "amk-lower-megakernel: block-size " << blockSize
-                         << " must be a multiple of 32 in [64, 1024]";
       return signalPassFailure();
     }
     if (failed(lowerProgram(programs.front(), blockSize)))

@@ -478,7 +478,9 @@ static json::Object staticsOf(Operation *op) {
   return s;
 }
 
-/// The buffers the runtime drives, found by how the program uses them.
+/// The buffers the runtime drives, found by how the program uses them: the
+/// token input embedded, the position input, the argmax output and the
+/// logits the argmax reads.
 static json::Object rolesOf(ProgramOp program, const TaskTable &table) {
   json::Object roles;
   auto set = [&](StringRef role, Value buffer) {
@@ -495,15 +497,15 @@ static json::Object rolesOf(ProgramOp program, const TaskTable &table) {
         })
         .Case<RopeOp, KVAppendOp, AttentionOp>(
             [&](auto o) { set("position", o.getPosition()); })
-        .Case<ArgmaxOp, ArgmaxReduceOp>([&](auto o) {
-          if (isKind(o.getToken(), BufferKind::Output))
-            set("next_token", o.getToken());
+        .Case<ArgmaxOp, ArgmaxPartialOp, ArgmaxReduceOp>([&](auto o) {
+          if constexpr (!std::is_same_v<decltype(o), ArgmaxReduceOp>)
+            if (isKind(o.getLogits(), BufferKind::Output))
+              set("logits", o.getLogits());
+          if constexpr (!std::is_same_v<decltype(o), ArgmaxPartialOp>)
+            if (isKind(o.getToken(), BufferKind::Output))
+              set("next_token", o.getToken());
         });
   });
-  for (BufferOp buffer : program.getBody()->getOps<BufferOp>())
-    if (buffer.getKind() == BufferKind::Output &&
-        isa<FloatType>(buffer.getType().getElementType()))
-      set("logits", buffer.getResult());
   return roles;
 }
 
