@@ -10,9 +10,10 @@
 #   2. every test model (fp32 and bf16): teacher-forced against its golden
 #      (logits within 1e-4 / 2e-2 of HF's, tokens except near ties) and a
 #      free greedy run whose tokens must equal HF's (fp32 exactly);
-#   3. a deadlock forced past the validator (a sink task's wait threshold
-#      raised in a copy of the manifest): the watchdog must stop it, exit 3,
-#      naming that task, worker, event, count and threshold;
+#   3. a deadlock forced past the validator (utils/force_deadlock.py raises
+#      a sink task's wait threshold in a copy of the manifest): the watchdog
+#      must stop it, exit 3, naming that task, worker, event, count and
+#      threshold;
 #   4. compute-sanitizer memcheck, racecheck, synccheck on the smallest model;
 # and writes $OUT/results.json and $OUT/gpu-check.log.
 #
@@ -99,30 +100,8 @@ done
 # --- 3. a deadlock forced past the validator ------------------------------
 small="$(python3 -c "import json,sys; m=json.load(open(sys.argv[1]))['models']; print('llama-f32' if 'llama-f32' in m else m[0])" "$ART/index.json")"
 cp "$ART/$small/kernel.ptx" "$WORK/deadlock.ptx"
-expected="$(python3 - "$ART/$small/kernel.manifest.json" "$WORK/deadlock.manifest.json" <<'PY'
-import json, sys
-m = json.load(open(sys.argv[1]))
-t = m["table"]
-d = t["descriptors"]
-n = len(d) // 8
-waited = {t["waits"][i] for i in range(0, len(t["waits"]), 3)}
-worker_of = {}
-for w in range(m["grid"]):
-    for i in range(t["queues"][w], t["queues"][w + 1]):
-        worker_of[i] = w
-# A sink: a task with waits whose event nobody waits on, so it is the only
-# task that ever spins and the watchdog must name it.
-sink = next(i for i in reversed(range(n))
-            if d[8 * i + 3] > 0 and d[8 * i + 1] not in waited
-            and not d[8 * i + 6] & 1)
-wait = d[8 * sink + 2]
-event, threshold = t["waits"][3 * wait], t["waits"][3 * wait + 1]
-t["waits"][3 * wait + 1] = threshold + 1
-json.dump(m, open(sys.argv[2], "w"))
-print('task "%s" on worker %d waited on event "%s"' % (
-    m["tasks"][d[8 * sink + 5]], worker_of[sink], m["events"][event]["name"]))
-PY
-)"
+expected="$(python3 utils/force_deadlock.py "$ART/$small/kernel.manifest.json" \
+  "$WORK/deadlock.manifest.json")"
 log "forced deadlock: expecting $expected"
 run deadlock "$AMKRUN" --model "test/models/$small" --kernel "$WORK/deadlock.ptx" \
   --prompt 1,2 --max-new-tokens 2 --timeout-ms 200
