@@ -3,8 +3,10 @@
 #
 # Runs HERE (where MLIR is): compiles every test model to PTX + manifest for
 # CHIP (default sm_90a) into ARTIFACTS (default gpu-artifacts/, git-ignored),
-# and adds the nlohmann-json headers and a prebuilt amk-run, so that the GPU
-# machine (no MLIR, no registry) can build or at least run the runtime.
+# likewise the SmolLM2-135M, Llama-3.2-1B and Llama-3-8B shapes (BIG_SHAPES;
+# config.json + PTX + manifest, 2048 KV rows), and adds the nlohmann-json
+# headers and a prebuilt amk-run, so that the GPU machine (no MLIR, no
+# registry) can build or at least run the runtime.
 # Then, on the GPU machine: scripts/gpu-check.sh ARTIFACTS (carry ARTIFACTS).
 #
 #===----------------------------------------------------------------------===#
@@ -16,8 +18,8 @@ CHIP="${CHIP:-sm_90a}"
 BIN=build/bin
 
 ./scripts/build.sh amk-opt amk-translate amk-run >/dev/null
-rm -rf "$ART"
-mkdir -p "$ART/include" "$ART/bin"
+rm -rf "$ART" build-gpu-rt/fake
+mkdir -p "$ART/include" "$ART/bin" build-gpu-rt/fake
 cp -r /usr/include/nlohmann "$ART/include/"
 
 models=()
@@ -35,6 +37,20 @@ for dir in test/models/*/; do
     --golden "$dir/golden.json" >/dev/null ||
     echo "warning: $model: amk-run --cpu does not match the golden" >&2
   models+=("$model")
+done
+
+# Real model shapes (sparse fake checkpoints: headers only) with 2048 KV
+# rows; gpu-check.sh makes random bf16 weights for them with transformers.
+for shape in ${BIG_SHAPES-smollm2-135m llama3.2-1b llama3-8b}; do
+  fake="build-gpu-rt/fake/$shape"
+  python3 scripts/make-fake-checkpoint.py "$shape" "$fake" >/dev/null
+  mkdir -p "$ART/big/$shape"
+  "$BIN/amk-translate" --import-hf "$fake" --kv-rows 2048 \
+    | "$BIN/amk-opt" --amk-compile="chip=$CHIP" \
+    | "$BIN/amk-opt" --amk-lower-megakernel \
+    | "$BIN/amk-translate" --to-ptx -o "$ART/big/$shape/kernel.ptx"
+  cp "$fake/config.json" "$ART/big/$shape/config.json"
+  rm -rf "$fake"
 done
 
 # A fallback amk-run for a GPU machine that cannot build one (Debian 12's
