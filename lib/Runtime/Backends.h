@@ -18,12 +18,13 @@ Status createCpuBackend(const Manifest &manifest, const Layout &layout,
                         const Checkpoint &checkpoint,
                         std::unique_ptr<Backend> &out);
 
-/// The CUDA driver API backend: loads the PTX for the device's chip, binds
-/// the arenas and launches one cooperative kernel per step. Fails when the
-/// runtime was built without cuda.h or libcuda cannot be loaded.
+/// The CUDA driver API backend: loads \p ptx (the text of
+/// `options.kernelPath`) for the device's chip, binds the arenas and launches
+/// one cooperative kernel per step. Fails when the runtime was built without
+/// cuda.h or libcuda cannot be loaded.
 Status createCudaBackend(const Manifest &manifest, const Layout &layout,
                          const Checkpoint &checkpoint, const Options &options,
-                         std::unique_ptr<Backend> &out);
+                         const std::string &ptx, std::unique_ptr<Backend> &out);
 
 /// The watchdog's report of a wait that did not hold: `task "X" on worker W
 /// waited on event "E" (count c < threshold t)`.

@@ -18,6 +18,7 @@
 
 Status amk::runtime::createCudaBackend(const Manifest &, const Layout &,
                                        const Checkpoint &, const Options &,
+                                       const std::string &,
                                        std::unique_ptr<Backend> &) {
   return Status::error("this runtime was built without the CUDA toolkit "
                        "(cuda.h); only --cpu is available");
@@ -29,9 +30,6 @@ Status amk::runtime::createCudaBackend(const Manifest &, const Layout &,
 #include <dlfcn.h>
 
 #include <chrono>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 using namespace amk::runtime;
@@ -137,14 +135,15 @@ public:
   CudaBackend(const Driver &cu, const Manifest &m, const Layout &layout)
       : cu(cu), m(m), layout(layout) {}
   ~CudaBackend() override;
-  Status open(const Options &options, const Checkpoint &checkpoint);
+  Status open(const Options &options, const std::string &ptx,
+              const Checkpoint &checkpoint);
   Status step(int32_t token, int32_t pos, uint32_t epoch,
               std::vector<float> *logits, int64_t &next, double &ms) override;
   std::string device() const override { return description; }
 
 private:
   Status checkDevice();
-  Status loadModule(const std::string &ptxPath);
+  Status loadModule(const std::string &ptxPath, const std::string &ptx);
   Status checkOccupancy();
   Status allocate(CUdeviceptr &pointer, size_t bytes, const std::string &what);
   template <typename T>
@@ -238,13 +237,8 @@ Status CudaBackend::checkDevice() {
   return cu.check(cu.cuCtxSetCurrent(context), "cuCtxSetCurrent");
 }
 
-Status CudaBackend::loadModule(const std::string &ptxPath) {
-  std::ifstream file(ptxPath, std::ios::binary);
-  if (!file)
-    return Status::error(ptxPath + ": cannot open: " + std::strerror(errno));
-  std::stringstream text;
-  text << file.rdbuf();
-  std::string ptx = text.str();
+Status CudaBackend::loadModule(const std::string &ptxPath,
+                               const std::string &ptx) {
   char log[8192] = {};
   CUjit_option options[] = {CU_JIT_ERROR_LOG_BUFFER,
                             CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES};
@@ -360,13 +354,13 @@ Status CudaBackend::bindMemory(const Checkpoint &checkpoint) {
   return s;
 }
 
-Status CudaBackend::open(const Options &options,
+Status CudaBackend::open(const Options &options, const std::string &ptx,
                          const Checkpoint &checkpoint) {
   timeoutMs = options.timeoutMs;
   params.timeoutNs = options.timeoutMs * 1000000;
   Status s = checkDevice();
   if (!s.failed())
-    s = loadModule(options.kernelPath);
+    s = loadModule(options.kernelPath, ptx);
   if (!s.failed())
     s = checkOccupancy();
   if (!s.failed())
@@ -481,12 +475,13 @@ Status amk::runtime::createCudaBackend(const Manifest &manifest,
                                        const Layout &layout,
                                        const Checkpoint &checkpoint,
                                        const Options &options,
+                                       const std::string &ptx,
                                        std::unique_ptr<Backend> &out) {
   const Driver *driver = nullptr;
   if (Status s = Driver::get(driver); s.failed())
     return s;
   auto backend = std::make_unique<CudaBackend>(*driver, manifest, layout);
-  if (Status s = backend->open(options, checkpoint); s.failed())
+  if (Status s = backend->open(options, ptx, checkpoint); s.failed())
     return s;
   out = std::move(backend);
   return Status::ok();

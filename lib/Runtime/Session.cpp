@@ -10,8 +10,11 @@
 #include "Backends.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <climits>
-#include <numeric>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 
 using namespace amk::runtime;
 namespace kernels = amk::kernels;
@@ -85,6 +88,32 @@ static Status checkFixedRows(const Manifest &m, int64_t rows) {
   return Status::ok();
 }
 
+/// Reads the PTX at \p path into \p ptx; its `.target` must be the
+/// manifest's chip.
+static Status readPtx(const std::string &path, const Manifest &m,
+                      std::string &ptx) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file)
+    return Status::error(path + ": cannot open: " + std::strerror(errno));
+  std::stringstream text;
+  text << file.rdbuf();
+  ptx = text.str();
+  std::istringstream lines(ptx);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    std::string directive, target;
+    if (!(words >> directive) || directive != ".target")
+      continue;
+    words >> target;
+    target = target.substr(0, target.find(','));
+    if (target != m.chip)
+      return Status::error(path + ": the PTX targets " + target +
+                           ", but its manifest says " + m.chip);
+    return Status::ok();
+  }
+  return Status::error(path + ": no .target directive (not PTX)");
+}
+
 Status Session::open(const Options &options, std::unique_ptr<Session> &out) {
   std::unique_ptr<Session> session(new Session());
   Manifest &m = session->m;
@@ -103,6 +132,10 @@ Status Session::open(const Options &options, std::unique_ptr<Session> &out) {
   session->vocabSize = m.buffer(m.roles.logits).bytes /
                        kernels::dtypeSize(m.buffer(m.roles.logits).dtype);
   session->layout = layoutFor(m, session->rows);
+  std::string ptx;
+  if (!options.cpu)
+    if (Status status = readPtx(options.kernelPath, m, ptx); status.failed())
+      return status;
   Checkpoint checkpoint;
   if (Status status = Checkpoint::open(options.modelDir, checkpoint);
       status.failed())
@@ -110,7 +143,7 @@ Status Session::open(const Options &options, std::unique_ptr<Session> &out) {
   Status status =
       options.cpu
           ? createCpuBackend(m, session->layout, checkpoint, session->backend)
-          : createCudaBackend(m, session->layout, checkpoint, options,
+          : createCudaBackend(m, session->layout, checkpoint, options, ptx,
                               session->backend);
   if (status.failed())
     return status;

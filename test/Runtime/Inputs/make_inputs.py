@@ -200,6 +200,15 @@ def manifests():
             f.write("\n")
     with open("not-json.manifest.json", "w") as f:
         f.write("{\"format\": \"amk-manifest\",\n")
+    # PTX headers only: amk-run checks `.target` against the manifest before
+    # it loads the driver.
+    for name, chip in (("counter", "sm_90a"), ("other-chip", "sm_80")):
+        with open(name + ".ptx", "w") as f:
+            f.write("//\n// a header without a kernel, for tests\n//\n"
+                    ".version 8.6\n.target %s\n.address_size 64\n" % chip)
+    with open("other-chip.manifest.json", "w") as f:
+        json.dump(manifest(), f, indent=1)
+        f.write("\n")
 
 
 if __name__ == "__main__":
