@@ -375,7 +375,7 @@ void ManifestReader::checkDescriptor(int64_t d) {
   check(3, 0, numWaits + 1, "wait count");
   check(2, 0, numWaits - m.word(d, 3) + 1, "first wait");
   check(6, 0, 2, "flags");
-  check(7, 0, 1, "reserved word");
+  check(7, -1, int64_t(m.args.size()), "first prefetch entry");
   if ((m.word(d, 6) & kFlagArriveFirst) && m.word(d, 1) < 0)
     fail(where, "a barrier arrival (flag 1) must signal an event");
   if (m.word(d, 0) < 0)

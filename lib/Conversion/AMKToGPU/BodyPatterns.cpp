@@ -141,6 +141,10 @@ static int64_t vectorWidth(Type type, int64_t k) {
   return width;
 }
 
+/// Vector loads in flight per lane in the GEMV's inner loop: enough bytes
+/// in flight per SM to cover HBM latency with one block per SM.
+constexpr int64_t kGemvUnroll = 8;
+
 static void lowerGemv(KernelBuilder &kb, GemvOp op, Args a) {
   int64_t k = shapeOf(op.getWeight())[1];
   Type weightType = a.type(0), inputType = a.type(1);
@@ -154,17 +158,43 @@ static void lowerGemv(KernelBuilder &kb, GemvOp op, Args a) {
   Value zero = arith::ConstantOp::create(
       kb.b, kb.loc, vectorType,
       DenseElementsAttr::get(vectorType, kb.b.getF32FloatAttr(0)));
+  // Lane l reads vectors l, l + 32, l + 64, ... of the row; `unroll` of them
+  // are loaded before any is used. Out-of-row vectors (a ragged last chunk)
+  // load the row's last vector and are masked to zero.
+  int64_t vectors = k / width, perLane = (vectors + 31) / 32;
+  int64_t unroll = std::min(perLane, kGemvUnroll);
+  int64_t chunks = (perLane + unroll - 1) / unroll;
+  bool ragged = chunks * unroll * 32 != vectors;
   kb.forEachWarp(a.integer(0), a.integer(1), [&](Value n) {
     Value rowStart = kb.mul(n, kb.i64(k));
-    Value acc = kb.loop(kb.mul(kb.lane, kb.i64(width)), kb.i64(k),
-                        kb.i64(32 * width), {zero},
-                        [&](Value i, ValueRange acc) -> SmallVector<Value> {
-                          Value w = kb.loadVectorF32(weight, weightType,
-                                                     kb.add(rowStart, i), width);
-                          Value x = kb.loadVectorF32(input, inputType, i, width);
-                          return {vector::FMAOp::create(kb.b, kb.loc, w, x,
-                                                        acc[0])};
-                        })[0];
+    Value acc = kb.loop(
+        kb.i64(0), kb.i64(chunks), kb.i64(1), {zero},
+        [&](Value chunk, ValueRange acc) -> SmallVector<Value> {
+          Value first = kb.add(kb.mul(chunk, kb.i64(32 * unroll)), kb.lane);
+          SmallVector<std::pair<Value, Value>> loaded;
+          SmallVector<Value> valid;
+          for (int64_t u = 0; u < unroll; ++u) {
+            Value v = kb.add(first, kb.i64(32 * u));
+            if (ragged) {
+              valid.push_back(
+                  kb.cmp(arith::CmpIPredicate::slt, v, kb.i64(vectors)));
+              v = kb.min(v, kb.i64(vectors - 1));
+            }
+            Value i = kb.mul(v, kb.i64(width));
+            loaded.push_back(
+                {kb.loadVectorF32(weight, weightType, kb.add(rowStart, i),
+                                  width),
+                 kb.loadVectorF32(input, inputType, i, width)});
+          }
+          Value sum = acc[0];
+          for (auto [u, wx] : llvm::enumerate(loaded)) {
+            Value w = wx.first;
+            if (ragged)
+              w = arith::SelectOp::create(kb.b, kb.loc, valid[u], w, zero);
+            sum = vector::FMAOp::create(kb.b, kb.loc, w, wx.second, sum);
+          }
+          return {sum};
+        })[0];
     Value sum = kb.warpSum(vector::ReductionOp::create(
         kb.b, kb.loc, vector::CombiningKind::ADD, acc));
     kb.ifThen(kb.cmp(arith::CmpIPredicate::eq, kb.lane, kb.i64(0)), [&] {

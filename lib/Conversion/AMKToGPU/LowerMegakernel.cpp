@@ -64,8 +64,9 @@ namespace {
 class KernelEmitter {
 public:
   KernelEmitter(KernelBuilder &kb, gpu::GPUFuncOp func, const TaskTable &table,
-                int64_t sharedWords)
-      : kb(kb), func(func), table(table), sharedWords(sharedWords) {}
+                int64_t sharedWords, bool bulkPrefetch)
+      : kb(kb), func(func), table(table), sharedWords(sharedWords),
+        bulkPrefetch(bulkPrefetch) {}
 
   LogicalResult emit();
 
@@ -74,6 +75,7 @@ private:
   Value word(Value base, Value index) { return kb.loadIndex(base, index); }
   Value flagSlot() { return kb.i64(sharedWords); }
   void emitSignal(Value event);
+  void emitPrefetch(Value task);
   Value emitWaits(Value first, Value count, Value taskId);
   Value emitSpin(Value event, Value target);
   LogicalResult emitBodies(Value variant, Value argBase);
@@ -85,6 +87,8 @@ private:
   gpu::GPUFuncOp func;
   const TaskTable &table;
   int64_t sharedWords;
+  /// Prefetch weights into L2 with bulk prefetches (else line prefetches).
+  bool bulkPrefetch;
   Value worker;
 };
 } // namespace
@@ -98,6 +102,50 @@ void KernelEmitter::emitSignal(Value event) {
     LLVM::AtomicRMWOp::create(kb.b, kb.loc, LLVM::AtomicBinOp::add, counter,
                               kb.i32(1), LLVM::AtomicOrdering::monotonic,
                               "device", 4);
+  });
+}
+
+/// Streams the weight regions of descriptor \p task (its prefetch entries
+/// in the argument pool) from HBM into L2, spread over the block's threads.
+/// Weights never depend on activations, so this runs ahead of any wait.
+void KernelEmitter::emitPrefetch(Value task) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  Value first = word(param(kTasks),
+                     kb.add(kb.mul(task, kb.i64(kDescriptorWords)), kb.i64(7)));
+  kb.ifThen(kb.cmp(arith::CmpIPredicate::sge, first, kb.i64(0)), [&] {
+    Value args = param(kArgs);
+    kb.loop(kb.i64(0), word(args, first), kb.i64(1), [&](Value e) {
+      Value entry = kb.add(kb.add(first, kb.i64(1)),
+                           kb.mul(e, kb.i64(kPrefetchWords)));
+      auto at = [&](int64_t k) { return word(args, kb.add(entry, kb.i64(k))); };
+      Value low = arith::AndIOp::create(b, loc, at(1), kb.i64(0xffffffff));
+      Value high = arith::ShLIOp::create(b, loc, at(2), kb.i64(32));
+      Value base = LLVM::LoadOp::create(
+          b, loc, b.getI64Type(),
+          kb.gep(param(kBuffers), b.getI64Type(), at(0)));
+      base = kb.add(base, arith::OrIOp::create(b, loc, high, low));
+      Value bytes = at(3);
+      int64_t chunk = bulkPrefetch ? 16384 : 128;
+      Value chunks = arith::DivSIOp::create(
+          b, loc, kb.add(bytes, kb.i64(chunk - 1)), kb.i64(chunk));
+      auto global = LLVM::LLVMPointerType::get(b.getContext(), kGlobalSpace);
+      kb.forEachThread(kb.i64(0), chunks, [&](Value c) {
+        Value offset = kb.mul(c, kb.i64(chunk));
+        Value ptr = LLVM::IntToPtrOp::create(b, loc, global,
+                                             kb.add(base, offset));
+        if (!bulkPrefetch) {
+          NVVM::PrefetchOp::create(
+              b, loc,
+              NVVM::PrefetchCacheLevelAttr::get(b.getContext(),
+                                                NVVM::PrefetchCacheLevel::L2),
+              NVVM::CacheEvictionPriorityAttr(), ptr, Value());
+          return;
+        }
+        Value size = i32(kb.min(kb.i64(chunk), kb.sub(bytes, offset)));
+        NVVM::CpAsyncBulkPrefetchOp::create(b, loc, ptr, size, Value());
+      });
+    });
   });
 }
 
@@ -271,6 +319,8 @@ LogicalResult KernelEmitter::emit() {
       "amk_smem");
   Value begin = word(param(kQueues), worker);
   Value end = word(param(kQueues), kb.add(worker, kb.i64(1)));
+  kb.ifThen(kb.cmp(arith::CmpIPredicate::slt, begin, end),
+            [&] { emitPrefetch(begin); });
 
   auto loop = scf::WhileOp::create(b, loc, TypeRange{i64Type},
                                    ValueRange{begin});
@@ -288,6 +338,10 @@ LogicalResult KernelEmitter::emit() {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(after);
     Value t = after->getArgument(0);
+    // Stream the next task's weights into L2 while this one waits and runs.
+    Value successor = kb.add(t, kb.i64(1));
+    kb.ifThen(kb.cmp(arith::CmpIPredicate::slt, successor, end),
+              [&] { emitPrefetch(successor); });
     Value desc = kb.mul(t, kb.i64(kDescriptorWords));
     auto field = [&](int64_t k) {
       return word(param(kTasks), kb.add(desc, kb.i64(k)));
@@ -336,6 +390,11 @@ static LogicalResult checkAssigned(ProgramOp program) {
   return success();
 }
 
+/// Whether the chip has `cp.async.bulk.prefetch.L2` (sm_90 and later).
+static bool hasBulkPrefetch(TargetAttr target) {
+  return target.getSmVersion() >= 90;
+}
+
 /// The PTX ISA feature LLVM needs for \p chip.
 static StringRef ptxFeatures(TargetAttr target) {
   return target.getSmVersion() >= 120 ? "+ptx87" : "+ptx86";
@@ -380,7 +439,8 @@ lowerProgram(ProgramOp program, int64_t blockSize) {
   func->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(), b.getI32IntegerAttr(1));
   b.setInsertionPointToStart(&func.getBody().front());
   KernelBuilder kb(b, loc, blockSize);
-  KernelEmitter emitter(kb, func, *table, sharedWords);
+  KernelEmitter emitter(kb, func, *table, sharedWords,
+                        hasBulkPrefetch(target));
   if (failed(emitter.emit()))
     return failure();
 

@@ -90,6 +90,7 @@ private:
   LogicalResult appendTask(TaskOp task);
   void appendBarrierArrival(BarrierOp barrier, int64_t event);
   FailureOr<int64_t> variantOf(TaskOp task);
+  FailureOr<int64_t> appendPrefetch(TaskOp task);
   LogicalResult push(std::vector<int32_t> &to, int64_t value, StringRef what);
 
   ProgramOp program;
@@ -191,7 +192,7 @@ void TableBuilder::appendBarrierArrival(BarrierOp barrier, int64_t event) {
       table.descriptors.end(),
       {-1, int32_t(event), int32_t(waitBegin), 1,
        int32_t(table.args.size()), int32_t(table.taskNames.size()),
-       kFlagArriveFirst, 0});
+       kFlagArriveFirst, -1});
   table.taskNames.push_back(("barrier " + barrier.getName()).str());
 }
 
@@ -219,6 +220,9 @@ LogicalResult TableBuilder::appendTask(TaskOp task) {
       if (failed(push(table.args, value, "argument")))
         return failure();
   }
+  FailureOr<int64_t> prefetch = appendPrefetch(task);
+  if (failed(prefetch))
+    return failure();
   SmallVector<int64_t> words = {*variant,
                                 table.events.lookup(task.getSignal()),
                                 waitBegin,
@@ -226,12 +230,69 @@ LogicalResult TableBuilder::appendTask(TaskOp task) {
                                 argBegin,
                                 int64_t(table.taskNames.size()),
                                 0,
-                                0};
+                                *prefetch};
   for (int64_t word : words)
     if (failed(push(table.descriptors, word, "descriptor word")))
       return failure();
   table.taskNames.push_back(task.getName().str());
   return success();
+}
+
+/// The byte range `[lo, hi)` of \p buffer that covers \p access, widened to
+/// 16-byte boundaries (bulk prefetches need them; arenas are 256-aligned).
+static std::pair<int64_t, int64_t> byteSpan(MemRefType type,
+                                            const Access &access) {
+  int64_t first = 0, last = 0, stride = 1;
+  ArrayRef<int64_t> shape = type.getShape();
+  for (int64_t d = int64_t(shape.size()) - 1; d >= 0; --d) {
+    auto [lo, hi] = access.box[d].at(0);
+    first += lo * stride;
+    last += (hi - 1) * stride;
+    stride *= shape[d];
+  }
+  int64_t bits = type.getElementTypeBitWidth();
+  int64_t lo = first * bits / 8, hi = ((last + 1) * bits + 7) / 8;
+  return {lo / 16 * 16, (hi + 15) / 16 * 16};
+}
+
+/// Appends the weight regions \p task reads as prefetch entries to the
+/// argument pool: `count, (buffer, offset lo, offset hi, bytes) x count`.
+/// Returns the entry's index, or -1 when the task reads no weights. The
+/// embedding table is left out: the row it reads depends on the token.
+FailureOr<int64_t> TableBuilder::appendPrefetch(TaskOp task) {
+  TargetAttr target = program.getTargetAttr();
+  int64_t prefetchCap = std::max<int64_t>(
+      64 << 10, target.getL2Bytes() / std::max<int64_t>(table.workers, 1) / 16 * 16);
+  SmallVector<int64_t> entries;
+  task.forEachAccess([&](Operation *op, const Access &access) {
+    auto buffer = cast<BufferOp>(access.buffer.getDefiningOp());
+    if (access.isWrite() || isa<EmbedOp>(op) ||
+        buffer.getKind() != BufferKind::Weight ||
+        llvm::any_of(access.box,
+                     [](const Interval &i) { return !i.isConstant(); }))
+      return;
+    auto [lo, hi] = byteSpan(buffer.getType(), access);
+    // More than this worker's share of L2 would be evicted before use.
+    hi = std::min(hi, lo + prefetchCap);
+    if (hi <= lo)
+      return;
+    entries.append({table.buffers.lookup(access.buffer).id, lo & 0xffffffff,
+                    lo >> 32, hi - lo});
+  });
+  if (entries.empty())
+    return -1;
+  int64_t at = int64_t(table.args.size());
+  if (failed(push(table.args, int64_t(entries.size() / kPrefetchWords),
+                  "prefetch count")))
+    return failure();
+  for (auto [i, value] : llvm::enumerate(entries)) {
+    // The low offset word is stored as its 32-bit pattern.
+    int64_t word = i % kPrefetchWords == 1 ? int64_t(int32_t(uint32_t(value)))
+                                           : value;
+    if (failed(push(table.args, word, "prefetch entry")))
+      return failure();
+  }
+  return at;
 }
 
 /// Attributes whose values are run-time arguments, not part of a variant.

@@ -31,6 +31,8 @@ constexpr int64_t kDescriptorWords = 8;
 constexpr int64_t kWaitWords = 3;
 /// Descriptor flag: signal before waiting (a grid-barrier arrival).
 constexpr int32_t kFlagArriveFirst = 1;
+/// Words of one prefetch entry: buffer, byte offset (low, high), bytes.
+constexpr int64_t kPrefetchWords = 4;
 /// Alignment of every buffer in its arena.
 constexpr int64_t kArenaAlignment = 256;
 

@@ -8,14 +8,18 @@
 // CHECK-SAME: amk.manifest = "{\22arenas\22:{\22io\22:1024,\22kv\22:32768,\22scratch\22:256,\22weights\22:8192},\22block\22:512,
 // CHECK-SAME: \22grid\22:4,
 // CHECK-SAME: \22roles\22:{\22position\22:7}
-// CHECK-SAME: \22args\22:[0,1,2,0,32,0,1,4,0,64,0,1,2,32,64,2,7,5,0,4,-1,2,7,6,0,4,-1,2,5,6,7,3,0,4,0,1,2,-1]
-// CHECK-SAME: \22descriptors\22:[0,0,0,0,0,0,0,0,0,1,0,0,5,1,0,0,0,0,0,0,10,2,0,0,1,1,0,1,15,3,0,0],\22queues\22:[0,2,4,4,4],\22waits\22:[0,2,2]
+// The GEMV tiles list their weight rows as L2 prefetch entries (count, then
+// buffer, offset lo/hi, bytes): rows [0, 32) of w are bytes [0, 4096).
+// CHECK-SAME: \22args\22:[0,1,2,0,32,1,0,0,0,4096,0,1,4,0,64,1,0,0,0,8192,0,1,2,32,64,1,0,4096,0,4096,2,7,5,0,4,-1,2,7,6,0,4,-1,2,5,6,7,3,0,4,0,1,2,-1]
+// CHECK-SAME: \22descriptors\22:[0,0,0,0,0,0,0,5,0,1,0,0,10,1,0,15,0,0,0,0,20,2,0,25,1,1,0,1,30,3,0,-1],\22queues\22:[0,2,4,4,4],\22waits\22:[0,2,2]
 // CHECK-SAME: \22tasks\22:[\22g0\22,\22g2\22,\22g1\22,\22att\22]
 // CHECK: llvm.mlir.global internal @amk_smem() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<292 x f32>
 // CHECK: gpu.func @amk_megakernel(%{{.*}}: !llvm.ptr<1>, %{{.*}}: !llvm.ptr<1>, %{{.*}}: !llvm.ptr<1>, %{{.*}}: !llvm.ptr<1>, %{{.*}}: !llvm.ptr<1>, %{{.*}}: !llvm.ptr<1>, %{{.*}}: !llvm.ptr<1>, %{{.*}}: i32, %{{.*}}: i64) kernel
 // CHECK-SAME: known_block_size = array<i32: 512, 1, 1>
 // CHECK-SAME: nvvm.minctasm = 1 : i32
+// CHECK: nvvm.cp.async.bulk.prefetch
 // CHECK: scf.while
+// CHECK: nvvm.cp.async.bulk.prefetch
 // CHECK: nvvm.read.ptx.sreg.globaltimer
 // CHECK: llvm.load %{{.*}} atomic syncscope("device") acquire
 // CHECK: nvvm.nanosleep
@@ -62,7 +66,7 @@ amk.program @tiles target <"sm_90a", sms = 4> {
 // of its own: flag 1, wait threshold = producers = the grid (2 workers).
 // CHECK-LABEL: gpu.module @amk
 // CHECK-SAME: {\22init\22:0,\22name\22:\22barrier b0\22,\22producers\22:2}
-// CHECK-SAME: \22descriptors\22:[0,0,0,0,0,0,0,0,-1,2,0,1,4,1,1,0,-1,2,1,1,4,2,1,0,0,1,2,1,4,3,0,0],\22queues\22:[0,2,4],\22waits\22:[2,2,2,2,2,2,0,1,1]
+// CHECK-SAME: \22descriptors\22:[0,0,0,0,0,0,0,-1,-1,2,0,1,4,1,1,-1,-1,2,1,1,4,2,1,-1,0,1,2,1,4,3,0,-1],\22queues\22:[0,2,4],\22waits\22:[2,2,2,2,2,2,0,1,1]
 // CHECK-SAME: \22tasks\22:[\22a\22,\22barrier b0\22,\22barrier b0\22,\22c\22]
 amk.program @barrier target <"sm_90a", sms = 2> {
   %x = amk.buffer "x" input : memref<64xf32>
@@ -75,5 +79,22 @@ amk.program @barrier target <"sm_90a", sms = 2> {
   amk.barrier "b0" slots [1, 0]
   amk.task "c" waits(%e0 >= 1) signals %e1 worker 1 queue 1 {
     amk.copy %x -> %y cols [32, 64) : memref<64xf32>, memref<64xf32>
+  }
+}
+
+// -----
+
+// sm_80 has no bulk prefetch: weights are prefetched line by line.
+// CHECK-LABEL: gpu.module @amk [#nvvm.target<O = 3, chip = "sm_80", features = "+ptx86">]
+// CHECK-NOT: cp.async.bulk
+// CHECK: nvvm.prefetch level = L2
+// CHECK-NOT: cp.async.bulk
+amk.program @ampere target <"sm_80", sms = 1> {
+  %w = amk.buffer "w" weight key "w" : memref<64x64xbf16>
+  %x = amk.buffer "x" input : memref<64xf32>
+  %y = amk.buffer "y" output : memref<64xf32>
+  %e0 = amk.event "e0"
+  amk.task "g" signals %e0 worker 0 queue 0 {
+    amk.gemv %w, %x -> %y : memref<64x64xbf16>, memref<64xf32>, memref<64xf32>
   }
 }
