@@ -25,7 +25,10 @@ def LowerMegakernel : Pass<"amk-lower-megakernel", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"blockSize", "block-size", "int64_t", /*default=*/"512",
-           "Threads per worker block (a multiple of 32 in [64, 1024])">
+           "Threads per worker block (a multiple of 32 in [64, 1024])">,
+    Option<"trace", "trace", "bool", /*default=*/"false",
+           "Add a tenth kernel parameter, an i64 array of 3 global-timer "
+           "stamps per descriptor (start, waits satisfied, end), for profiling">
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::NVVM::NVVMDialect",

@@ -141,8 +141,11 @@ static int64_t vectorWidth(Type type, int64_t k) {
   return width;
 }
 
-/// Vector loads in flight per lane in the GEMV's inner loop: enough bytes
-/// in flight per SM to cover HBM latency with one block per SM.
+/// Rows one warp computes together (they share the input vector's loads)
+/// and vector loads per row in flight per lane. Two rows per warp measured
+/// slower on H200 (docs/perf-notes.md): GEMV tiles are often narrower than
+/// the block's warp count, so pairing rows idles half the warps.
+constexpr int64_t kGemvRows = 1;
 constexpr int64_t kGemvUnroll = 8;
 
 static void lowerGemv(KernelBuilder &kb, GemvOp op, Args a) {
@@ -158,21 +161,30 @@ static void lowerGemv(KernelBuilder &kb, GemvOp op, Args a) {
   Value zero = arith::ConstantOp::create(
       kb.b, kb.loc, vectorType,
       DenseElementsAttr::get(vectorType, kb.b.getF32FloatAttr(0)));
-  // Lane l reads vectors l, l + 32, l + 64, ... of the row; `unroll` of them
-  // are loaded before any is used. Out-of-row vectors (a ragged last chunk)
-  // load the row's last vector and are masked to zero.
+  // Lane l reads vectors l, l + 32, l + 64, ... of each of the warp's rows;
+  // `unroll` of them per row are loaded before any is used. Out-of-row
+  // vectors (a ragged last chunk) load the row's last vector and are masked
+  // to zero; rows past the tile repeat its last row and are not stored.
   int64_t vectors = k / width, perLane = (vectors + 31) / 32;
   int64_t unroll = std::min(perLane, kGemvUnroll);
   int64_t chunks = (perLane + unroll - 1) / unroll;
   bool ragged = chunks * unroll * 32 != vectors;
-  kb.forEachWarp(a.integer(0), a.integer(1), [&](Value n) {
-    Value rowStart = kb.mul(n, kb.i64(k));
-    Value acc = kb.loop(
-        kb.i64(0), kb.i64(chunks), kb.i64(1), {zero},
+  Value lo = a.integer(0), hi = a.integer(1);
+  kb.loop(kb.add(lo, kb.mul(kb.warp, kb.i64(kGemvRows))), hi,
+          kb.i64(kb.numWarps() * kGemvRows), [&](Value n0) {
+    SmallVector<Value> rows, rowStarts;
+    for (int64_t r = 0; r < kGemvRows; ++r) {
+      rows.push_back(kb.add(n0, kb.i64(r)));
+      Value clamped = kb.min(rows.back(), kb.sub(hi, kb.i64(1)));
+      rowStarts.push_back(kb.mul(clamped, kb.i64(k)));
+    }
+    SmallVector<Value> inits(kGemvRows, zero);
+    SmallVector<Value> accs = kb.loop(
+        kb.i64(0), kb.i64(chunks), kb.i64(1), inits,
         [&](Value chunk, ValueRange acc) -> SmallVector<Value> {
           Value first = kb.add(kb.mul(chunk, kb.i64(32 * unroll)), kb.lane);
-          SmallVector<std::pair<Value, Value>> loaded;
-          SmallVector<Value> valid;
+          SmallVector<Value> offsets, inputs, valid;
+          SmallVector<SmallVector<Value>> weights(kGemvRows);
           for (int64_t u = 0; u < unroll; ++u) {
             Value v = kb.add(first, kb.i64(32 * u));
             if (ragged) {
@@ -180,31 +192,40 @@ static void lowerGemv(KernelBuilder &kb, GemvOp op, Args a) {
                   kb.cmp(arith::CmpIPredicate::slt, v, kb.i64(vectors)));
               v = kb.min(v, kb.i64(vectors - 1));
             }
-            Value i = kb.mul(v, kb.i64(width));
-            loaded.push_back(
-                {kb.loadVectorF32(weight, weightType, kb.add(rowStart, i),
-                                  width),
-                 kb.loadVectorF32(input, inputType, i, width)});
+            offsets.push_back(kb.mul(v, kb.i64(width)));
           }
-          Value sum = acc[0];
-          for (auto [u, wx] : llvm::enumerate(loaded)) {
-            Value w = wx.first;
-            if (ragged)
-              w = arith::SelectOp::create(kb.b, kb.loc, valid[u], w, zero);
-            sum = vector::FMAOp::create(kb.b, kb.loc, w, wx.second, sum);
-          }
-          return {sum};
-        })[0];
-    Value sum = kb.warpSum(vector::ReductionOp::create(
-        kb.b, kb.loc, vector::CombiningKind::ADD, acc));
-    kb.ifThen(kb.cmp(arith::CmpIPredicate::eq, kb.lane, kb.i64(0)), [&] {
-      Value value = sum;
-      if (bias)
-        value = kb.fadd(value, kb.loadF32(bias, a.type(3), n));
-      if (residual)
-        value = kb.fadd(kb.loadF32(residual, a.type(next - 1), n), value);
-      kb.storeF32(out, a.type(2), n, value);
-    });
+          for (int64_t r = 0; r < kGemvRows; ++r)
+            for (Value offset : offsets)
+              weights[r].push_back(kb.loadVectorF32(
+                  weight, weightType, kb.add(rowStarts[r], offset), width));
+          for (Value offset : offsets)
+            inputs.push_back(kb.loadVectorF32(input, inputType, offset, width));
+          SmallVector<Value> sums(acc.begin(), acc.end());
+          for (int64_t r = 0; r < kGemvRows; ++r)
+            for (int64_t u = 0; u < unroll; ++u) {
+              Value w = weights[r][u];
+              if (ragged)
+                w = arith::SelectOp::create(kb.b, kb.loc, valid[u], w, zero);
+              sums[r] = vector::FMAOp::create(kb.b, kb.loc, w, inputs[u],
+                                              sums[r]);
+            }
+          return sums;
+        });
+    for (int64_t r = 0; r < kGemvRows; ++r) {
+      Value sum = kb.warpSum(vector::ReductionOp::create(
+          kb.b, kb.loc, vector::CombiningKind::ADD, accs[r]));
+      Value store = arith::AndIOp::create(
+          kb.b, kb.loc, kb.cmp(arith::CmpIPredicate::eq, kb.lane, kb.i64(0)),
+          kb.cmp(arith::CmpIPredicate::slt, rows[r], hi));
+      kb.ifThen(store, [&] {
+        Value n = rows[r], value = sum;
+        if (bias)
+          value = kb.fadd(value, kb.loadF32(bias, a.type(3), n));
+        if (residual)
+          value = kb.fadd(kb.loadF32(residual, a.type(next - 1), n), value);
+        kb.storeF32(out, a.type(2), n, value);
+      });
+    }
   });
 }
 

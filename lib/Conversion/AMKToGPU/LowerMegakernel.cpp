@@ -53,7 +53,7 @@ enum KernelParam {
   kAbort,
   kEpoch,
   kTimeout,
-  kNumParams
+  kTrace,
 };
 
 /// Wait outcomes, as the abort record's flag writes them.
@@ -64,9 +64,9 @@ namespace {
 class KernelEmitter {
 public:
   KernelEmitter(KernelBuilder &kb, gpu::GPUFuncOp func, const TaskTable &table,
-                int64_t sharedWords, bool bulkPrefetch)
+                int64_t sharedWords, bool bulkPrefetch, bool trace)
       : kb(kb), func(func), table(table), sharedWords(sharedWords),
-        bulkPrefetch(bulkPrefetch) {}
+        bulkPrefetch(bulkPrefetch), trace(trace) {}
 
   LogicalResult emit();
 
@@ -76,6 +76,7 @@ private:
   Value flagSlot() { return kb.i64(sharedWords); }
   void emitSignal(Value event);
   void emitPrefetch(Value task);
+  void emitStamp(Value task, int64_t which);
   Value emitWaits(Value first, Value count, Value taskId);
   Value emitSpin(Value event, Value target);
   LogicalResult emitBodies(Value variant, Value argBase);
@@ -89,6 +90,8 @@ private:
   int64_t sharedWords;
   /// Prefetch weights into L2 with bulk prefetches (else line prefetches).
   bool bulkPrefetch;
+  /// Stamp every descriptor's start, end of waits and end (`trace=true`).
+  bool trace;
   Value worker;
 };
 } // namespace
@@ -102,6 +105,19 @@ void KernelEmitter::emitSignal(Value event) {
     LLVM::AtomicRMWOp::create(kb.b, kb.loc, LLVM::AtomicBinOp::add, counter,
                               kb.i32(1), LLVM::AtomicOrdering::monotonic,
                               "device", 4);
+  });
+}
+
+/// Thread 0 writes the global timer into stamp \p which of descriptor
+/// \p task when tracing.
+void KernelEmitter::emitStamp(Value task, int64_t which) {
+  if (!trace)
+    return;
+  kb.ifThen(kb.cmp(arith::CmpIPredicate::eq, kb.tid, kb.i64(0)), [&] {
+    Value now = NVVM::GlobalTimerOp::create(kb.b, kb.loc, kb.b.getI64Type());
+    Value slot = kb.add(kb.mul(task, kb.i64(3)), kb.i64(which));
+    LLVM::StoreOp::create(kb.b, kb.loc, now,
+                          kb.gep(param(kTrace), kb.b.getI64Type(), slot));
   });
 }
 
@@ -202,7 +218,7 @@ Value KernelEmitter::emitSpin(Value event, Value target) {
     Value sleep = after->getArgument(0);
     NVVM::NanosleepOp::create(b, loc, sleep);
     Value longer = arith::MinUIOp::create(
-        b, loc, arith::ShLIOp::create(b, loc, sleep, kb.i32(1)), kb.i32(1024));
+        b, loc, arith::ShLIOp::create(b, loc, sleep, kb.i32(1)), kb.i32(256));
     scf::YieldOp::create(b, loc,
                          ValueRange{longer, after->getArgument(1),
                                     after->getArgument(2)});
@@ -338,6 +354,7 @@ LogicalResult KernelEmitter::emit() {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(after);
     Value t = after->getArgument(0);
+    emitStamp(t, 0);
     // Stream the next task's weights into L2 while this one waits and runs.
     Value successor = kb.add(t, kb.i64(1));
     kb.ifThen(kb.cmp(arith::CmpIPredicate::slt, successor, end),
@@ -354,6 +371,7 @@ LogicalResult KernelEmitter::emit() {
         kb.i64(0));
     kb.ifThen(arriveFirst, [&] { emitSignal(signal); });
     Value stop = emitWaits(waitBegin, waitCount, taskId);
+    emitStamp(t, 1);
     Value notStopped = arith::XOrIOp::create(b, loc, stop, kb.i1(true));
     kb.ifThen(notStopped, [&] {
       if (failed(emitBodies(variant, argBase)))
@@ -362,6 +380,7 @@ LogicalResult KernelEmitter::emit() {
           b, loc, arith::XOrIOp::create(b, loc, arriveFirst, kb.i1(true)),
           kb.cmp(arith::CmpIPredicate::sge, signal, kb.i64(0)));
       kb.ifThen(signalAfter, [&] { emitSignal(signal); });
+      emitStamp(t, 2);
     });
     scf::YieldOp::create(
         b, loc, ValueRange{kb.select(stop, end, kb.add(t, kb.i64(1)))});
@@ -401,7 +420,7 @@ static StringRef ptxFeatures(TargetAttr target) {
 }
 
 static FailureOr<gpu::GPUModuleOp>
-lowerProgram(ProgramOp program, int64_t blockSize) {
+lowerProgram(ProgramOp program, int64_t blockSize, bool trace) {
   if (failed(checkAssigned(program)) || failed(validateProgram(program)))
     return failure();
   FailureOr<TaskTable> table = buildTaskTable(program);
@@ -430,6 +449,8 @@ lowerProgram(ProgramOp program, int64_t blockSize) {
   auto global = LLVM::LLVMPointerType::get(ctx, kGlobalSpace);
   SmallVector<Type> params(kEpoch, global);
   params.append({b.getI32Type(), b.getI64Type()});
+  if (trace)
+    params.push_back(global);
   auto func = gpu::GPUFuncOp::create(b, loc, "amk_megakernel",
                                      b.getFunctionType(params, {}));
   func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
@@ -440,7 +461,7 @@ lowerProgram(ProgramOp program, int64_t blockSize) {
   b.setInsertionPointToStart(&func.getBody().front());
   KernelBuilder kb(b, loc, blockSize);
   KernelEmitter emitter(kb, func, *table, sharedWords,
-                        hasBulkPrefetch(target));
+                        hasBulkPrefetch(target), trace);
   if (failed(emitter.emit()))
     return failure();
 
@@ -469,7 +490,7 @@ struct LowerMegakernelPass
                          << "found " << programs.size();
       return signalPassFailure();
     }
-    if (failed(lowerProgram(programs.front(), blockSize)))
+    if (failed(lowerProgram(programs.front(), blockSize, trace)))
       return signalPassFailure();
     programs.front().erase();
     module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
