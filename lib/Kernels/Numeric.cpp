@@ -130,6 +130,10 @@ static int64_t toInteger(float value, int64_t lo, int64_t hi) {
 }
 
 float BufferView::getPacked(int64_t i) const {
+  if (limit >= 0 && (i < 0 || i >= limit)) {
+    badIndex = badIndex < 0 ? i : badIndex;
+    return std::numeric_limits<float>::quiet_NaN();
+  }
   const auto *bytes = static_cast<const unsigned char *>(data);
   switch (dtype) {
   case DType::F32: {
@@ -157,6 +161,10 @@ float BufferView::getPacked(int64_t i) const {
 }
 
 void BufferView::setPacked(int64_t i, float value) {
+  if (limit >= 0 && (i < 0 || i >= limit)) {
+    badIndex = badIndex < 0 ? i : badIndex;
+    return;
+  }
   auto *bytes = static_cast<unsigned char *>(data);
   switch (dtype) {
   case DType::F32:

@@ -29,7 +29,8 @@ using amk::kernels::RangeSpec;
 namespace {
 class CpuBackend : public Backend {
 public:
-  CpuBackend(const Manifest &m, const Layout &layout);
+  /// Allocates the arenas of \p layout for KV caches of \p rows rows.
+  CpuBackend(const Manifest &m, const Layout &layout, int64_t rows);
   Status bindWeights(const Checkpoint &checkpoint);
   Status step(int32_t token, int32_t pos, uint32_t epoch,
               std::vector<float> *logits, int64_t &next, double &ms) override;
@@ -63,7 +64,7 @@ private:
 };
 } // namespace
 
-CpuBackend::CpuBackend(const Manifest &m, const Layout &layout)
+CpuBackend::CpuBackend(const Manifest &m, const Layout &layout, int64_t rows)
     : m(m), views(m.bufferIndex.size()) {
   for (int a = 0; a < kNumArenas; ++a)
     arenas[a].assign(layout.arenaBytes[a], 0);
@@ -73,6 +74,11 @@ CpuBackend::CpuBackend(const Manifest &m, const Layout &layout)
         buffer.name, buffer.dtype, buffer.shape,
         arenas[int(buffer.arena)].data() + layout.offsets[i],
         kernels::Storage::Packed};
+    // KV caches may hold fewer rows than their shape says (--max-seq).
+    views[buffer.id].limit = buffer.arena == Arena::KV
+                                 ? buffer.bytes / buffer.shape[0] * rows /
+                                       kernels::dtypeSize(buffer.dtype)
+                                 : views[buffer.id].size();
   }
   for (const ManifestEvent &event : m.events)
     counts.push_back(event.init);
@@ -169,6 +175,17 @@ Status CpuBackend::runOp(const OpSpec &op, int64_t args, int32_t pos) {
                            pos);
     break;
   }
+  // An access outside a buffer explains any error it caused downstream.
+  for (int i = 0; i < op.buffers; ++i) {
+    const BufferView &view = buf(i);
+    if (view.badIndex < 0)
+      continue;
+    int64_t index = view.badIndex;
+    view.badIndex = -1;
+    return Status::error("index " + std::to_string(index) + " is outside '" +
+                         view.name + "' (" + std::to_string(view.limit) +
+                         " elements)");
+  }
   if (status.failed())
     return Status::error(status.error);
   return Status::ok();
@@ -261,10 +278,10 @@ Status CpuBackend::step(int32_t token, int32_t pos, uint32_t epoch,
 }
 
 Status amk::runtime::createCpuBackend(const Manifest &manifest,
-                                      const Layout &layout,
+                                      const Layout &layout, int64_t rows,
                                       const Checkpoint &checkpoint,
                                       std::unique_ptr<Backend> &out) {
-  auto backend = std::make_unique<CpuBackend>(manifest, layout);
+  auto backend = std::make_unique<CpuBackend>(manifest, layout, rows);
   if (Status status = backend->bindWeights(checkpoint); status.failed())
     return status;
   out = std::move(backend);

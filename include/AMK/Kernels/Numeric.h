@@ -72,6 +72,12 @@ struct BufferView {
   void *data = nullptr;
   /// What `data` points to.
   Storage storage = Storage::Float;
+  /// Packed views only: the number of elements that may be accessed, or -1
+  /// for unchecked. An access outside is not performed (a read gives NaN)
+  /// and the first such index is kept in `badIndex`.
+  int64_t limit = -1;
+  /// The first refused index since it was last reset, or -1.
+  mutable int64_t badIndex = -1;
 
   /// Number of elements.
   int64_t size() const;
