@@ -14,6 +14,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <limits>
+#include <map>
 
 using namespace mlir;
 using namespace mlir::amk;
@@ -95,7 +96,7 @@ private:
 
   ProgramOp program;
   TaskTable table;
-  llvm::StringMap<int64_t> variantIds;
+  std::map<std::vector<const void *>, int64_t> variantIds;
   llvm::DenseMap<Operation *, int64_t> barrierEvents;
 };
 } // namespace
@@ -301,8 +302,9 @@ static bool isRunTimeAttr(StringRef name) {
 }
 
 FailureOr<int64_t> TableBuilder::variantOf(TaskOp task) {
-  std::string key;
-  llvm::raw_string_ostream os(key);
+  // Attributes and types are uniqued by the context, so their storage
+  // pointers identify the static facts without printing them.
+  std::vector<const void *> key;
   for (Operation &op : task.getBodyBlock()) {
     if (isa<OpaqueOp>(op))
       return task.emitError()
@@ -310,13 +312,14 @@ FailureOr<int64_t> TableBuilder::variantOf(TaskOp task) {
              << "' has an amk.opaque body op ('"
              << cast<OpaqueOp>(op).getOpKind()
              << "'), which has no GPU lowering";
-    os << op.getName() << "(";
+    key.push_back(op.getName().getAsOpaquePointer());
     for (NamedAttribute attr : op.getAttrs())
       if (!isRunTimeAttr(attr.getName()))
-        os << attr.getName() << "=" << attr.getValue() << ",";
+        key.insert(key.end(), {attr.getName().getAsOpaquePointer(),
+                               attr.getValue().getAsOpaquePointer()});
     for (Type type : op.getOperandTypes())
-      os << type << ",";
-    os << ");";
+      key.push_back(type.getAsOpaquePointer());
+    key.push_back(nullptr);
   }
   auto [it, inserted] =
       variantIds.try_emplace(key, int64_t(table.variants.size()));
