@@ -139,8 +139,8 @@ def main():
     rt = Runtime(args.runtime_lib or build_runtime(work))
     device = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
                             capture_output=True, text=True).stdout.strip().splitlines()[0]
-    commit = open(os.path.join(args.artifacts, "COMMIT")).read().strip() \
-        if os.path.exists(os.path.join(args.artifacts, "COMMIT")) else "unknown"
+    index = os.path.join(args.artifacts, "index.json")
+    commit = json.load(open(index))["commit"] if os.path.exists(index) else "unknown"
     baseline = {}
     if args.baseline:
         names = [BASELINE_NAMES[s] for s in args.shapes]
