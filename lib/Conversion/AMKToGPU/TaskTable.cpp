@@ -12,6 +12,8 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/xxhash.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <limits>
 #include <map>
@@ -573,6 +575,17 @@ static json::Object rolesOf(ProgramOp program, const TaskTable &table) {
   return roles;
 }
 
+/// xxh3 of the program's generic textual form, as 16 hex digits: the runtime
+/// and tools can tell which certified program a kernel was built from.
+static std::string programHash(ProgramOp program) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  program->print(os, OpPrintingFlags().printGenericOpForm().useLocalScope());
+  uint64_t hash = llvm::xxh3_64bits(llvm::StringRef(text));
+  std::string hex = llvm::utohexstr(hash, /*LowerCase=*/true);
+  return std::string(16 - hex.size(), '0') + hex;
+}
+
 static json::Array toJSON(const std::vector<int32_t> &words) {
   json::Array array;
   array.reserve(words.size());
@@ -588,6 +601,7 @@ json::Object amk::buildManifest(ProgramOp program, const TaskTable &table,
   manifest["format"] = "amk-manifest";
   manifest["version"] = 1;
   manifest["program"] = program.getSymName();
+  manifest["program_hash"] = programHash(program);
   manifest["chip"] = chip;
   manifest["kernel"] = "amk_megakernel";
   manifest["grid"] = table.workers;

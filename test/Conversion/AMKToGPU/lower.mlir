@@ -7,6 +7,7 @@
 // CHECK-LABEL: gpu.module @amk [#nvvm.target<O = 3, chip = "sm_90a", features = "+ptx86">]
 // CHECK-SAME: amk.manifest = "{\22arenas\22:{\22io\22:1024,\22kv\22:32768,\22scratch\22:256,\22weights\22:8192},\22block\22:512,
 // CHECK-SAME: \22grid\22:4,
+// CHECK-SAME: \22program\22:\22tiles\22,\22program_hash\22:\22{{[0-9a-f]+}}\22
 // CHECK-SAME: \22roles\22:{\22position\22:7}
 // The GEMV tiles list their weight rows as L2 prefetch entries (count, then
 // buffer, offset lo/hi, bytes): rows [0, 32) of w are bytes [0, 4096).
