@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 #===- scripts/setup.sh - Install every Debian package AMK needs -----------===#
 #
-# Idempotent: installs the LLVM/MLIR 22 toolchain, lit/FileCheck, ninja, cmake
-# and the header-only JSON library. Safe to run again; does nothing when all
-# packages are present.
+# Idempotent: installs the LLVM/MLIR 22 toolchain, lit/FileCheck, ninja, cmake,
+# the header-only JSON library, and pytest and pip for the Python package
+# (python/). Safe to run again; does nothing when all packages are present.
 #
 #===----------------------------------------------------------------------===#
 set -euo pipefail
@@ -12,6 +12,7 @@ PKGS=(
   cmake ninja-build g++ python3 ccache
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22
   libclang-rt-22-dev nlohmann-json3-dev
+  python3-pytest python3-pip
 )
 
 missing=()

@@ -2,8 +2,9 @@
 #===- scripts/test.sh - Set up, build and run every AMK test ---------------===#
 #
 # The second README command and what CI runs: installs packages, builds,
-# runs the lit suite (check-amk), checks the golden fixtures, runs the
-# validator benchmark slice and the fuzzer for a bounded time.
+# runs the lit suite (check-amk) and the Python package's pytest suite
+# (python/tests), checks the golden fixtures, runs the validator benchmark
+# slice and the fuzzer for a bounded time.
 # FUZZ_SECONDS (default 60) bounds the fuzzing.
 #
 #===----------------------------------------------------------------------===#
@@ -21,6 +22,9 @@ step "build"
 
 step "lit (check-amk)"
 ./scripts/build.sh check-amk
+
+step "python package (pytest: compile, validate, CPU decode, CLI, pip install)"
+/usr/bin/python3 -m pytest -q -p no:cacheprovider python/tests
 
 step "runtime builds and runs without MLIR (AMK_RUNTIME_ONLY)"
 ./scripts/build-runtime-only.sh build/runtime-only

@@ -1,0 +1,264 @@
+"""python -m amk: compile, validate, run, bench and check from the shell.
+
+Exit codes follow the C++ tools: compile and validate exit like amk-opt
+(0 success / certified, 1 failure / rejected or bad input); run, bench and
+check like amk-run (1 bad command line, 2 bad input or failed run,
+3 watchdog / deadlock, 4 tokens differ from the reference).
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+
+from .compiler import Kernel, compile as compile_model, validate
+from .errors import AmkError, CompileError, RunError
+from .runtime import Megakernel, load_tokenizer
+
+USAGE, BAD_INPUT, WATCHDOG, MISMATCH = 1, 2, 3, 4
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with amk-run's usage exit code (1, not argparse's 2)."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(USAGE, "%s: error: %s\n" % (self.prog, message))
+
+
+def _progress(message):
+    print("amk: " + message, file=sys.stderr, flush=True)
+
+
+def _ids(text):
+    try:
+        ids = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            "%r is not a comma-separated list of token ids" % text)
+    if not ids or min(ids) < 0:
+        raise argparse.ArgumentTypeError(
+            "%r is not a list of non-negative token ids" % text)
+    return ids
+
+
+def _knob(text):
+    if "=" not in text:
+        raise argparse.ArgumentTypeError("knob %r is not KEY=VALUE" % text)
+    return tuple(text.split("=", 1))
+
+
+def _add_compile_options(parser):
+    parser.add_argument("--chip", default="sm_90a",
+                        help="target chip (default sm_90a)")
+    parser.add_argument("--kv-rows", type=int, help="KV cache rows per layer")
+    parser.add_argument("--kv-dtype", help="KV cache element type")
+    parser.add_argument("--block-size", type=int,
+                        help="threads per worker block")
+    parser.add_argument("--knob", type=_knob, action="append", default=[],
+                        metavar="KEY=VALUE",
+                        help="an --amk-compile knob (sms, qkv-cols, "
+                             "strategy, ...); repeatable")
+
+
+def _compile_args(args, out_dir):
+    return dict(chip=args.chip, out_dir=out_dir, kv_rows=args.kv_rows,
+                kv_dtype=args.kv_dtype, block_size=args.block_size,
+                progress=_progress, **dict(args.knob))
+
+
+def _add_session_options(parser):
+    parser.add_argument("--model", required=True, metavar="DIR",
+                        help="HuggingFace checkpoint folder")
+    parser.add_argument("--kernel", metavar="X.ptx",
+                        help="compiled kernel (manifest beside it); default: "
+                             "compile --model now into a temporary folder")
+    parser.add_argument("--cpu", action="store_true",
+                        help="execute the task table on the CPU")
+    parser.add_argument("--max-seq", type=int, default=4096,
+                        help="KV rows to allocate (capped at the compiled "
+                             "rows)")
+    parser.add_argument("--timeout-ms", type=int, default=2000,
+                        help="watchdog bound on one wait (0 = never)")
+    _add_compile_options(parser)
+
+
+def _open(args):
+    if args.kernel:
+        kernel = Kernel.load(args.kernel)
+    else:
+        kernel = compile_model(args.model, **_compile_args(
+            args, tempfile.mkdtemp(prefix="amk-")))
+    return Megakernel(kernel, args.model, max_seq=args.max_seq,
+                      device="cpu" if args.cpu else "cuda",
+                      timeout_ms=args.timeout_ms)
+
+
+def _latency_line(session, steps):
+    device = "the CPU" if session.device == "cpu" else "the GPU"
+    return "latency: median %.4f ms per step over %d steps on %s" % (
+        session.latency_ms or 0.0, steps, device)
+
+
+def cmd_compile(args):
+    kernel = compile_model(args.model, **_compile_args(args, args.out_dir))
+    if args.json:
+        print(json.dumps({"ptx": kernel.ptx,
+                          "manifest": kernel.manifest_path,
+                          "stats": kernel.stats}))
+    else:
+        print("ptx: " + kernel.ptx)
+        print("manifest: " + kernel.manifest_path)
+        for key in sorted(kernel.stats):
+            print("%s: %s" % (key, kernel.stats[key]))
+    return 0
+
+
+def cmd_validate(args):
+    report = validate(args.schedule, partial_waits=args.partial_waits,
+                      max_diagnostics=args.max_diagnostics)
+    print(report)
+    return 0 if report.certified else 1
+
+
+def cmd_run(args):
+    with _open(args) as session:
+        if args.text is not None:
+            tokenizer = load_tokenizer(args.model)
+            prompt = tokenizer.encode(args.text).ids
+        else:
+            prompt = args.prompt
+        tokens = session.generate(prompt, args.max_new_tokens)
+        print("tokens: " + ",".join(str(t) for t in tokens))
+        if args.text is not None:
+            print("text: " + tokenizer.decode(tokens))
+        print(_latency_line(session, len(prompt) + args.max_new_tokens))
+    return 0
+
+
+def cmd_bench(args):
+    with _open(args) as session:
+        session.generate(args.prompt, args.steps)
+        print(_latency_line(session, len(args.prompt) + args.steps))
+        if session.latency_ms:
+            print("tokens/s: %.1f" % (1000.0 / session.latency_ms))
+    return 0
+
+
+def _reference(args):
+    """(prompt, tokens, source) from transformers, else golden.json."""
+    try:
+        import torch
+        from transformers import AutoModelForCausalLM
+    except ImportError:
+        golden = os.path.join(args.model, "golden.json")
+        if not os.path.isfile(golden):
+            raise AmkError("no reference: transformers is not installed and "
+                           "%s does not exist" % golden)
+        with open(golden, encoding="utf-8") as f:
+            data = json.load(f)
+        if args.prompt and args.prompt != data["prompt_ids"]:
+            raise AmkError("no reference for --prompt: transformers is not "
+                           "installed and golden.json has another prompt")
+        count = min(args.max_new_tokens, len(data["new_tokens"]))
+        return data["prompt_ids"], data["new_tokens"][:count], golden
+    prompt = args.prompt or [1]
+    _progress("greedy reference with transformers")
+    model = AutoModelForCausalLM.from_pretrained(args.model,
+                                                 torch_dtype=torch.float32)
+    out = model.generate(torch.tensor([prompt]), do_sample=False,
+                         max_new_tokens=args.max_new_tokens,
+                         min_new_tokens=args.max_new_tokens)
+    return prompt, out[0, len(prompt):].tolist(), "transformers"
+
+
+def cmd_check(args):
+    prompt, expected, source = _reference(args)
+    with _open(args) as session:
+        tokens = session.generate(prompt, len(expected))
+    for i, (got, want) in enumerate(zip(tokens, expected)):
+        if got != want:
+            print("mismatch at new token %d: megakernel %d, %s %d"
+                  % (i, got, source, want))
+            print("tokens: " + ",".join(str(t) for t in tokens))
+            return MISMATCH
+    print("ok: %d tokens match %s" % (len(expected), source))
+    return 0
+
+
+def _parser():
+    parser = _Parser(prog="python -m amk", description=__doc__,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("compile", help="compile a checkpoint to PTX + "
+                       "manifest", description="Import, schedule, validate, "
+                       "lower and emit PTX; prints the paths and the "
+                       "schedule statistics.")
+    p.add_argument("model", metavar="MODEL_DIR")
+    p.add_argument("-o", "--out-dir", help="output folder (default: a new "
+                   "temporary folder)")
+    p.add_argument("--json", action="store_true", help="print one JSON "
+                   "object")
+    _add_compile_options(p)
+    p.set_defaults(func=cmd_compile)
+
+    p = sub.add_parser("validate", help="certify a schedule (.mlir or JSON)",
+                       description="Runs the static validator; exit 0 when "
+                       "certified, 1 when rejected (each violation printed "
+                       "with its witness) or unreadable.")
+    p.add_argument("schedule", metavar="FILE")
+    p.add_argument("--partial-waits", choices=["strict", "exact"])
+    p.add_argument("--max-diagnostics", type=int)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("run", help="decode greedily", description="Feeds "
+                       "the prompt and prints the generated tokens and the "
+                       "median step latency.")
+    _add_session_options(p)
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--prompt", type=_ids, metavar="IDS",
+                       help="comma-separated token ids")
+    group.add_argument("--text", help="prompt text (needs tokenizer.json and "
+                       "the tokenizers package)")
+    p.add_argument("--max-new-tokens", type=int, default=32)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("bench", help="median decode step latency",
+                       description="Feeds the prompt, generates STEPS tokens "
+                       "and prints the median step latency and tokens/s.")
+    _add_session_options(p)
+    p.add_argument("--prompt", type=_ids, default=[1], metavar="IDS")
+    p.add_argument("--steps", type=int, default=64,
+                   help="tokens generated per repetition")
+    p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("check", help="greedy tokens against transformers "
+                       "(or the model's golden.json)", description="Compares "
+                       "the megakernel's greedy tokens with transformers' "
+                       "when it is installed, else with MODEL/golden.json; "
+                       "exit 4 at the first difference.")
+    _add_session_options(p)
+    p.add_argument("--prompt", type=_ids, metavar="IDS")
+    p.add_argument("--max-new-tokens", type=int, default=32)
+    p.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    validate_like = args.command in ("compile", "validate")
+    try:
+        return args.func(args)
+    except RunError as e:
+        print("error: %s" % e, file=sys.stderr)
+        return e.code
+    except (CompileError, AmkError) as e:
+        print("error: %s" % e, file=sys.stderr)
+        return 1 if validate_like else BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

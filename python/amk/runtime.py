@@ -1,0 +1,181 @@
+"""amk.Megakernel: the runtime's C API (amk_runtime.h) through ctypes."""
+import ctypes
+import os
+
+from . import _tools
+from .compiler import Kernel
+from .errors import AmkError, RunError
+
+_LIB = None
+
+
+def _library():
+    """libamk_runtime.so with every function's signature declared."""
+    global _LIB
+    if _LIB is not None:
+        return _LIB
+    lib = ctypes.CDLL(_tools.runtime_library())
+    i64, p = ctypes.c_int64, ctypes.c_void_p
+    i64p = ctypes.POINTER(i64)
+    lib.amk_open.restype = p
+    lib.amk_open.argtypes = [ctypes.c_char_p, ctypes.c_char_p, i64,
+                             ctypes.c_int, i64]
+    lib.amk_step.restype = ctypes.c_int
+    lib.amk_step.argtypes = [p, i64, i64, i64p,
+                             ctypes.POINTER(ctypes.c_float), i64]
+    lib.amk_generate.restype = ctypes.c_int
+    lib.amk_generate.argtypes = [p, i64p, i64, i64, i64p]
+    lib.amk_vocab_size.restype = i64
+    lib.amk_vocab_size.argtypes = [p]
+    lib.amk_median_step_ms.restype = ctypes.c_double
+    lib.amk_median_step_ms.argtypes = [p]
+    lib.amk_close.restype = None
+    lib.amk_close.argtypes = [p]
+    lib.amk_last_error.restype = ctypes.c_char_p
+    lib.amk_last_error.argtypes = []
+    _LIB = lib
+    return lib
+
+
+def _compiled_rows(manifest):
+    """The KV rows the kernel was compiled for (the largest kv_cache shape's
+    first dimension), or None when the manifest has no KV cache."""
+    rows = [b["shape"][0] for b in manifest.get("buffers", [])
+            if b.get("kind") == "kv_cache" and b.get("shape")]
+    return max(rows) if rows else None
+
+
+class Megakernel:
+    """An open megakernel session bound to the checkpoint in ``model_dir``.
+
+    ``kernel``: a Kernel or the path of its .ptx. ``max_seq``: KV rows to
+    allocate, capped at the rows the kernel was compiled for. ``device``:
+    "cuda" (the GPU, CUDA driver API) or "cpu" (the task table executed on
+    the CPU; no driver needed). ``timeout_ms``: the watchdog's bound on one
+    wait (0 = never). Use as a context manager or call close().
+    """
+
+    def __init__(self, kernel, model_dir, max_seq=4096, device="cuda",
+                 timeout_ms=2000):
+        if device not in ("cuda", "cpu"):
+            raise AmkError("device must be 'cuda' or 'cpu', not %r" % device)
+        self.kernel = kernel if isinstance(kernel, Kernel) else Kernel(kernel)
+        self.model_dir = str(model_dir)
+        self.device = device
+        rows = _compiled_rows(self.kernel.manifest)
+        self.max_seq = min(max_seq, rows) if rows else max_seq
+        self.timeout_ms = timeout_ms
+        self.position = 0
+        self._session = None
+        self._lib = _library()
+        self._open()
+
+    def _open(self):
+        self._session = self._lib.amk_open(
+            self.model_dir.encode(), self.kernel.ptx.encode(), self.max_seq,
+            1 if self.device == "cpu" else 0, self.timeout_ms)
+        if not self._session:
+            raise RunError(2, self._error())
+        self.position = 0
+
+    def _error(self):
+        return (self._lib.amk_last_error() or b"").decode(errors="replace")
+
+    def _live(self):
+        if not self._session:
+            raise AmkError("the megakernel session is closed")
+        return self._session
+
+    @property
+    def vocab_size(self):
+        """The length of the logits."""
+        return int(self._lib.amk_vocab_size(self._live()))
+
+    @property
+    def latency_ms(self):
+        """Median time per decode step (one token) so far in milliseconds
+        (CUDA events on the GPU, the wall clock on the CPU); None before the
+        first step."""
+        value = self._lib.amk_median_step_ms(self._live())
+        return None if value < 0 else value
+
+    def step(self, token, pos=None, logits=False):
+        """Feeds ``token`` at ``pos`` (default: the next position) and returns
+        the greedy next token, or (next token, list of logits) with logits."""
+        session = self._live()
+        pos = self.position if pos is None else pos
+        next_token = ctypes.c_int64()
+        buffer, length = None, 0
+        if logits:
+            length = self.vocab_size
+            buffer = (ctypes.c_float * length)()
+        code = self._lib.amk_step(session, int(token), int(pos),
+                                  ctypes.byref(next_token), buffer, length)
+        if code != 0:
+            raise RunError(code, self._error())
+        self.position = pos + 1
+        if logits:
+            return next_token.value, list(buffer)
+        return next_token.value
+
+    def generate(self, input_ids, max_new_tokens=32):
+        """Feeds ``input_ids`` at positions 0, 1, ... and returns the
+        ``max_new_tokens`` tokens chosen greedily. Starts from a fresh KV
+        cache (the session is reopened when steps were run before)."""
+        ids = [int(t) for t in input_ids]
+        if not ids:
+            raise AmkError("generate needs at least one input id")
+        if max_new_tokens < 0:
+            raise AmkError("max_new_tokens must be >= 0")
+        self._live()
+        if self.position != 0:
+            self._lib.amk_close(self._session)
+            self._session = None
+            self._open()
+        prompt = (ctypes.c_int64 * len(ids))(*ids)
+        out = (ctypes.c_int64 * max(max_new_tokens, 1))()
+        code = self._lib.amk_generate(self._session, prompt, len(ids),
+                                      max_new_tokens, out)
+        self.position = len(ids) + max_new_tokens
+        if code != 0:
+            raise RunError(code, self._error())
+        return list(out)[:max_new_tokens]
+
+    def generate_text(self, prompt, max_new_tokens=32):
+        """Text in, text out with the model folder's tokenizer.json and the
+        `tokenizers` package; AmkError saying which is missing otherwise."""
+        tokenizer = load_tokenizer(self.model_dir)
+        ids = tokenizer.encode(prompt).ids
+        new = self.generate(ids, max_new_tokens)
+        return tokenizer.decode(new)
+
+    def close(self):
+        """Frees the session (idempotent)."""
+        if self._session:
+            self._lib.amk_close(self._session)
+            self._session = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        if getattr(self, "_session", None) and getattr(self, "_lib", None):
+            self.close()
+
+
+def load_tokenizer(model_dir):
+    """The `tokenizers` Tokenizer of model_dir/tokenizer.json."""
+    path = os.path.join(str(model_dir), "tokenizer.json")
+    if not os.path.isfile(path):
+        raise AmkError("text is not available: %s has no tokenizer.json; "
+                       "pass token ids to generate() instead" % model_dir)
+    try:
+        from tokenizers import Tokenizer
+    except ImportError:
+        raise AmkError("text is not available: the 'tokenizers' package is "
+                       "not installed (pip install tokenizers); pass token "
+                       "ids to generate() instead") from None
+    return Tokenizer.from_file(path)
