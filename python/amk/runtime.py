@@ -66,6 +66,7 @@ class Megakernel:
         self.max_seq = min(max_seq, rows) if rows else max_seq
         self.timeout_ms = timeout_ms
         self.position = 0
+        self._used = False
         self._session = None
         self._lib = _library()
         self._open()
@@ -77,6 +78,7 @@ class Megakernel:
         if not self._session:
             raise RunError(2, self._error())
         self.position = 0
+        self._used = False
 
     def _error(self):
         return (self._lib.amk_last_error() or b"").decode(errors="replace")
@@ -106,6 +108,7 @@ class Megakernel:
         pos = self.position if pos is None else pos
         next_token = ctypes.c_int64()
         buffer, length = None, 0
+        self._used = True
         if logits:
             length = self.vocab_size
             buffer = (ctypes.c_float * length)()
@@ -121,17 +124,19 @@ class Megakernel:
     def generate(self, input_ids, max_new_tokens=32):
         """Feeds ``input_ids`` at positions 0, 1, ... and returns the
         ``max_new_tokens`` tokens chosen greedily. Starts from a fresh KV
-        cache (the session is reopened when steps were run before)."""
+        cache: the session is reopened when it ran steps before (also after
+        a failed step, which stops a session)."""
         ids = [int(t) for t in input_ids]
         if not ids:
             raise AmkError("generate needs at least one input id")
         if max_new_tokens < 0:
             raise AmkError("max_new_tokens must be >= 0")
         self._live()
-        if self.position != 0:
+        if self._used:
             self._lib.amk_close(self._session)
             self._session = None
             self._open()
+        self._used = True
         prompt = (ctypes.c_int64 * len(ids))(*ids)
         out = (ctypes.c_int64 * max(max_new_tokens, 1))()
         code = self._lib.amk_generate(self._session, prompt, len(ids),

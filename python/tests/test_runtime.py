@@ -46,11 +46,12 @@ def test_max_seq_is_capped_at_the_compiled_rows(llama_kernel):
         assert info.value.code == 2
 
 
-def test_bad_token_and_closed_session(llama_kernel):
+def test_bad_token_and_closed_session(llama_kernel, golden):
     mk = amk.Megakernel(llama_kernel, LLAMA, device="cpu")
     with pytest.raises(amk.RunError) as info:
         mk.step(100000)
     assert info.value.code == 2 and "100000" in str(info.value)
+    assert mk.generate(golden["prompt_ids"], 2) == golden["new_tokens"][:2]
     mk.close()
     mk.close()
     with pytest.raises(amk.AmkError, match="session is closed"):
