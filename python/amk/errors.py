@@ -26,8 +26,10 @@ class CompileError(AmkError):
         if len(lines) > self.MAX_SHOWN:
             shown.append("... (%d more lines in .diagnostics)"
                          % (len(lines) - self.MAX_SHOWN))
-        super().__init__("%s failed (exit %d): %s\n%s" % (
-            step, returncode, " ".join(command), "\n".join(shown)))
+        how = ("exit %d" % returncode if returncode >= 0
+               else "crashed with signal %d" % -returncode)
+        super().__init__("%s failed (%s): %s\n%s" % (
+            step, how, " ".join(command), "\n".join(shown)))
 
 
 class RunError(AmkError):

@@ -1,5 +1,7 @@
 """amk.Megakernel on the CPU path: tokens against HF goldens, steps, errors."""
 import os
+import sys
+import types
 
 import pytest
 
@@ -86,3 +88,48 @@ def test_text_needs_a_tokenizer(llama_kernel):
     with amk.Megakernel(llama_kernel, LLAMA, device="cpu") as mk:
         with pytest.raises(amk.AmkError, match="has no tokenizer.json"):
             mk.generate_text("hello", 4)
+
+
+def _model_with_tokenizer(tmp_path):
+    model = tmp_path / "model"
+    model.mkdir()
+    for name in ("config.json", "model.safetensors"):
+        os.symlink(os.path.join(LLAMA, name), str(model / name))
+    (model / "tokenizer.json").write_text("{}")
+    return str(model)
+
+
+def test_text_needs_the_tokenizers_package(llama_kernel, tmp_path,
+                                           monkeypatch):
+    monkeypatch.setitem(sys.modules, "tokenizers", None)
+    model = _model_with_tokenizer(tmp_path)
+    with amk.Megakernel(llama_kernel, model, device="cpu") as mk:
+        with pytest.raises(amk.AmkError,
+                           match="'tokenizers' package is not installed"):
+            mk.generate_text("hello", 4)
+
+
+def test_text_in_text_out(llama_kernel, golden, tmp_path, monkeypatch):
+    """generate_text encodes with the model's tokenizer.json, generates and
+    decodes the new tokens (a stand-in `tokenizers` module maps words to
+    ids)."""
+    prompt = golden["prompt_ids"]
+
+    class Tokenizer:
+        @staticmethod
+        def from_file(path):
+            assert path.endswith("tokenizer.json")
+            return Tokenizer()
+
+        def encode(self, text):
+            return types.SimpleNamespace(ids=[int(w) for w in text.split()])
+
+        def decode(self, ids):
+            return " ".join("w%d" % i for i in ids)
+
+    monkeypatch.setitem(sys.modules, "tokenizers",
+                        types.SimpleNamespace(Tokenizer=Tokenizer))
+    model = _model_with_tokenizer(tmp_path)
+    with amk.Megakernel(llama_kernel, model, device="cpu") as mk:
+        text = mk.generate_text(" ".join(str(i) for i in prompt), 3)
+    assert text == " ".join("w%d" % i for i in golden["new_tokens"][:3])
