@@ -3,7 +3,8 @@ import os
 import subprocess
 import sys
 
-from conftest import HERE, RACE, REPO
+from amk import _tools
+from conftest import HERE, RACE
 
 
 def test_pip_install_offline(tmp_path):
@@ -15,8 +16,8 @@ def test_pip_install_offline(tmp_path):
         universal_newlines=True, cwd=str(tmp_path))
     assert done.returncode == 0, done.stdout
     assert os.path.isfile(os.path.join(target, "amk", "__init__.py"))
-    env = dict(os.environ, PYTHONPATH=target,
-               AMK_BIN=os.path.join(REPO, "build", "bin"))
+    # Outside the checkout the tools are found through AMK_BIN.
+    env = dict(os.environ, PYTHONPATH=target, AMK_BIN=_tools.bin_dir())
     code = ("import amk; print(amk.__file__); "
             "print(amk.validate(%r).total)" % RACE)
     done = subprocess.run([sys.executable, "-c", code], env=env,
