@@ -93,7 +93,13 @@ static Status readLogits(const json &root,
     for (const json &value : row) {
       if (!value.is_number())
         return fail("golden: 'logits' holds a non-number");
-      logits.back().push_back(value.get<float>());
+      float logit = value.get<float>();
+      if (!std::isfinite(logit))
+        return fail(format("golden: logit %zu of step %zu is %g, not a finite "
+                           "float",
+                           logits.back().size(), logits.size() - 1,
+                           value.get<double>()));
+      logits.back().push_back(logit);
     }
   }
   return Status::ok();

@@ -33,7 +33,7 @@ static Error fail(const llvm::Twine &message) {
 }
 
 Executor::Executor(ProgramOp program, ExecutorOptions options)
-    : program(program) {
+    : program(program), maxHostBytes(options.maxHostBytes) {
   if (options.shuffleSeed)
     rng.emplace(*options.shuffleSeed);
 }
@@ -53,7 +53,31 @@ static int64_t numElements(BufferOp buffer) {
   return buffer.getType().getNumElements();
 }
 
+/// Host bytes the executor's storage for `program` takes: one float per
+/// element, a page as large as its largest buffer.
+static uint64_t hostBytes(ProgramOp program) {
+  llvm::DenseMap<Value, uint64_t> pageElements;
+  uint64_t elements = 0;
+  for (BufferOp buffer : program.getOps<BufferOp>()) {
+    uint64_t count = numElements(buffer);
+    if (Value page = buffer.getPage()) {
+      uint64_t &largest = pageElements[page];
+      largest = std::max(largest, count);
+    } else {
+      elements += count;
+    }
+  }
+  for (auto [page, count] : pageElements)
+    elements += count;
+  return elements * sizeof(float);
+}
+
 Error Executor::allocate(llvm::StringRef weightsDir) {
+  uint64_t needed = hostBytes(program);
+  if (needed > maxHostBytes)
+    return fail(llvm::formatv("the program's buffers need {0} bytes of host "
+                              "memory, more than the limit of {1}",
+                              needed, maxHostBytes));
   llvm::DenseMap<Value, unsigned> pageStorage;
   llvm::DenseMap<Value, unsigned> bufferStorage;
   float nan = std::numeric_limits<float>::quiet_NaN();

@@ -8,6 +8,7 @@
 
 #include "llvm/Support/FormatVariadic.h"
 
+#include <cmath>
 #include <cstring>
 
 using namespace amk;
@@ -82,7 +83,14 @@ Error WeightLoader::load(llvm::StringRef key, BufferView &buffer) {
   if (!bytes)
     return bytes.takeError();
   unsigned width = dtypeSize(tensor.dtype);
-  for (int64_t i = 0, e = buffer.size(); i < e; ++i)
-    buffer.values()[i] = decode(tensor.dtype, bytes->data() + i * width);
+  for (int64_t i = 0, e = buffer.size(); i < e; ++i) {
+    float value = decode(tensor.dtype, bytes->data() + i * width);
+    if (!std::isfinite(value))
+      return llvm::createStringError(llvm::formatv(
+          "tensor '{0}' in {1} holds {2} at element {3} (buffer '{4}'); the "
+          "checkpoint is corrupt",
+          key, tensor.file, value, i, buffer.name));
+    buffer.values()[i] = value;
+  }
   return Error::success();
 }

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AMK/Analysis/ScheduleModel.h"
+#include "AMK/Dialect/AMK/IR/AMKLimits.h"
 #include "AMK/Transforms/Passes.h"
 #include "AMK/Transforms/Pipelines.h"
 
@@ -46,7 +47,7 @@ struct SetTargetPass : amk::impl::SetTargetBase<SetTargetPass> {
       return signalPassFailure();
     }
     if (failed(checkKnobRange(module.getLoc(), "amk-set-target", "sms", sms, 0,
-                              4096)))
+                              limits::kMaxSMs)))
       return signalPassFailure();
     if (sms)
       target = TargetAttr::get(&getContext(), target.getChip(),
@@ -66,7 +67,7 @@ struct IntKnob {
 };
 
 const IntKnob kIntKnobs[] = {
-    {"sms", &CompileOptions::sms, 0, 4096},
+    {"sms", &CompileOptions::sms, 0, limits::kMaxSMs},
     {"qkv-cols", &CompileOptions::qkvCols, 0, kMaxCols},
     {"o-cols", &CompileOptions::oCols, 0, kMaxCols},
     {"gate-up-cols", &CompileOptions::gateUpCols, 0, kMaxCols},

@@ -84,7 +84,7 @@ FailureOr<Stats> computeStats(ProgramOp program, double syncNs) {
     stats.waits += task.getWaits().size();
     TaskBytes bytes = getTaskBytes(task, cost.position);
     stats.readBytes += bytes.read;
-    perWorker[task.getWorker().value_or(0)] += bytes.read;
+    perWorker[assigned ? *task.getWorker() : 0] += bytes.read;
   }
   stats.minBytes = *llvm::min_element(perWorker);
   stats.maxBytes = *llvm::max_element(perWorker);

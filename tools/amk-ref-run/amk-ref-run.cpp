@@ -19,8 +19,11 @@
 #include "mlir/Parser/Parser.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace ::amk::reference;
@@ -58,6 +61,10 @@ static cl::opt<double>
 static cl::opt<std::string>
     dumpLogits("dump-logits", cl::desc("Write tokens and logits as JSON"),
                cl::cat(RefRunCategory));
+static cl::opt<unsigned> maxMemoryGiB(
+    "max-memory-gib", cl::init(16),
+    cl::desc("Refuse a program whose buffers need more host memory (GiB)"),
+    cl::cat(RefRunCategory));
 
 /// Prints \p err and returns the exit code of bad input.
 static int reportError(llvm::Error err) {
@@ -111,6 +118,12 @@ static int checkGolden(const DecodeTrace &trace, const Golden &golden,
 }
 
 static int run(ir::ProgramOp program) {
+  if (tolerance.getNumOccurrences() &&
+      !(std::isfinite(tolerance) && tolerance >= 0))
+    return reportError(llvm::createStringError(
+        llvm::formatv("--tolerance must be a finite number >= 0, got {0}",
+                      double(tolerance))
+            .str()));
   std::optional<Golden> golden;
   if (!goldenFile.empty()) {
     llvm::Expected<Golden> read = readGolden(goldenFile);
@@ -128,6 +141,7 @@ static int run(ir::ProgramOp program) {
   ExecutorOptions options;
   if (shuffleSeed.getNumOccurrences())
     options.shuffleSeed = shuffleSeed;
+  options.maxHostBytes = uint64_t(maxMemoryGiB) << 30;
   auto executor = Executor::create(program, weightsDir, options);
   if (!executor)
     return reportError(executor.takeError());

@@ -33,6 +33,9 @@ struct ExecutorOptions {
   /// Without a seed, the first ready task in program order runs next; with
   /// one, a ready task chosen at random.
   std::optional<uint64_t> shuffleSeed;
+  /// Host memory the buffers may take (4 bytes per element); a program that
+  /// needs more is refused before anything is allocated.
+  uint64_t maxHostBytes = uint64_t(16) << 30;
 };
 
 /// One entry of a worker's queue: a task or a barrier.
@@ -73,6 +76,7 @@ private:
 
   mlir::amk::ProgramOp program;
   std::optional<std::mt19937_64> rng;
+  uint64_t maxHostBytes;
   /// Storage of every buffer or page, as fp32 values.
   std::vector<std::vector<float>> storage;
   /// Storage filled with NaN at the start of each step.

@@ -49,7 +49,8 @@ def SetTarget : Pass<"amk-set-target", "::mlir::ModuleOp"> {
            "Built-in chip record: sm_80, sm_90a, sm_100a, sm_120a">,
     Option<"sms", "sms", "int64_t", /*default=*/"0",
            "Workers (SMs) to schedule for; 0 = the chip's SM count">
-  ];
+  ];  // The pass creates #amk.target even in a module with no program.
+  let dependentDialects = ["::mlir::amk::AMKDialect"];
 }
 
 def Tile : Pass<"amk-tile", "::mlir::ModuleOp"> {

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AMK/Target/HF/ImportHF.h"
+#include "AMK/Dialect/AMK/IR/AMKLimits.h"
 #include "AMK/Dialect/AMK/IR/AMKOps.h"
 #include "AMK/Checkpoint/HFConfig.h"
 #include "AMK/Checkpoint/ModelSpec.h"
@@ -362,8 +363,9 @@ OwningOpRef<ModuleOp> mlir::amk::importHFCheckpoint(
   if (!checked)
     return fail(checked.takeError());
   int64_t kvRows = options.kvRows;
-  if (kvRows < 0) {
-    emitError(loc) << "--kv-rows must be positive, got " << kvRows;
+  if (kvRows < 0 || kvRows > limits::kMaxPosition) {
+    emitError(loc) << "--kv-rows must be in [1, " << limits::kMaxPosition
+                   << "] (decode positions are i32), got " << kvRows;
     return {};
   }
   if (kvRows == 0)

@@ -5,7 +5,7 @@
 // RUN: amk-opt %s -split-input-file -verify-diagnostics
 
 // Test: a program position must be non-negative
-// expected-error @+1 {{'amk.program' op position must be non-negative, got -1}}
+// expected-error @+1 {{'amk.program' op position -1 is outside [0, 2147483647] (decode positions are i32)}}
 amk.program @p position -1 {
 }
 
@@ -415,7 +415,7 @@ amk.program @p {
 
 // Test: page bytes must be positive (zero)
 amk.program @p {
-  // expected-error @+1 {{'amk.page' op bytes must be positive, got 0}}
+  // expected-error @+1 {{'amk.page' op bytes 0 is outside [1, 1099511627776] (the limit of one page)}}
   %p = amk.page "p" bytes 0
 }
 
@@ -423,7 +423,7 @@ amk.program @p {
 
 // Test: page bytes must be positive (negative)
 amk.program @p {
-  // expected-error @+1 {{'amk.page' op bytes must be positive, got -64}}
+  // expected-error @+1 {{'amk.page' op bytes -64 is outside [1, 1099511627776] (the limit of one page)}}
   %p = amk.page "p" bytes -64
 }
 
@@ -431,7 +431,7 @@ amk.program @p {
 
 // Test: a page's live range cannot depend on pos
 amk.program @p {
-  // expected-error @+1 {{'amk.page' op live range must be a constant, non-negative, ordered task range}}
+  // expected-error @+1 {{'amk.page' op live range must be a constant, ordered task range inside [0, 16777216]}}
   %p = amk.page "p" bytes 64 live [0, pos + 1)
 }
 
@@ -439,7 +439,7 @@ amk.program @p {
 
 // Test: a page's live range cannot start below 0
 amk.program @p {
-  // expected-error @+1 {{'amk.page' op live range must be a constant, non-negative, ordered task range}}
+  // expected-error @+1 {{'amk.page' op live range must be a constant, ordered task range inside [0, 16777216]}}
   %p = amk.page "p" bytes 64 live [-1, 3)
 }
 
@@ -447,7 +447,7 @@ amk.program @p {
 
 // Test: a page's live range must be ordered
 amk.program @p {
-  // expected-error @+1 {{'amk.page' op live range must be a constant, non-negative, ordered task range}}
+  // expected-error @+1 {{'amk.page' op live range must be a constant, ordered task range inside [0, 16777216]}}
   %p = amk.page "p" bytes 64 live [5, 3)
 }
 
@@ -517,7 +517,7 @@ amk.program @p {
 amk.program @p {
   %e = amk.event "e"
   %f = amk.event "f"
-  // expected-error @+1 {{'amk.task' op worker and queue position must be non-negative}}
+  // expected-error @+1 {{'amk.task' op worker -1 is outside [0, 131072) (the workers of a grid)}}
   amk.task "t" signals %e worker -1 queue 0 {
   }
 }
@@ -528,7 +528,7 @@ amk.program @p {
 amk.program @p {
   %e = amk.event "e"
   %f = amk.event "f"
-  // expected-error @+1 {{'amk.task' op worker and queue position must be non-negative}}
+  // expected-error @+1 {{'amk.task' op queue position -3 is outside [0, 16777216)}}
   amk.task "t" signals %e worker 0 queue -3 {
   }
 }
@@ -579,7 +579,7 @@ amk.program @p {
 
 // Test: barrier slots are non-negative
 amk.program @p {
-  // expected-error @+1 {{'amk.barrier' op slots must be non-negative, got -1}}
+  // expected-error @+1 {{'amk.barrier' op slot -1 is outside [0, 16777216)}}
   amk.barrier "b" slots [0, -1, 2]
 }
 
@@ -3093,7 +3093,7 @@ amk.program @p {
   %st1 = amk.buffer "st1" scratch : memref<2x4x1xf32>
   %e = amk.event "e"
   amk.task "t" signals %e {
-    // expected-error @+1 {{'amk.attention' op window must be positive}}
+    // expected-error @+1 {{'amk.attention' op window 0 is outside [1, 2147483647]}}
     amk.attention %q, %kc, %vc, %pos -> %o kv [0, pos + 1) scale 0.25 window 0 : memref<64xf32>, memref<128x2x16xbf16>, memref<128x2x16xbf16>, memref<1xi32>, memref<64xf32>
   }
 }
@@ -3127,7 +3127,7 @@ amk.program @p {
   %st1 = amk.buffer "st1" scratch : memref<2x4x1xf32>
   %e = amk.event "e"
   amk.task "t" signals %e {
-    // expected-error @+1 {{'amk.attention' op window must be positive}}
+    // expected-error @+1 {{'amk.attention' op window -8 is outside [1, 2147483647]}}
     amk.attention %q, %kc, %vc, %pos -> %o kv [0, pos + 1) scale 0.25 window -8 : memref<64xf32>, memref<128x2x16xbf16>, memref<128x2x16xbf16>, memref<1xi32>, memref<64xf32>
   }
 }

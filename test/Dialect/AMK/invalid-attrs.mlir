@@ -63,28 +63,28 @@ amk.program @p target <"sm_90a", sms 4> {
 // -----
 
 // Test: sms must be positive
-// expected-error @+1 {{target fields sms, smem, l2 and hbm_gbps must be positive}}
+// expected-error @+1 {{target field sms = 0 is outside [1, 4096]}}
 amk.program @p target <"sm_90a", sms = 0> {
 }
 
 // -----
 
 // Test: smem must be positive
-// expected-error @+1 {{target fields sms, smem, l2 and hbm_gbps must be positive}}
+// expected-error @+1 {{target field smem = -1 is outside [1, 1073741824]}}
 amk.program @p target <"sm_80", smem = -1> {
 }
 
 // -----
 
 // Test: l2 must be positive
-// expected-error @+1 {{target fields sms, smem, l2 and hbm_gbps must be positive}}
+// expected-error @+1 {{target field l2 = 0 is outside [1, 1073741824]}}
 amk.program @p target <"sm_100a", l2 = 0> {
 }
 
 // -----
 
 // Test: hbm_gbps must be positive
-// expected-error @+1 {{target fields sms, smem, l2 and hbm_gbps must be positive}}
+// expected-error @+1 {{target field hbm_gbps = -5 is outside [1, 1048576]}}
 amk.program @p attributes {amk.t = #amk.target<"sm_120a", hbm_gbps = -5>} {
 }
 

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AMK/Dialect/AMK/IR/AMKOps.h"
+#include "AMK/Dialect/AMK/IR/AMKLimits.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
@@ -95,9 +96,18 @@ TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (smVersion != record->smVersion)
     return emitError() << "chip '" << chip << "' is SM version "
                        << record->smVersion << ", not " << smVersion;
-  if (smCount <= 0 || smemPerBlock <= 0 || l2Bytes <= 0 || hbmGBps <= 0)
-    return emitError() << "target fields sms, smem, l2 and hbm_gbps must be "
-                          "positive";
+  struct Field {
+    const char *name;
+    int64_t value, max;
+  };
+  for (Field field : {Field{"sms", smCount, limits::kMaxSMs},
+                      Field{"smem", smemPerBlock, limits::kMaxOnChipBytes},
+                      Field{"l2", l2Bytes, limits::kMaxOnChipBytes},
+                      Field{"hbm_gbps", hbmGBps, limits::kMaxHbmGBps}})
+    if (field.value <= 0 || field.value > field.max)
+      return emitError() << "target field " << field.name << " = "
+                         << field.value << " is outside [1, " << field.max
+                         << "]";
   return success();
 }
 

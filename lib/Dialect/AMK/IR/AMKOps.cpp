@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AMK/Dialect/AMK/IR/AMKOps.h"
+#include "AMK/Dialect/AMK/IR/AMKLimits.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -78,6 +79,19 @@ bool mlir::amk::isBufferType(Type type) {
   auto memref = dyn_cast<MemRefType>(type);
   return memref && memref.getRank() >= 1 && memref.getLayout().isIdentity() &&
          llvm::all_of(memref.getShape(), [](int64_t d) { return d > 0; });
+}
+
+std::optional<int64_t> mlir::amk::getBoundedBufferBytes(MemRefType type) {
+  Type element = type.getElementType();
+  if (!type.hasStaticShape() || !element.isIntOrFloat())
+    return std::nullopt;
+  int64_t bytes = (int64_t(element.getIntOrFloatBitWidth()) + 7) / 8;
+  for (int64_t dim : type.getShape()) {
+    if (dim < 0 || (dim > 0 && bytes > limits::kMaxBufferBytes / dim))
+      return std::nullopt;
+    bytes *= dim;
+  }
+  return bytes;
 }
 
 static MemRefType memrefOf(Value value) {
@@ -173,6 +187,15 @@ static LogicalResult checkInterval(Operation *op, IntervalAttr attr,
   return success();
 }
 
+/// Checks that the float attribute `role` is positive and finite.
+static LogicalResult expectPositiveFinite(Operation *op, StringRef role,
+                                          APFloat value) {
+  if (value.isFinite() && !value.isNegative() && !value.isZero())
+    return success();
+  return op->emitOpError() << role << " must be positive and finite, got "
+                           << value.convertToDouble();
+}
+
 /// The interval `attr`, or `[0, extent)` when it is absent.
 static Interval orAll(IntervalAttr attr, int64_t extent) {
   return attr ? Interval::of(attr) : Interval::of(0, extent);
@@ -195,9 +218,12 @@ void ProgramOp::build(OpBuilder &builder, OperationState &state,
 }
 
 LogicalResult ProgramOp::verify() {
-  if (IntegerAttr position = getPositionAttr(); position && position.getInt() < 0)
-    return emitOpError() << "position must be non-negative, got "
-                         << position.getInt();
+  if (IntegerAttr position = getPositionAttr();
+      position && (position.getInt() < 0 ||
+                   position.getInt() > limits::kMaxPosition))
+    return emitOpError() << "position " << position.getInt()
+                         << " is outside [0, " << limits::kMaxPosition
+                         << "] (decode positions are i32)";
   return success();
 }
 
@@ -239,6 +265,10 @@ LogicalResult ProgramOp::verifyRegions() {
   llvm::StringMap<Operation *> buffers, pages, events, steps;
   DenseMap<std::pair<int64_t, int64_t>, Operation *> slots;
   for (Operation &op : getBody()->getOperations()) {
+    if (isa<TaskOp, BarrierOp>(op) &&
+        int64_t(steps.size()) == limits::kMaxSteps)
+      return op.emitOpError() << "exceeds the limit of " << limits::kMaxSteps
+                              << " tasks and barriers in one program";
     auto claimName = [&](llvm::StringMap<Operation *> &names, StringRef kind,
                          StringRef name) -> LogicalResult {
       if (name.empty())
@@ -308,6 +338,9 @@ LogicalResult BufferOp::verify() {
     return emitOpError() << "element type must be a float or signless "
                             "integer, got "
                          << element;
+  if (!getBoundedBufferBytes(type))
+    return emitOpError() << "holds more than " << limits::kMaxBufferBytes
+                         << " bytes (the limit of one buffer), got " << type;
   BufferKind kind = getKind();
   if (getKey() && kind != BufferKind::Weight && kind != BufferKind::Const)
     return emitOpError() << "only weight and const buffers have a state-dict "
@@ -327,12 +360,16 @@ void PageOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
 LogicalResult PageOp::verify() {
   // getBytes() is unsigned (I64Attr): read the signed value.
   int64_t bytes = getBytesAttr().getInt();
-  if (bytes <= 0)
-    return emitOpError() << "bytes must be positive, got " << bytes;
+  if (bytes <= 0 || bytes > limits::kMaxBufferBytes)
+    return emitOpError() << "bytes " << bytes << " is outside [1, "
+                         << limits::kMaxBufferBytes
+                         << "] (the limit of one page)";
   if (IntervalAttr live = getLiveAttr()) {
-    if (!live.isConstant() || live.getLo() < 0 || live.getLo() > live.getHi())
-      return emitOpError() << "live range must be a constant, non-negative, "
-                              "ordered task range";
+    if (!live.isConstant() || live.getLo() < 0 || live.getLo() > live.getHi() ||
+        live.getHi() > limits::kMaxSteps)
+      return emitOpError() << "live range must be a constant, ordered task "
+                              "range inside [0, "
+                           << limits::kMaxSteps << "]";
   }
   return success();
 }
@@ -388,9 +425,15 @@ LogicalResult TaskOp::verify() {
                            << threshold;
   if (getWorker().has_value() != getQueue().has_value())
     return emitOpError() << "worker and queue position come together";
-  if (getWorker() &&
-      (getWorkerAttr().getInt() < 0 || getQueueAttr().getInt() < 0))
-    return emitOpError() << "worker and queue position must be non-negative";
+  if (!getWorker())
+    return success();
+  int64_t worker = getWorkerAttr().getInt(), queue = getQueueAttr().getInt();
+  if (worker < 0 || worker >= limits::kMaxWorkers)
+    return emitOpError() << "worker " << worker << " is outside [0, "
+                         << limits::kMaxWorkers << ") (the workers of a grid)";
+  if (queue < 0 || queue >= limits::kMaxSteps)
+    return emitOpError() << "queue position " << queue << " is outside [0, "
+                         << limits::kMaxSteps << ")";
   return success();
 }
 
@@ -417,9 +460,14 @@ LogicalResult TaskOp::verifyRegions() {
 LogicalResult BarrierOp::verify() {
   if (getSlots().empty())
     return emitOpError() << "needs a slot for every worker";
+  if (int64_t(getSlots().size()) > limits::kMaxWorkers)
+    return emitOpError() << "has " << getSlots().size()
+                         << " slots, more than the " << limits::kMaxWorkers
+                         << " workers of a grid";
   for (int64_t slot : getSlots())
-    if (slot < 0)
-      return emitOpError() << "slots must be non-negative, got " << slot;
+    if (slot < 0 || slot >= limits::kMaxSteps)
+      return emitOpError() << "slot " << slot << " is outside [0, "
+                           << limits::kMaxSteps << ")";
   return success();
 }
 
@@ -468,8 +516,8 @@ LogicalResult RMSNormOp::verify() {
                                      {getOutput(), "output"}})) ||
       failed(expectSize(*this, "output", *outWidth, *width, "the input's")))
     return failure();
-  if (!(getEps().convertToDouble() > 0))
-    return emitOpError() << "eps must be positive";
+  if (failed(expectPositiveFinite(*this, "eps", getEps())))
+    return failure();
   std::optional<int64_t> headDim = getHeadDim();
   if (headDim && (*headDim <= 0 || *width % *headDim != 0))
     return emitOpError() << "head_dim " << *headDim
@@ -560,8 +608,8 @@ LogicalResult RopeOp::verify() {
     return emitOpError() << "head_dim " << headDim
                          << " must be even and divide the input's " << *width
                          << " elements";
-  if (!(getTheta().convertToDouble() > 0))
-    return emitOpError() << "theta must be positive";
+  if (failed(expectPositiveFinite(*this, "theta", getTheta())))
+    return failure();
   return checkInterval(*this, getHeadsAttr(), "heads", *width / headDim, "heads");
 }
 
@@ -649,10 +697,12 @@ LogicalResult AttentionOp::verify() {
     return failure();
   if (failed(verifyPartialForm(*width)) || failed(verifyKVRange(rows)))
     return failure();
-  if (!(getScale().convertToDouble() > 0))
-    return emitOpError() << "scale must be positive";
-  if (std::optional<int64_t> window = getWindow(); window && *window <= 0)
-    return emitOpError() << "window must be positive";
+  if (failed(expectPositiveFinite(*this, "scale", getScale())))
+    return failure();
+  if (std::optional<int64_t> window = getWindow();
+      window && (*window <= 0 || *window > limits::kMaxPosition))
+    return emitOpError() << "window " << *window << " is outside [1, "
+                         << limits::kMaxPosition << "]";
   return success();
 }
 
@@ -699,6 +749,9 @@ LogicalResult AttentionOp::verifyKVRange(int64_t rows) {
   if (kv.getHiRelative()) {
     if (kv.getHi() > 1)
       return emitOpError() << "'kv' cannot reach past pos + 1";
+    if (kv.getHi() < -limits::kMaxPosition)
+      return emitOpError() << "'kv' ends at pos - " << -kv.getHi()
+                           << ", below any decode position";
     return success();
   }
   if (kv.getLo() >= kv.getHi())

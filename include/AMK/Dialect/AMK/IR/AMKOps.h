@@ -42,6 +42,11 @@ namespace amk {
 /// std::nullopt when the type is not such a vector.
 std::optional<int64_t> getVectorLength(Type type);
 
+/// The bytes a buffer of `type` (static shape, int or float elements) holds,
+/// or std::nullopt when that exceeds limits::kMaxBufferBytes. Computed
+/// without overflow whatever the dimensions.
+std::optional<int64_t> getBoundedBufferBytes(MemRefType type);
+
 } // namespace amk
 } // namespace mlir
 
