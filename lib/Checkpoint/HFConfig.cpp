@@ -18,7 +18,8 @@ using namespace amk::import;
 using amk::import::detail::describe;
 using amk::import::detail::makeError;
 using amk::import::detail::parseJSONObject;
-using amk::import::detail::readWholeFile;
+using mlir::amk::readBoundedFile;
+using amk::import::detail::kConfigLimits;
 
 namespace {
 
@@ -320,7 +321,7 @@ static void parseHeads(FieldReader &reader, ModelConfig &config) {
 
 Expected<ModelConfig> amk::import::parseModelConfig(StringRef json,
                                                     StringRef fileName) {
-  Expected<json::Object> object = parseJSONObject(json, fileName);
+  Expected<json::Object> object = parseJSONObject(json, fileName, kConfigLimits);
   if (!object)
     return object.takeError();
   FieldReader reader(*object, fileName);
@@ -341,7 +342,7 @@ Expected<ModelConfig> amk::import::parseModelConfig(StringRef json,
 }
 
 Expected<ModelConfig> amk::import::readModelConfig(StringRef path) {
-  Expected<std::unique_ptr<MemoryBuffer>> text = readWholeFile(path);
+  Expected<std::unique_ptr<MemoryBuffer>> text = readBoundedFile(path, kConfigLimits);
   if (!text)
     return text.takeError();
   return parseModelConfig((*text)->getBuffer(), path);

@@ -49,16 +49,9 @@ Expected<const json::Value *> requireField(const json::Object &object,
   return makeError(where + ": missing field '" + key + "'");
 }
 
-Expected<json::Value> parseJSON(StringRef text, StringRef fileName) {
-  Expected<json::Value> value = json::parse(text);
-  if (!value)
-    return makeError(fileName + ": not valid JSON: " +
-                     toString(value.takeError()));
-  return value;
-}
-
-Expected<json::Object> parseJSONObject(StringRef text, StringRef fileName) {
-  Expected<json::Value> value = parseJSON(text, fileName);
+Expected<json::Object> parseJSONObject(StringRef text, StringRef fileName,
+                                       const mlir::amk::JSONLimits &limits) {
+  Expected<json::Value> value = mlir::amk::parseBoundedJSON(text, fileName, limits);
   if (!value)
     return value.takeError();
   json::Object *object = value->getAsObject();
@@ -66,15 +59,6 @@ Expected<json::Object> parseJSONObject(StringRef text, StringRef fileName) {
     return makeError(fileName + ": expected a JSON object at top level, found " +
                      describe(*value));
   return std::move(*object);
-}
-
-Expected<std::unique_ptr<MemoryBuffer>> readWholeFile(StringRef path) {
-  ErrorOr<std::unique_ptr<MemoryBuffer>> buffer =
-      MemoryBuffer::getFile(path, /*IsText=*/false,
-                            /*RequiresNullTerminator=*/false);
-  if (!buffer)
-    return makeError(path + ": cannot read: " + buffer.getError().message());
-  return std::move(*buffer);
 }
 
 std::vector<std::string> sortedKeys(const json::Object &object) {

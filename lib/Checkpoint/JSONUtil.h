@@ -12,6 +12,9 @@
 #ifndef AMK_LIB_CHECKPOINT_JSONUTIL_H
 #define AMK_LIB_CHECKPOINT_JSONUTIL_H
 
+#include "AMK/Checkpoint/SafeTensors.h"
+#include "AMK/Support/BoundedJSON.h"
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/Error.h"
@@ -39,17 +42,17 @@ llvm::Expected<const llvm::json::Value *>
 requireField(const llvm::json::Object &object, llvm::StringRef key,
              llvm::StringRef where);
 
-/// Parses \p text as JSON; the error says "<fileName>: not valid JSON: ...".
-llvm::Expected<llvm::json::Value> parseJSON(llvm::StringRef text,
-                                            llvm::StringRef fileName);
+/// The limits of config.json, safetensors headers and shard indexes.
+inline constexpr mlir::amk::JSONLimits kConfigLimits{"a config.json", 16 << 20};
+inline constexpr mlir::amk::JSONLimits kHeaderLimits{"a safetensors header",
+                                          kMaxHeaderBytes};
+inline constexpr mlir::amk::JSONLimits kIndexLimits{"a safetensors index", 256 << 20};
 
-/// Parses \p text as a JSON object; errors name \p fileName.
-llvm::Expected<llvm::json::Object> parseJSONObject(llvm::StringRef text,
-                                                   llvm::StringRef fileName);
-
-/// Reads the whole file at \p path; the error names the path.
-llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
-readWholeFile(llvm::StringRef path);
+/// Parses \p text as a JSON object under \p limits; errors name
+/// \p fileName.
+llvm::Expected<llvm::json::Object>
+parseJSONObject(llvm::StringRef text, llvm::StringRef fileName,
+                const mlir::amk::JSONLimits &limits);
 
 /// Returns the keys of \p object in sorted order (for deterministic errors).
 std::vector<std::string> sortedKeys(const llvm::json::Object &object);

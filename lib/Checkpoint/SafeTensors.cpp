@@ -25,7 +25,9 @@ using namespace amk::import;
 using amk::import::detail::describe;
 using amk::import::detail::makeError;
 using amk::import::detail::parseJSONObject;
-using amk::import::detail::readWholeFile;
+using mlir::amk::readBoundedFile;
+using amk::import::detail::kHeaderLimits;
+using amk::import::detail::kIndexLimits;
 using amk::import::detail::requireField;
 using amk::import::detail::sortedKeys;
 
@@ -269,7 +271,7 @@ amk::import::parseSafeTensorsHeader(StringRef bytes, uint64_t fileSize,
   if (!length)
     return length.takeError();
   Expected<json::Object> object =
-      parseJSONObject(bytes.substr(8, *length), fileName);
+      parseJSONObject(bytes.substr(8, *length), fileName, kHeaderLimits);
   if (!object)
     return object.takeError();
   SafeTensorsHeader header;
@@ -335,7 +337,7 @@ static bool isPlainFileName(StringRef name) {
 
 Expected<std::map<std::string, std::string>>
 amk::import::parseShardIndex(StringRef json, StringRef fileName) {
-  Expected<json::Object> index = parseJSONObject(json, fileName);
+  Expected<json::Object> index = parseJSONObject(json, fileName, kIndexLimits);
   if (!index)
     return index.takeError();
   Expected<const json::Value *> field =
@@ -387,7 +389,7 @@ static Error addShard(StringRef shard, StringRef dir,
 }
 
 Expected<Checkpoint> amk::import::readShardedCheckpoint(StringRef indexPath) {
-  Expected<std::unique_ptr<MemoryBuffer>> text = readWholeFile(indexPath);
+  Expected<std::unique_ptr<MemoryBuffer>> text = readBoundedFile(indexPath, kIndexLimits);
   if (!text)
     return text.takeError();
   Expected<std::map<std::string, std::string>> weightMap =

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AMK/Kernels/Golden.h"
+#include "AMK/Support/JSONDepth.h"
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +18,9 @@
 
 using namespace amk::kernels;
 using nlohmann::json;
+
+/// Goldens hold one row of logits per step: tens of MB for a large vocab.
+static constexpr uint64_t kMaxGoldenBytes = uint64_t(1) << 30;
 
 static Status fail(std::string message) { return Status{std::move(message)}; }
 
@@ -106,11 +110,21 @@ static Status readLogits(const json &root,
 }
 
 Status amk::kernels::readGolden(const std::string &path, Golden &golden) {
-  std::ifstream file(path, std::ios::binary);
+  std::ifstream file(path, std::ios::binary | std::ios::ate);
   if (!file)
     return fail(path + ": " + std::strerror(errno));
+  if (uint64_t size = file.tellg(); size > kMaxGoldenBytes)
+    return fail(format("%s: %llu bytes, more than the %llu bytes allowed for "
+                       "a golden",
+                       path.c_str(), (unsigned long long)size,
+                       (unsigned long long)kMaxGoldenBytes));
+  file.seekg(0);
   std::stringstream text;
   text << file.rdbuf();
+  if (std::string tooDeep =
+          support::checkDepth(text.str(), path, "a golden");
+      !tooDeep.empty())
+    return fail(tooDeep);
   json root = json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded())
     return fail(path + ": not valid JSON");

@@ -6,6 +6,7 @@
 
 #include "AMK/Analysis/ScheduleModel.h"
 #include "AMK/Dialect/AMK/IR/AMKLimits.h"
+#include "AMK/Support/BoundedJSON.h"
 #include "AMK/Transforms/Passes.h"
 #include "AMK/Transforms/Pipelines.h"
 
@@ -32,6 +33,10 @@ static llvm::cl::opt<std::string>
                      llvm::cl::value_desc("file"), llvm::cl::init(""));
 
 static constexpr int64_t kMaxCols = int64_t(1) << 24;
+
+/// A schedule config holds a dozen knobs.
+static constexpr JSONLimits kConfigLimits{"a schedule config",
+                                                 1 << 20};
 
 namespace {
 
@@ -149,15 +154,14 @@ LogicalResult applyKnob(StringRef key, const llvm::json::Value &value,
 LogicalResult
 mlir::amk::applyScheduleConfig(StringRef path, CompileOptions &options,
                                function_ref<LogicalResult(const Twine &)> error) {
-  auto file = llvm::MemoryBuffer::getFile(path);
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> file =
+      readBoundedFile(path, kConfigLimits);
   if (!file)
-    return error("amk-schedule-config: cannot read '" + path +
-                 "': " + file.getError().message());
+    return error("amk-schedule-config: " + llvm::toString(file.takeError()));
   llvm::Expected<llvm::json::Value> json =
-      llvm::json::parse((*file)->getBuffer());
+      parseBoundedJSON((*file)->getBuffer(), path, kConfigLimits);
   if (!json)
-    return error("amk-schedule-config: '" + path +
-                 "' is not JSON: " + llvm::toString(json.takeError()));
+    return error("amk-schedule-config: " + llvm::toString(json.takeError()));
   const llvm::json::Object *object = json->getAsObject();
   if (!object)
     return error("amk-schedule-config: '" + path + "' must hold an object");

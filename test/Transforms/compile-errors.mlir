@@ -13,7 +13,7 @@
 // STRATEGY: error: amk-compile: knob 'strategy' = 'fastest' is not one of round-robin, balanced, critical-path
 // TYPE: error: amk-schedule-config: knob 'sms' must be an integer
 // UNKNOWN: error: amk-schedule-config: unknown knob 'tile-size'
-// MISSING: error: amk-schedule-config: cannot read '{{.*}}missing.json'
+// MISSING: error: amk-schedule-config: {{.*}}missing.json: cannot read: {{.*}}
 // TILE: error: amk-tile: knob 'attn-heads' = -1 is out of range [0, 4096]
 
 amk.program @empty {

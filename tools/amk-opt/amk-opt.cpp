@@ -6,13 +6,23 @@
 
 #include "AMK/InitAllDialects.h"
 #include "AMK/InitAllPasses.h"
+#include "AMK/Support/ToolArgs.h"
 
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/Support/raw_ostream.h"
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::amk::registerAllDialects(registry);
   mlir::amk::registerAllPasses();
+  auto [input, output] = mlir::registerAndParseCLIOptions(
+      argc, argv, "AMK optimizer driver\n", registry);
+  // MlirOptMain truncates the output before it runs the passes.
+  if (llvm::Error err = mlir::amk::checkOutputIsNotInput(output, {input})) {
+    llvm::errs() << "amk-opt: error: " << llvm::toString(std::move(err))
+                 << "\n";
+    return 1;
+  }
   return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "AMK optimizer driver\n", registry));
+      mlir::MlirOptMain(argc, argv, input, output, registry));
 }

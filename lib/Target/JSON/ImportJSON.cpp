@@ -15,6 +15,8 @@
 #include "AMK/Target/JSON/AMKJSON.h"
 #include "Schema.h"
 
+#include "AMK/Support/BoundedJSON.h"
+
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -25,6 +27,9 @@ using namespace mlir;
 using namespace mlir::amk;
 using namespace mlir::amk::json_interop;
 namespace json = llvm::json;
+
+/// A schedule of the largest model is tens of MB.
+static constexpr JSONLimits kScheduleLimits{"a schedule", 1 << 30};
 
 namespace {
 /// A JSON value (null when absent) and its path in the document.
@@ -89,7 +94,7 @@ private:
   OpContext opContext;
   std::map<int64_t, Value> pages, buffers, counters;
   std::map<int64_t, Node> bufferToPage;
-  std::set<int64_t> taskIds;
+  std::set<int64_t> bufferIds, taskIds;
   llvm::StringSet<> bufferNames, counterNames, taskNames;
   std::map<int64_t, int64_t> queueLength;
   /// The ops of each section in document order.
@@ -329,10 +334,7 @@ LogicalResult Importer::importBuffers(const Node &list) {
 }
 
 LogicalResult Importer::importBuffer(const Node &node, size_t index) {
-  std::set<int64_t> seen;
-  for (const auto &entry : buffers)
-    seen.insert(entry.first);
-  FailureOr<int64_t> id = newId(node.field("id"), seen);
+  FailureOr<int64_t> id = newId(node.field("id"), bufferIds);
   if (failed(id))
     return failure();
   FailureOr<StringRef> kindText = string(node.field("kind"));
@@ -627,6 +629,10 @@ void Importer::keepResiduals(const Node &root, const json::Object &derived) {
 }
 
 OwningOpRef<ModuleOp> Importer::run(StringRef text) {
+  if (llvm::Error err = checkJSONLimits(text, fileName, kScheduleLimits)) {
+    emitError(loc) << llvm::toString(std::move(err));
+    return nullptr;
+  }
   llvm::Expected<json::Value> document = json::parse(text);
   if (!document) {
     emitError(loc) << "not valid JSON: "

@@ -1,0 +1,81 @@
+//===- JSONDepth.h - Nesting depth of a JSON text, without recursion -*- C++ -*-===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Header-only and free of LLVM, so that the MLIR-free libraries (lib/Kernels,
+// lib/Runtime) check their JSON as the LLVM-based readers do (BoundedJSON.h)
+// before handing it to a recursive parser.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AMK_SUPPORT_JSONDEPTH_H
+#define AMK_SUPPORT_JSONDEPTH_H
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace amk {
+namespace support {
+
+/// Deepest nesting of arrays and objects any AMK JSON reader accepts.
+inline constexpr unsigned kMaxJSONDepth = 64;
+
+/// The offset of the first `[` or `{` nested deeper than \p maxDepth, or
+/// std::string_view::npos. Brackets inside strings do not count.
+inline size_t findTooDeep(std::string_view text, unsigned maxDepth) {
+  unsigned depth = 0;
+  bool inString = false, escaped = false;
+  for (size_t i = 0, e = text.size(); i < e; ++i) {
+    char c = text[i];
+    if (inString) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        inString = false;
+    } else if (c == '"') {
+      inString = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > maxDepth)
+        return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::string_view::npos;
+}
+
+/// "LINE:COLUMN" (1-based) of byte \p offset of \p text.
+inline std::string lineAndColumn(std::string_view text, size_t offset) {
+  std::string_view before = text.substr(0, offset);
+  size_t line = 1;
+  for (char c : before)
+    line += c == '\n';
+  size_t lineStart = before.rfind('\n');
+  size_t column = lineStart == std::string_view::npos ? offset + 1
+                                                      : offset - lineStart;
+  return std::to_string(line) + ":" + std::to_string(column);
+}
+
+/// "" when \p text nests at most \p maxDepth deep, else the error
+/// "<name>:LINE:COL: arrays and objects nest deeper than the N levels
+/// allowed for <what>".
+inline std::string checkDepth(std::string_view text, std::string_view name,
+                              std::string_view what,
+                              unsigned maxDepth = kMaxJSONDepth) {
+  size_t offset = findTooDeep(text, maxDepth);
+  if (offset == std::string_view::npos)
+    return "";
+  return std::string(name) + ":" + lineAndColumn(text, offset) +
+         ": arrays and objects nest deeper than the " +
+         std::to_string(maxDepth) + " levels allowed for " + std::string(what);
+}
+
+} // namespace support
+} // namespace amk
+
+#endif // AMK_SUPPORT_JSONDEPTH_H
