@@ -26,7 +26,7 @@ mkdir -p "$WORK/corpus"
 FLAGS=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize=vptr
        -fno-sanitize-recover=all -fno-rtti -I"$ROOT/include" -I"$ROOT/lib/Checkpoint")
 clang++-22 $("$LLVM_CONFIG" --cxxflags) "${FLAGS[@]}" \
-  "$HERE/amk-fuzz-import.cpp" "$ROOT"/lib/Checkpoint/*.cpp \
+  "$HERE/amk-fuzz-import.cpp" "$ROOT"/lib/Checkpoint/*.cpp "$ROOT"/lib/Support/*.cpp \
   $("$LLVM_CONFIG" --ldflags) $("$LLVM_CONFIG" --libs support) \
   -Wl,-rpath,"$("$LLVM_CONFIG" --libdir)" -o "$WORK/amk-fuzz-import"
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -97,13 +98,12 @@ static Status readLogits(const json &root,
     for (const json &value : row) {
       if (!value.is_number())
         return fail("golden: 'logits' holds a non-number");
-      float logit = value.get<float>();
-      if (!std::isfinite(logit))
+      double logit = value.get<double>();
+      if (!(std::fabs(logit) <= FLT_MAX))
         return fail(format("golden: logit %zu of step %zu is %g, not a finite "
                            "float",
-                           logits.back().size(), logits.size() - 1,
-                           value.get<double>()));
-      logits.back().push_back(logit);
+                           logits.back().size(), logits.size() - 1, logit));
+      logits.back().push_back(float(logit));
     }
   }
   return Status::ok();

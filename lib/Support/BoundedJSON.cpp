@@ -12,6 +12,10 @@
 
 using namespace llvm;
 
+static_assert(mlir::amk::JSONLimits{"", 0}.maxDepth ==
+                  ::amk::support::kMaxJSONDepth,
+              "one depth limit for every JSON reader");
+
 /// The error of a document of \p size bytes over the limit.
 static Error tooLarge(StringRef name, uint64_t size, const mlir::amk::JSONLimits &limits) {
   return createStringError(formatv("{0}: {1} bytes, more than the {2} bytes "

@@ -14,8 +14,6 @@
 #ifndef AMK_SUPPORT_BOUNDEDJSON_H
 #define AMK_SUPPORT_BOUNDEDJSON_H
 
-#include "AMK/Support/JSONDepth.h"
-
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
@@ -33,8 +31,10 @@ struct JSONLimits {
   const char *what;
   /// Largest accepted size in bytes.
   uint64_t maxBytes;
-  /// Deepest accepted nesting of arrays and objects.
-  unsigned maxDepth = ::amk::support::kMaxJSONDepth;
+  /// Deepest accepted nesting of arrays and objects (kMaxJSONDepth of
+  /// JSONDepth.h, which this header does not include: it opens the global
+  /// namespace `amk`, ambiguous beside `using namespace mlir`).
+  unsigned maxDepth = 64;
 };
 
 /// Fails unless \p text is at most `limits.maxBytes` long and nests arrays

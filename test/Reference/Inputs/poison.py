@@ -4,7 +4,7 @@ poison.py weight SRC_DIR DST_DIR TENSOR VALUE: DST_DIR gets SRC_DIR's
 config.json and model.safetensors with element 3 of TENSOR (F32) set to
 VALUE (nan, inf, -inf).
 poison.py golden SRC DST: DST is golden SRC with logit 5 of step 1 set to
-1e999 (which JSON readers parse as infinity).
+1e300 (finite as a double, infinite as the float a logit is).
 """
 import json
 import shutil
@@ -31,7 +31,7 @@ def poison_golden(src, dst):
     golden["logits"][1][5] = 123456.5
     text = json.dumps(golden)
     assert text.count("123456.5") == 1
-    dst.write_text(text.replace("123456.5", "1e999"))
+    dst.write_text(text.replace("123456.5", "1e300"))
 
 
 if __name__ == "__main__":
