@@ -7,7 +7,9 @@
 #   import (--import-hf) -> schedule + validate (--amk-compile) -> statistics
 #   -> one greedy decode of the scheduled program on the CPU reference
 #   executor, checked against HF's golden tokens and logits.
-# (Lowering to the GPU megakernel, PTX and the GPU runtime do not exist yet.)
+#   -> lower to one persistent kernel (--amk-lower-megakernel) -> PTX
+#   (--to-ptx, checked with ptxas) -> amk-run: on the GPU when there is one,
+#   else the kernel's task table on the CPU, against the same golden.
 # MODEL and CHIP override the model directory and the target chip.
 # Outputs go to build/default/.
 #
@@ -39,3 +41,29 @@ echo "scheduled program: $OUT/scheduled.mlir"
 echo "== run the scheduled program on the CPU reference executor vs HF's golden"
 "$BIN/amk-ref-run" "$OUT/scheduled.mlir" --weights "$MODEL" \
   --golden "$MODEL/golden.json" --shuffle 1
+
+echo "== lower to one persistent kernel, PTX for $CHIP"
+"$BIN/amk-opt" "$OUT/scheduled.mlir" --amk-lower-megakernel -o "$OUT/lowered.mlir"
+rm -f "$OUT/model.ptx" "$OUT/model.manifest.json"
+if "$BIN/amk-translate" --to-ptx "$OUT/lowered.mlir" -o "$OUT/model.ptx" \
+     2>"$OUT/to-ptx.log"; then
+  PTXAS="$(command -v ptxas || echo /usr/local/cuda/bin/ptxas)"
+  if [ -x "$PTXAS" ]; then
+    "$PTXAS" -arch="$CHIP" -v "$OUT/model.ptx" -o "$OUT/model.cubin" 2>&1 \
+      | grep -E "registers|spill" || true
+  fi
+else
+  # Until --to-ptx exists, the manifest comes from the lowered module.
+  echo "no PTX ($(head -1 "$OUT/to-ptx.log")): the task table runs on the CPU"
+  python3 utils/extract_manifest.py "$OUT/lowered.mlir" "$OUT/model.manifest.json"
+fi
+
+if [ -f "$OUT/model.ptx" ] && nvidia-smi -L >/dev/null 2>&1; then
+  echo "== run the megakernel on the GPU vs HF's golden"
+  "$BIN/amk-run" --model "$MODEL" --kernel "$OUT/model.ptx" \
+    --golden "$MODEL/golden.json"
+else
+  echo "== run the megakernel's task table on the CPU (amk-run --cpu) vs HF's golden"
+  "$BIN/amk-run" --cpu --model "$MODEL" --kernel "$OUT/model.ptx" \
+    --golden "$MODEL/golden.json"
+fi
