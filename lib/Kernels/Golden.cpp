@@ -229,7 +229,8 @@ Status amk::kernels::writeTrace(const DecodeTrace &trace,
   if (!os)
     return fail(path + ": " + std::strerror(errno));
   os << root.dump() << "\n";
+  os.close();
   if (!os)
-    return fail(path + ": write failed");
+    return fail(path + ": cannot write: " + std::strerror(errno));
   return Status::ok();
 }

@@ -19,8 +19,10 @@
 #include "AMK/Oracle/Oracle.h"
 
 #include "llvm/ADT/BitVector.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <chrono>
 #include <map>
 #include <random>
 #include <unordered_set>
@@ -43,12 +45,14 @@ struct Step {
 class Explorer {
 public:
   Explorer(const Model &model, const OracleOptions &options,
-           std::map<std::string, Finding> &findings);
+           std::map<std::string, Finding> &findings,
+           std::chrono::steady_clock::time_point deadline);
   /// Explores every interleaving; false when the state cap was hit.
   bool exhaustive();
   /// Runs `runs` random schedules.
   void random(unsigned runs, uint64_t seed);
   uint64_t statesSeen() const { return visited.size(); }
+  bool timedOut() const { return pastDeadline; }
 
 private:
   void buildOrder();
@@ -65,6 +69,7 @@ private:
   std::string stuckReasons() const;
   void report(std::string key, StringRef kind, const Twine &message);
   bool dfs();
+  bool checkDeadline();
 
   const Model &model;
   const OracleOptions &options;
@@ -94,13 +99,17 @@ private:
   std::vector<Step> trace;
   std::unordered_set<std::string> visited;
   bool capHit = false;
+  std::chrono::steady_clock::time_point deadline;
+  bool pastDeadline = false;
+  unsigned deadlineChecks = 0;
 };
 } // namespace
 
 Explorer::Explorer(const Model &model, const OracleOptions &options,
-                   std::map<std::string, Finding> &findings)
+                   std::map<std::string, Finding> &findings,
+                   std::chrono::steady_clock::time_point deadline)
     : model(model), options(options), findings(findings),
-      n(model.tasks.size()) {
+      n(model.tasks.size()), deadline(deadline) {
   buildOrder();
   buildConflicts();
   tracked.resize(model.storageBytes.size());
@@ -382,7 +391,7 @@ bool Explorer::dfs() {
     key[t] = char(status[t]);
   if (!visited.insert(std::move(key)).second)
     return true;
-  if (visited.size() >= options.exhaustiveLimit)
+  if (visited.size() >= options.exhaustiveLimit || checkDeadline())
     return false;
   SmallVector<Step> steps = choices();
   if (steps.empty())
@@ -399,6 +408,14 @@ bool Explorer::dfs() {
   return true;
 }
 
+/// True once the time limit has passed (checked on the first and every
+/// 256th call).
+bool Explorer::checkDeadline() {
+  if (!pastDeadline && deadlineChecks++ % 256 == 0)
+    pastDeadline = std::chrono::steady_clock::now() > deadline;
+  return pastDeadline;
+}
+
 bool Explorer::exhaustive() {
   reset();
   return dfs();
@@ -406,9 +423,11 @@ bool Explorer::exhaustive() {
 
 void Explorer::random(unsigned runs, uint64_t seed) {
   std::mt19937_64 rng(seed);
-  for (unsigned run = 0; run < runs; ++run) {
+  for (unsigned run = 0; run < runs && !checkDeadline(); ++run) {
     reset();
     for (SmallVector<Step> steps = choices(); !steps.empty(); steps = choices()) {
+      if (checkDeadline())
+        return;
       Step step = steps[rng() % steps.size()];
       step.start ? start(step.task) : finish(step.task);
     }
@@ -416,21 +435,49 @@ void Explorer::random(unsigned runs, uint64_t seed) {
   }
 }
 
+/// Why `model` is too large to explore under `options`, or "".
+static std::string tooLarge(const Model &model, const OracleOptions &options) {
+  if (model.tasks.size() > options.maxTasks)
+    return (Twine(model.tasks.size()) + " tasks, more than the oracle's " +
+            Twine(options.maxTasks))
+        .str();
+  int64_t tracked = 0;
+  llvm::DenseSet<unsigned> counted;
+  for (const BufferInfo &buffer : model.buffers)
+    if (buffer.kind != BufferKind::Weight && buffer.kind != BufferKind::Const &&
+        buffer.kind != BufferKind::Input && counted.insert(buffer.storage).second)
+      tracked += model.storageBytes[buffer.storage];
+  if (tracked > options.maxTrackedBytes)
+    return (Twine(tracked) + " bytes of activations, scratch, KV caches and "
+            "outputs, more than the oracle's " + Twine(options.maxTrackedBytes))
+        .str();
+  return "";
+}
+
 OracleResult oracle::runOracle(ProgramOp program,
                                const OracleOptions &options) {
   OracleResult result;
   std::map<std::string, Finding> findings;
+  auto deadline = std::chrono::steady_clock::now() +
+                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                      std::chrono::duration<double>(options.timeLimitSeconds));
   for (int64_t position : positionsToTry(program)) {
     Model model = buildModel(program, position);
+    result.refused = tooLarge(model, options);
+    if (!result.refused.empty())
+      return result;
     for (const StaticFinding &found : model.staticFindings)
       findings.try_emplace(found.kind + ":" + found.message,
                            Finding{found.kind, found.message, position, {}, false});
-    Explorer explorer(model, options, findings);
+    Explorer explorer(model, options, findings, deadline);
     if (!explorer.exhaustive()) {
       result.exhaustive = false;
       explorer.random(options.randomRuns, options.seed + position);
     }
     result.states += explorer.statesSeen();
+    result.timedOut |= explorer.timedOut();
+    if (result.timedOut)
+      break;
   }
   for (auto &entry : findings)
     result.findings.push_back(std::move(entry.second));
@@ -439,10 +486,16 @@ OracleResult oracle::runOracle(ProgramOp program,
 
 void oracle::printResult(llvm::raw_ostream &os, ProgramOp program,
                          const OracleResult &result) {
+  if (!result.refused.empty()) {
+    os << "@" << program.getSymName() << ": TOO LARGE (" << result.refused
+       << "); not explored\n";
+    return;
+  }
   os << "@" << program.getSymName() << ": "
      << (result.isSafe() ? "SAFE" : "UNSAFE") << " ("
      << result.findings.size() << " findings, " << result.states << " states, "
-     << (result.exhaustive ? "exhaustive" : "random") << ")\n";
+     << (result.exhaustive ? "exhaustive" : "random")
+     << (result.timedOut ? ", stopped short at the time limit" : "") << ")\n";
   for (const Finding &finding : result.findings) {
     os << "  " << finding.kind << " at pos " << finding.position << ": "
        << finding.message << "\n";

@@ -7,8 +7,10 @@
 #include "AMK/Support/ToolArgs.h"
 
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
 
@@ -38,6 +40,19 @@ Error mlir::amk::checkOutputIsNotInput(StringRef output,
                                     : "' is the input '") +
                                input + "'; refusing to overwrite it");
   return Error::success();
+}
+
+/// The fatal-error handler of installWriteErrorHandler; LLVM exits 1 after it.
+static void reportFatal(void *tool, const char *reason, bool) {
+  StringRef message(reason);
+  errs() << static_cast<const char *>(tool) << ": error: ";
+  if (message.consume_front("IO failure on output stream: "))
+    errs() << "cannot write the output: ";
+  errs() << message << "\n";
+}
+
+void mlir::amk::installWriteErrorHandler(const char *tool) {
+  install_fatal_error_handler(reportFatal, const_cast<char *>(tool));
 }
 
 std::optional<std::string>

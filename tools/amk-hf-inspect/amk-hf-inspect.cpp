@@ -17,6 +17,7 @@
 #include "AMK/Checkpoint/HFConfig.h"
 #include "AMK/Checkpoint/ModelSpec.h"
 #include "AMK/Checkpoint/SafeTensors.h"
+#include "AMK/Support/ToolArgs.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -127,6 +128,7 @@ static Error inspect(StringRef path, raw_ostream &os) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  mlir::amk::installWriteErrorHandler("amk-hf-inspect");
   cl::HideUnrelatedOptions(HFInspectCategory);
   cl::ParseCommandLineOptions(argc, argv,
                               "AMK HuggingFace checkpoint inspector\n");

@@ -12,6 +12,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 int main(int argc, char **argv) {
+  mlir::amk::installWriteErrorHandler("amk-opt");
   mlir::DialectRegistry registry;
   mlir::amk::registerAllDialects(registry);
   mlir::amk::registerAllPasses();

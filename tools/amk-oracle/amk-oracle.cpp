@@ -5,13 +5,17 @@
 //===----------------------------------------------------------------------===//
 //
 // `amk-oracle FILE.mlir` runs every amk.program of FILE under adversarial
-// interleavings and prints SAFE or UNSAFE with a trace per finding. Exits 0
-// when every program is safe, 1 when one is not, 2 on unreadable input.
+// interleavings and prints SAFE or UNSAFE with a trace per finding, or TOO
+// LARGE for a program past --max-tasks or the tracked-bytes limit. Exits 0
+// when every program is safe, 1 when one is not, 2 on unreadable input or a
+// program too large to explore. --time-limit bounds the exploration.
 //
 //===----------------------------------------------------------------------===//
 
 #include "AMK/Dialect/AMK/IR/AMKOps.h"
 #include "AMK/Oracle/Oracle.h"
+
+#include "AMK/Support/ToolArgs.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -38,9 +42,18 @@ static cl::opt<unsigned>
 static cl::opt<uint64_t> seed("seed", cl::init(1),
                               cl::desc("Seed of the random schedules"),
                               cl::cat(OracleCategory));
+static cl::opt<size_t> maxTasks(
+    "max-tasks", cl::init(4096),
+    cl::desc("Refuse a program with more tasks (state grows as tasks squared)"),
+    cl::cat(OracleCategory));
+static cl::opt<double> timeLimit(
+    "time-limit", cl::init(60),
+    cl::desc("Stop exploring after this many seconds (the output says so)"),
+    cl::cat(OracleCategory));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  mlir::amk::installWriteErrorHandler("amk-oracle");
   cl::HideUnrelatedOptions(OracleCategory);
   cl::ParseCommandLineOptions(argc, argv, "AMK schedule oracle\n");
   MLIRContext context;
@@ -54,11 +67,14 @@ int main(int argc, char **argv) {
   options.exhaustiveLimit = exhaustiveLimit;
   options.randomRuns = randomRuns;
   options.seed = seed;
-  bool safe = true;
+  options.timeLimitSeconds = timeLimit;
+  options.maxTasks = maxTasks;
+  bool safe = true, refused = false;
   module->walk([&](amk::ProgramOp program) {
     amk::oracle::OracleResult result = amk::oracle::runOracle(program, options);
     amk::oracle::printResult(llvm::outs(), program, result);
     safe &= result.isSafe();
+    refused |= !result.refused.empty();
   });
-  return safe ? 0 : 1;
+  return !safe ? 1 : refused ? 2 : 0;
 }

@@ -15,6 +15,8 @@
 #include "AMK/Dialect/AMK/IR/AMKOps.h"
 #include "AMK/Reference/Golden.h"
 
+#include "AMK/Support/ToolArgs.h"
+
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/ADT/StringExtras.h"
@@ -171,6 +173,7 @@ static int run(ir::ProgramOp program) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  mlir::amk::installWriteErrorHandler("amk-ref-run");
   cl::HideUnrelatedOptions(RefRunCategory);
   cl::ParseCommandLineOptions(argc, argv, "AMK CPU reference executor\n");
   MLIRContext context;

@@ -71,6 +71,7 @@ static std::vector<std::string> directoriesToConfigs(std::vector<std::string> ar
 }
 
 int main(int argc, char **argv) {
+  mlir::amk::installWriteErrorHandler("amk-translate");
   mlir::amk::registerAllTranslations();
   std::vector<std::string> args(argv, argv + argc);
   if (llvm::Error err = checkArguments(args)) {

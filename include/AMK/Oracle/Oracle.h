@@ -35,6 +35,15 @@ struct OracleOptions {
   /// Random schedules run when the exhaustive search gives up.
   unsigned randomRuns = 200;
   uint64_t seed = 1;
+  /// Programs with more tasks are refused: the explorer's state grows with
+  /// the square of the task count.
+  size_t maxTasks = 4096;
+  /// Programs whose tracked buffers (activations, scratch, KV caches,
+  /// outputs) hold more bytes are refused: the explorer keeps 4 bytes per
+  /// tracked byte.
+  int64_t maxTrackedBytes = int64_t(64) << 20;
+  /// Exploration stops after this many seconds; the result says so.
+  double timeLimitSeconds = 60;
 };
 
 /// One violation with the run that exhibits it.
@@ -57,6 +66,10 @@ struct OracleResult {
   bool exhaustive = true;
   /// Distinct states visited, over all positions.
   uint64_t states = 0;
+  /// Why the program was not explored (too large), or empty.
+  std::string refused;
+  /// True when the time limit stopped the exploration.
+  bool timedOut = false;
 
   bool isSafe() const { return findings.empty(); }
 };

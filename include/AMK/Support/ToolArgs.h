@@ -27,6 +27,12 @@ namespace amk {
 llvm::Error checkOutputIsNotInput(llvm::StringRef output,
                                   llvm::ArrayRef<std::string> inputs);
 
+/// Makes a failed write of an output stream (a full disk, `/dev/full`)
+/// print "<tool>: error: cannot write the output: <reason>" and exit 1,
+/// instead of LLVM's "LLVM ERROR: IO failure on output stream". The partial
+/// output file is removed as before.
+void installWriteErrorHandler(const char *tool);
+
 /// The value of `-o FILE`, `-o=FILE`, `--o FILE` or `--o=FILE` in \p args.
 std::optional<std::string> findOutputArgument(llvm::ArrayRef<std::string> args);
 
