@@ -23,6 +23,7 @@
 #include "AMK/Analysis/Validator.h"
 #include "AMK/Dialect/AMK/IR/AMKAttrs.h"
 #include "AMK/Dialect/AMK/IR/AMKOps.h"
+#include "AMK/Target/TargetInfo.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -409,16 +410,6 @@ static LogicalResult checkAssigned(ProgramOp program) {
   return success();
 }
 
-/// Whether the chip has `cp.async.bulk.prefetch.L2` (sm_90 and later).
-static bool hasBulkPrefetch(TargetAttr target) {
-  return target.getSmVersion() >= 90;
-}
-
-/// The PTX ISA feature LLVM needs for \p chip.
-static StringRef ptxFeatures(TargetAttr target) {
-  return target.getSmVersion() >= 120 ? "+ptx87" : "+ptx86";
-}
-
 static FailureOr<gpu::GPUModuleOp>
 lowerProgram(ProgramOp program, int64_t blockSize, bool trace) {
   if (failed(checkAssigned(program)) || failed(validateProgram(program)))
@@ -434,7 +425,7 @@ lowerProgram(ProgramOp program, int64_t blockSize, bool trace) {
       b, loc, "amk",
       b.getArrayAttr({NVVM::NVVMTargetAttr::get(
           ctx, /*optLevel=*/3, "nvptx64-nvidia-cuda", target.getChip(),
-          ptxFeatures(target))}));
+          getChipInfo(target).ptxFeatures)}));
   b.setInsertionPointToStart(module.getBody());
 
   int64_t numWarps = blockSize / 32, sharedWords = 2 * numWarps;
@@ -461,7 +452,7 @@ lowerProgram(ProgramOp program, int64_t blockSize, bool trace) {
   b.setInsertionPointToStart(&func.getBody().front());
   KernelBuilder kb(b, loc, blockSize);
   KernelEmitter emitter(kb, func, *table, sharedWords,
-                        hasBulkPrefetch(target), trace);
+                        getChipInfo(target).hasBulkCopy(), trace);
   if (failed(emitter.emit()))
     return failure();
 

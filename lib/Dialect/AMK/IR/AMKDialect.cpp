@@ -6,6 +6,7 @@
 
 #include "AMK/Dialect/AMK/IR/AMKOps.h"
 #include "AMK/Dialect/AMK/IR/AMKLimits.h"
+#include "AMK/Target/TargetInfo.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
@@ -44,44 +45,24 @@ void AMKDialect::initialize() {
 // TargetAttr
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// A built-in chip record.
-struct ChipRecord {
-  const char *chip;
-  const char *name;
-  int64_t smVersion, smCount, smemPerBlock, l2Bytes, hbmGBps;
-};
-} // namespace
-
-/// Spec-sheet values: opt-in shared memory per block, L2 size, peak HBM
-/// bandwidth of the SXM (A100 80GB, H100, B200) and desktop (RTX 5090) parts.
-static const ChipRecord kChips[] = {
-    {"sm_80", "A100", 80, 108, 166912, 40 << 20, 2039},
-    {"sm_90a", "H100", 90, 132, 232448, 50 << 20, 3350},
-    {"sm_100a", "B200", 100, 148, 232448, 126 << 20, 8000},
-    {"sm_120a", "RTX 5090", 120, 170, 101376, 96 << 20, 1792},
-};
-
-static const ChipRecord *findChip(StringRef chip) {
-  for (const ChipRecord &record : kChips)
-    if (chip == record.chip)
-      return &record;
-  return nullptr;
-}
-
 TargetAttr TargetAttr::lookup(MLIRContext *context, StringRef chip) {
-  const ChipRecord *r = findChip(chip);
+  const ChipInfo *r = lookupChip(chip);
   if (!r)
     return {};
   return TargetAttr::get(context, r->chip, r->name, r->smVersion, r->smCount,
                          r->smemPerBlock, r->l2Bytes, r->hbmGBps);
 }
 
-std::string TargetAttr::knownChips() {
-  std::string list;
-  for (const ChipRecord &record : kChips)
-    list += (list.empty() ? "" : ", ") + std::string(record.chip);
-  return list;
+std::string TargetAttr::knownChips() { return knownChipNames(); }
+
+ChipInfo mlir::amk::getChipInfo(TargetAttr target) {
+  ChipInfo info = *lookupChip(target.getChip());
+  info.name = target.getName();
+  info.smCount = target.getSmCount();
+  info.smemPerBlock = target.getSmemPerBlock();
+  info.l2Bytes = target.getL2Bytes();
+  info.hbmGBps = target.getHbmGBps();
+  return info;
 }
 
 LogicalResult
@@ -89,7 +70,7 @@ TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                    StringRef chip, StringRef name, int64_t smVersion,
                    int64_t smCount, int64_t smemPerBlock, int64_t l2Bytes,
                    int64_t hbmGBps) {
-  const ChipRecord *record = findChip(chip);
+  const ChipInfo *record = lookupChip(chip);
   if (!record)
     return emitError() << "unknown chip '" << chip
                        << "'; known chips: " << knownChips();
