@@ -32,3 +32,10 @@ tools = ["amk-opt", "amk-translate",
          ToolSubst("amk-ref-run", unresolved="ignore"),
          ToolSubst("amk-run", unresolved="ignore")]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# ptxas (CUDA toolkit) assembles the PTX of the test kernels where present;
+# `PTXAS` overrides its path.
+ptxas = os.environ.get("PTXAS", "/usr/local/cuda/bin/ptxas")
+if os.access(ptxas, os.X_OK):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))

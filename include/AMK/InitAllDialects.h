@@ -12,6 +12,7 @@
 #define AMK_INITALLDIALECTS_H
 
 #include "AMK/Dialect/AMK/IR/AMKOps.h"
+#include "AMK/Target/PTX/TranslateToPTX.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -28,6 +29,7 @@ inline void registerAllDialects(DialectRegistry &registry) {
   registry.insert<AMKDialect, func::FuncDialect,
                   gpu::GPUDialect, LLVM::LLVMDialect,
                   NVVM::NVVMDialect, memref::MemRefDialect>();
+  registerPTXDialects(registry);
 }
 
 } // namespace amk

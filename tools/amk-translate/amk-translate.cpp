@@ -70,6 +70,29 @@ static std::vector<std::string> directoriesToConfigs(std::vector<std::string> ar
   return args;
 }
 
+/// `--to-ptx` writes its files itself (through temporary files renamed into
+/// place, the manifest beside the PTX): takes its `-o FILE` out of `args` and
+/// hands FILE to the translation.
+static void takePTXOutput(std::vector<std::string> &args) {
+  if (llvm::none_of(args, [](const std::string &arg) {
+        return arg == "--to-ptx" || arg == "-to-ptx";
+      }))
+    return;
+  for (size_t i = 1; i < args.size(); ++i) {
+    llvm::StringRef arg = args[i];
+    if ((arg == "-o" || arg == "--o") && i + 1 < args.size()) {
+      mlir::amk::setPTXOutputPath(args[i + 1]);
+      args.erase(args.begin() + i, args.begin() + i + 2);
+      return;
+    }
+    if (arg.consume_front("-o=") || arg.consume_front("--o=")) {
+      mlir::amk::setPTXOutputPath(arg);
+      args.erase(args.begin() + i);
+      return;
+    }
+  }
+}
+
 int main(int argc, char **argv) {
   mlir::amk::installWriteErrorHandler("amk-translate");
   mlir::amk::registerAllTranslations();
@@ -80,6 +103,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   args = directoriesToConfigs(std::move(args));
+  takePTXOutput(args);
   std::vector<char *> argPointers;
   for (std::string &arg : args)
     argPointers.push_back(arg.data());

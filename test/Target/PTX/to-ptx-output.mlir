@@ -1,0 +1,34 @@
+// Test: with -o X.ptx, --to-ptx writes the PTX and the manifest beside it
+// (X.manifest.json); a failing translation leaves an existing output alone.
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: amk-translate %s --to-ptx -o %t/k.ptx
+// RUN: FileCheck %s --check-prefix=PTX < %t/k.ptx
+// RUN: FileCheck %s --check-prefix=MANIFEST < %t/k.manifest.json
+// RUN: echo old > %t/k.ptx
+// RUN: sed s/sm_90a/sm_75/ %s | not amk-translate --to-ptx -o %t/k.ptx 2>&1 | FileCheck %s --check-prefix=ERR
+// RUN: FileCheck %s --check-prefix=OLD < %t/k.ptx
+// RUN: ls %t | FileCheck %s --check-prefix=FILES
+
+// PTX: // amk-chip: sm_90a (H100)
+// PTX-NEXT: // amk-smem-limit: 232448
+// PTX-NEXT: // amk-dynamic-smem: 1024
+// PTX-NEXT: // amk-registers-per-sm: 65536
+// PTX-NEXT: // amk-block: 256
+// PTX: .target sm_90a
+// PTX: .entry amk_megakernel(
+// MANIFEST: {"format": "amk-manifest", "block": 256, "dynamic_smem": 1024}
+// ERR: error: #nvvm.target chip 'sm_75' is not one of
+// OLD: {{^old$}}
+// FILES: k.manifest.json
+// FILES-NEXT: k.ptx
+// FILES-NOT: {{.}}
+
+module attributes {gpu.container_module} {
+  gpu.module @amk [#nvvm.target<chip = "sm_90a">] attributes {amk.manifest = "{\"format\": \"amk-manifest\", \"block\": 256, \"dynamic_smem\": 1024}"} {
+    gpu.func @amk_megakernel(%p: !llvm.ptr<1>) kernel {
+      %c = arith.constant 7 : i32
+      llvm.store %c, %p : i32, !llvm.ptr<1>
+      gpu.return
+    }
+  }
+}
