@@ -12,6 +12,8 @@
 #define AMK_INITALLPASSES_H
 
 #include "AMK/Conversion/Passes.h"
+#include "AMK/Conversion/TileCopy.h"
+#include "AMK/Target/PTX/TranslateToPTX.h"
 #include "AMK/Transforms/Passes.h"
 #include "AMK/Transforms/Pipelines.h"
 
@@ -27,6 +29,8 @@ inline void registerAllPasses() {
   registerAMKPasses();
   registerAMKPipelines();
   registerAMKConversionPasses();
+  registerLowerToNVVMPipeline();
+  registerTestTileCopyPass();
 }
 
 } // namespace amk
