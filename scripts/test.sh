@@ -4,7 +4,8 @@
 # The second README command and what CI runs: installs packages, builds,
 # runs the lit suite (check-amk) and the Python package's pytest suite
 # (python/tests), checks the golden fixtures, runs the validator benchmark
-# slice and the fuzzer for a bounded time.
+# slice, assembles every test model's PTX with ptxas and runs the fuzzer for
+# a bounded time.
 # FUZZ_SECONDS (default 60) bounds the fuzzing.
 #
 #===----------------------------------------------------------------------===#
@@ -37,6 +38,9 @@ step "validator benchmark slice (oracle-labelled mutations)"
 
 step "scheduling property test (models x knobs x chips validate)"
 ./scripts/schedule-property-test.sh build
+
+step "PTX of every test model assembles for every chip (ptxas -v: no spill, smem in limit)"
+./scripts/check-ptx.sh build
 
 step "generated reference docs are up to date"
 ./scripts/gen-docs.sh --check
