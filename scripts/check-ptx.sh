@@ -14,8 +14,9 @@
 # writes. Prints ptxas's resource line per model and chip.
 #
 # usage: scripts/check-ptx.sh [BUILD_DIR]   (env: PTXAS, default
-#        /usr/local/cuda/bin/ptxas; CHIPS, default all four; KEEP=DIR keeps
-#        the PTX and manifests there)
+#        /usr/local/cuda/bin/ptxas; CHIPS, default all four; MODELS, names
+#        of test/models directories, default all; KEEP=DIR keeps the PTX and
+#        manifests there)
 #===----------------------------------------------------------------------===#
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -42,8 +43,17 @@ header() { sed -n "s|^// amk-$1: \\([0-9]*\\).*|\\1|p" "$2" | head -1; }
 
 runs=0 fails=0
 fail() { fails=$((fails + 1)); echo "FAIL $1"; [ -f "$2" ] && sed 's/^/  /' "$2" | head -20; return 0; }
-for model in "$root"/test/models/*/; do
-  [ -f "$model/config.json" ] || continue
+models=()
+if [ -n "${MODELS:-}" ]; then
+  for name in $MODELS; do models+=("$root/test/models/$name/"); done
+else
+  models=("$root"/test/models/*/)
+fi
+for model in "${models[@]}"; do
+  if [ ! -f "$model/config.json" ]; then
+    [ -n "${MODELS:-}" ] && fail "$(basename "$model"): no config.json in $model" /dev/null
+    continue
+  fi
   name="$(basename "$model")"
   if ! "$bin/amk-translate" --import-hf "$model" > "$tmp/$name.mlir" 2> "$tmp/err"; then
     fail "$name: --import-hf" "$tmp/err"; continue
