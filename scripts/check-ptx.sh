@@ -16,16 +16,22 @@
 # usage: scripts/check-ptx.sh [BUILD_DIR]   (env: PTXAS, default
 #        /usr/local/cuda/bin/ptxas; CHIPS, default all four; MODELS, names
 #        of test/models directories, default all; KEEP=DIR keeps the PTX and
-#        manifests there)
+#        manifests there; REQUIRE_PTXAS=0 only generates the PTX when ptxas
+#        is missing, saying so)
 #===----------------------------------------------------------------------===#
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="${1:-$root/build}/bin"
 ptxas="${PTXAS:-/usr/local/cuda/bin/ptxas}"
 read -r -a chips <<< "${CHIPS:-sm_80 sm_90a sm_100a sm_120a}"
+assemble=1
 if [ ! -x "$ptxas" ]; then
-  echo "check-ptx: ptxas not found at $ptxas (install the CUDA toolkit or set PTXAS)" >&2
-  exit 1
+  if [ "${REQUIRE_PTXAS:-1}" = 1 ]; then
+    echo "check-ptx: ptxas not found at $ptxas (install the CUDA toolkit or set PTXAS)" >&2
+    exit 1
+  fi
+  assemble=0
+  echo "check-ptx: NOTE: ptxas not found at $ptxas: PTX is generated but NOT assembled (no register/spill check)"
 fi
 for tool in amk-translate amk-opt; do
   if [ ! -x "$bin/$tool" ]; then
@@ -68,6 +74,11 @@ for model in "${models[@]}"; do
     if ! "$bin/amk-translate" "$tmp/$name-$chip.mlir" --to-ptx -o "$stem.ptx" 2> "$tmp/err"; then
       fail "$name $chip: --to-ptx" "$tmp/err"; continue
     fi
+    if [ "$assemble" = 0 ]; then
+      grep -q "^.entry amk_megakernel\|^.visible .entry amk_megakernel" "$stem.ptx" ||
+        fail "$name $chip: no amk_megakernel entry in the PTX" /dev/null
+      continue
+    fi
     if ! "$ptxas" -arch="$chip" -v "$stem.ptx" -o "$tmp/$name-$chip.cubin" > "$tmp/ptxas" 2>&1; then
       fail "$name $chip: ptxas" "$tmp/ptxas"; continue
     fi
@@ -97,5 +108,5 @@ for model in "${models[@]}"; do
     fi
   done
 done
-echo "check-ptx: $runs kernels, $fails failed"
+echo "check-ptx: $runs kernels, $fails failed$([ "$assemble" = 1 ] || echo ' (generated only: ptxas missing)')"
 [ "$fails" -eq 0 ]

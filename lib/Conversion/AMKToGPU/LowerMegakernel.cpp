@@ -152,11 +152,12 @@ void KernelEmitter::emitPrefetch(Value task) {
         Value ptr = LLVM::IntToPtrOp::create(b, loc, global,
                                              kb.add(base, offset));
         if (!bulkPrefetch) {
-          NVVM::PrefetchOp::create(
-              b, loc,
-              NVVM::PrefetchCacheLevelAttr::get(b.getContext(),
-                                                NVVM::PrefetchCacheLevel::L2),
-              NVVM::CacheEvictionPriorityAttr(), ptr, Value());
+          // nvvm.prefetch's intrinsic is only selectable from sm_90 in the
+          // NVPTX backend, although the PTX instruction exists since sm_20.
+          LLVM::InlineAsmOp::create(
+              b, loc, TypeRange(), ValueRange{ptr}, "prefetch.global.L2 [$0];",
+              "l", /*has_side_effects=*/true, /*is_align_stack=*/false,
+              LLVM::TailCallKind::None, LLVM::AsmDialectAttr(), ArrayAttr());
           return;
         }
         Value size = i32(kb.min(kb.i64(chunk), kb.sub(bytes, offset)));

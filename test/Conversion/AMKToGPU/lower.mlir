@@ -85,10 +85,11 @@ amk.program @barrier target <"sm_90a", sms = 2> {
 
 // -----
 
-// sm_80 has no bulk prefetch: weights are prefetched line by line.
+// sm_80 has no bulk prefetch: weights are prefetched line by line (inline
+// PTX: the backend selects nvvm.prefetch only from sm_90).
 // CHECK-LABEL: gpu.module @amk [#nvvm.target<O = 3, chip = "sm_80", features = "+ptx86">]
 // CHECK-NOT: cp.async.bulk
-// CHECK: nvvm.prefetch level = L2
+// CHECK: llvm.inline_asm has_side_effects "prefetch.global.L2 [$0];", "l"
 // CHECK-NOT: cp.async.bulk
 amk.program @ampere target <"sm_80", sms = 1> {
   %w = amk.buffer "w" weight key "w" : memref<64x64xbf16>
