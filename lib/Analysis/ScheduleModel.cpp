@@ -302,15 +302,6 @@ Simulation mlir::amk::simulate(const ProgramIndex &index,
 // Diagnostics
 //===----------------------------------------------------------------------===//
 
-LogicalResult mlir::amk::checkKnobRange(Location loc, StringRef pass,
-                                        StringRef name, int64_t value,
-                                        int64_t lo, int64_t hi) {
-  if (value >= lo && value <= hi)
-    return success();
-  return emitError(loc) << pass << ": knob '" << name << "' = " << value
-                        << " is out of range [" << lo << ", " << hi << "]";
-}
-
 FailureOr<TargetAttr> mlir::amk::requireTarget(ProgramOp program,
                                                StringRef pass) {
   if (TargetAttr target = program.getTargetAttr())

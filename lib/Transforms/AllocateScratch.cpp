@@ -108,9 +108,8 @@ struct AllocateScratchPass : amk::impl::AllocateScratchBase<AllocateScratchPass>
   using AllocateScratchBase::AllocateScratchBase;
 
   void runOnOperation() override {
-    for (ProgramOp program : getOperation().getOps<ProgramOp>())
-      if (failed(allocate(program)))
-        return signalPassFailure();
+    if (failed(allocate(getOperation())))
+      return signalPassFailure();
   }
 
   LogicalResult allocate(ProgramOp program);
@@ -177,24 +176,28 @@ LogicalResult AllocateScratchPass::allocate(ProgramOp program) {
 
   OpBuilder builder(&program.getBodyRegion().front(),
                     program.getBodyRegion().front().begin());
-  int64_t bufferBytes = 0, pageBytes = 0;
+  int64_t placedBytes = 0, onPages = 0;
   for (auto [p, page] : llvm::enumerate(pages)) {
     unsigned end = live[page.buffers.back()].last + 1;
     auto op = PageOp::create(
         builder, program.getLoc(), PageType::get(program.getContext()),
         "p" + std::to_string(p), uint64_t(page.bytes),
         IntervalAttr::get(program.getContext(), page.first, end));
-    pageBytes += page.bytes;
+    onPages += page.bytes;
     for (unsigned b : page.buffers) {
       live[b].buffer.getPageMutable().assign(op.getResult());
-      bufferBytes += live[b].bytes;
+      placedBytes += live[b].bytes;
     }
   }
   if (report)
     llvm::errs() << "amk-allocate-scratch @" << program.getSymName() << ": "
-                 << live.size() << " transient buffers, " << bufferBytes
-                 << " bytes -> " << pages.size() << " pages, " << pageBytes
+                 << live.size() << " transient buffers, " << placedBytes
+                 << " bytes -> " << pages.size() << " pages, " << onPages
                  << " bytes\n";
+  numBuffers += live.size();
+  bufferBytes += placedBytes;
+  numPages += pages.size();
+  pageBytes += onPages;
   return success();
 }
 

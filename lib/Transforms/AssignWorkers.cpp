@@ -28,16 +28,6 @@ using namespace mlir::amk;
 
 namespace {
 
-enum class Strategy { RoundRobin, Balanced, CriticalPath };
-
-std::optional<Strategy> parseStrategy(StringRef name) {
-  return llvm::StringSwitch<std::optional<Strategy>>(name)
-      .Case("round-robin", Strategy::RoundRobin)
-      .Case("balanced", Strategy::Balanced)
-      .Case("critical-path", Strategy::CriticalPath)
-      .Default(std::nullopt);
-}
-
 /// Longest cost-weighted path from each task to the end of the step.
 std::vector<double> bottomLevels(const ProgramIndex &index,
                                  ArrayRef<unsigned> order,
@@ -72,29 +62,20 @@ struct AssignWorkersPass : amk::impl::AssignWorkersBase<AssignWorkersPass> {
   using AssignWorkersBase::AssignWorkersBase;
 
   void runOnOperation() override {
-    std::optional<Strategy> parsed = parseStrategy(strategy);
-    for (ProgramOp program : getOperation().getOps<ProgramOp>()) {
-      if (!parsed) {
-        program.emitError() << "amk-assign-workers: knob 'strategy' = '"
-                            << strategy
-                            << "' is not one of round-robin, balanced, "
-                               "critical-path";
-        return signalPassFailure();
-      }
-      FailureOr<TargetAttr> target = requireTarget(program, "amk-assign-workers");
-      if (failed(target) ||
-          failed(checkKnobRange(program.getLoc(), "amk-assign-workers",
-                                "sync-ns", syncNs, 0, 1000000000)) ||
-          failed(assign(program, target->getSmCount(), *parsed)))
-        return signalPassFailure();
-    }
+    ProgramOp program = getOperation();
+    FailureOr<TargetAttr> target = requireTarget(program, "amk-assign-workers");
+    if (failed(target) ||
+        failed(checkKnob(program.getLoc(), "amk-assign-workers", knobs::kSyncNs,
+                         syncNs)) ||
+        failed(assign(program, target->getSmCount(), strategy)))
+      return signalPassFailure();
   }
 
-  LogicalResult assign(ProgramOp program, int64_t workers, Strategy how);
+  LogicalResult assign(ProgramOp program, int64_t workers, AssignStrategy how);
 };
 
 LogicalResult AssignWorkersPass::assign(ProgramOp program, int64_t workers,
-                                        Strategy how) {
+                                        AssignStrategy how) {
   if (!program.getBodyRegion().getOps<BarrierOp>().empty())
     return program.emitError()
            << "amk-assign-workers: programs with amk.barrier are not supported";
@@ -107,7 +88,7 @@ LogicalResult AssignWorkersPass::assign(ProgramOp program, int64_t workers,
     return program.emitError()
            << "amk-assign-workers: the event graph has a cycle; run "
               "--amk-validate for a witness";
-  if (how == Strategy::CriticalPath) {
+  if (how == AssignStrategy::CriticalPath) {
     std::vector<double> level = bottomLevels(index, *order, cost);
     order = topologicalOrder(index, false,
                              [&](unsigned t) { return -level[t]; });
@@ -119,7 +100,7 @@ LogicalResult AssignWorkersPass::assign(ProgramOp program, int64_t workers,
     TaskOp task = index.tasks[t];
     double ready = readyTime(index, task, eventTime, cost);
     int64_t worker = int64_t(i % workers);
-    if (how != Strategy::RoundRobin) {
+    if (how != AssignStrategy::RoundRobin) {
       // Earliest start; among equal starts the worker that went idle last,
       // which keeps idle workers free for tasks that become ready later.
       auto startOn = [&](int64_t w) { return std::max(ready, freeAt[w]); };

@@ -47,21 +47,14 @@ using Range = std::pair<int64_t, int64_t>;
 // Events through use-lists
 //===----------------------------------------------------------------------===//
 
+/// The tasks signalling the event value `event`.
 SmallVector<TaskOp> producersOf(Value event) {
-  llvm::SetVector<TaskOp> tasks;
-  for (Operation *user : event.getUsers())
-    if (auto task = dyn_cast<TaskOp>(user); task && task.getSignal() == event)
-      tasks.insert(task);
-  return tasks.takeVector();
+  return getProducers(cast<EventOp>(event.getDefiningOp()));
 }
 
+/// The tasks waiting on the event value `event`.
 SmallVector<TaskOp> waitersOf(Value event) {
-  llvm::SetVector<TaskOp> tasks;
-  for (Operation *user : event.getUsers())
-    if (auto task = dyn_cast<TaskOp>(user);
-        task && llvm::is_contained(task.getWaits(), event))
-      tasks.insert(task);
-  return tasks.takeVector();
+  return getWaiters(cast<EventOp>(event.getDefiningOp()));
 }
 
 int64_t initOf(Value event) {
@@ -149,13 +142,6 @@ bool waitsPrecede(ArrayRef<std::pair<Value, int64_t>> waits,
       if (!producer->isBeforeInBlock(first))
         return false;
   return true;
-}
-
-/// The single op of a task body, or null.
-template <typename OpTy>
-OpTy singleOp(TaskOp task) {
-  Block &body = task.getBodyBlock();
-  return llvm::hasSingleElement(body) ? dyn_cast<OpTy>(body.front()) : OpTy();
 }
 
 /// The constant column range `task` writes of vector `buffer`, when it is
@@ -351,7 +337,7 @@ Value producerEvent(TaskOp task, Value buffer) {
 
 void gateUpPhase(ProgramOp program) {
   for (TaskOp task : llvm::to_vector(program.getBodyRegion().getOps<TaskOp>())) {
-    auto silu = singleOp<SiluMulOp>(task);
+    auto silu = task.getSingleOp<SiluMulOp>();
     if (!silu || silu.getCols())
       continue;
     Value gate = producerEvent(task, silu.getLhs());
@@ -374,7 +360,7 @@ void gateUpPhase(ProgramOp program) {
                     writtenColumns(u, silu.getRhs()) &&
                 g.getWaits() == u.getWaits() &&
                 g.getThresholds() == u.getThresholds() &&
-                singleOp<GemvOp>(g) && singleOp<GemvOp>(u);
+                g.getSingleOp<GemvOp>() && u.getSingleOp<GemvOp>();
     if (paired)
       mergeEvents(ups, gates, up, gate);
   }
@@ -383,7 +369,7 @@ void gateUpPhase(ProgramOp program) {
 void argmaxPhase(ProgramOp program) {
   llvm::SetVector<Value> partialEvents;
   for (TaskOp task : program.getBodyRegion().getOps<TaskOp>())
-    if (auto partial = singleOp<ArgmaxPartialOp>(task);
+    if (auto partial = task.getSingleOp<ArgmaxPartialOp>();
         partial && partial.getCols() && task.getWaits().size() == 1)
       partialEvents.insert(task.getSignal());
   for (Value event : partialEvents) {
@@ -396,7 +382,7 @@ void argmaxPhase(ProgramOp program) {
     llvm::DenseMap<Value, std::map<std::optional<Range>,
                                    std::deque<TaskOp>>> byColumns;
     for (TaskOp task : partials) {
-      auto partial = singleOp<ArgmaxPartialOp>(task);
+      auto partial = task.getSingleOp<ArgmaxPartialOp>();
       if (!partial || task.getWaits().size() != 1 ||
           (logitsEvent && task.getWaits()[0] != logitsEvent))
         break;
@@ -520,7 +506,7 @@ bool recomputeNorm(TaskOp producer, RMSNormOp norm) {
 
 void normPhase(ProgramOp program) {
   for (TaskOp task : llvm::to_vector(program.getBodyRegion().getOps<TaskOp>()))
-    if (auto norm = singleOp<RMSNormOp>(task); norm && !norm.getHeadDim())
+    if (auto norm = task.getSingleOp<RMSNormOp>(); norm && !norm.getHeadDim())
       recomputeNorm(task, norm);
 }
 
@@ -528,18 +514,22 @@ struct FusePass : amk::impl::FuseBase<FusePass> {
   using FuseBase::FuseBase;
 
   void runOnOperation() override {
-    for (ProgramOp program : getOperation().getOps<ProgramOp>()) {
-      if (gateUp)
-        gateUpPhase(program);
-      if (distribute)
-        distributePhase(program);
-      if (argmax)
-        argmaxPhase(program);
-      if (residual)
-        residualPhase(program);
-      if (norm)
-        normPhase(program);
-    }
+    ProgramOp program = getOperation();
+    auto numTasks = [&] {
+      return llvm::range_size(program.getBodyRegion().getOps<TaskOp>());
+    };
+    size_t tasksBefore = numTasks();
+    if (gateUp)
+      gateUpPhase(program);
+    if (distribute)
+      distributePhase(program);
+    if (argmax)
+      argmaxPhase(program);
+    if (residual)
+      residualPhase(program);
+    if (norm)
+      normPhase(program);
+    numTasksRemoved += tasksBefore - numTasks();
   }
 };
 

@@ -11,7 +11,6 @@
 #include "AMK/Transforms/Pipelines.h"
 
 #include "mlir/Pass/PassRegistry.h"
-#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -25,18 +24,8 @@ namespace amk {
 using namespace mlir;
 using namespace mlir::amk;
 
-/// `--amk-schedule-config=FILE`: knobs of `--amk-compile` from JSON.
-static llvm::cl::opt<std::string>
-    clScheduleConfig("amk-schedule-config",
-                     llvm::cl::desc("JSON file of --amk-compile knobs "
-                                    "(explicit pipeline options win)"),
-                     llvm::cl::value_desc("file"), llvm::cl::init(""));
-
-static constexpr int64_t kMaxCols = int64_t(1) << 24;
-
 /// A schedule config holds a dozen knobs.
-static constexpr JSONLimits kConfigLimits{"a schedule config",
-                                                 1 << 20};
+static constexpr JSONLimits kConfigLimits{"a schedule config", 1 << 20};
 
 namespace {
 
@@ -44,43 +33,40 @@ struct SetTargetPass : amk::impl::SetTargetBase<SetTargetPass> {
   using SetTargetBase::SetTargetBase;
 
   void runOnOperation() override {
-    ModuleOp module = getOperation();
+    ProgramOp program = getOperation();
     TargetAttr target = TargetAttr::lookup(&getContext(), chip);
     if (!target) {
-      module.emitError() << "amk-set-target: knob 'chip' = '" << chip
-                         << "' is not one of " << TargetAttr::knownChips();
+      program.emitError() << "amk-set-target: knob 'chip' = '" << chip
+                          << "' is not one of " << TargetAttr::knownChips();
       return signalPassFailure();
     }
-    if (failed(checkKnobRange(module.getLoc(), "amk-set-target", "sms", sms, 0,
-                              limits::kMaxSMs)))
+    if (failed(checkKnob(program.getLoc(), "amk-set-target", knobs::kSms, sms)))
       return signalPassFailure();
     if (sms)
       target = TargetAttr::get(&getContext(), target.getChip(),
                                target.getName(), target.getSmVersion(), sms,
                                target.getSmemPerBlock(), target.getL2Bytes(),
                                target.getHbmGBps());
-    for (ProgramOp program : module.getOps<ProgramOp>())
-      program.setTargetAttr(target);
+    program.setTargetAttr(target);
   }
 };
 
-/// An integer knob with its allowed range.
-struct IntKnob {
-  const char *name;
-  mlir::detail::PassOptions::Option<int64_t> CompileOptions::*member;
-  int64_t lo, hi;
+/// An integer knob of the table and the pipeline option that holds it.
+struct IntKnobOption {
+  const IntKnob *knob;
+  CompileOptions::IntKnobOption CompileOptions::*member;
 };
 
-const IntKnob kIntKnobs[] = {
-    {"sms", &CompileOptions::sms, 0, limits::kMaxSMs},
-    {"qkv-cols", &CompileOptions::qkvCols, 0, kMaxCols},
-    {"o-cols", &CompileOptions::oCols, 0, kMaxCols},
-    {"gate-up-cols", &CompileOptions::gateUpCols, 0, kMaxCols},
-    {"down-cols", &CompileOptions::downCols, 0, kMaxCols},
-    {"lm-head-cols", &CompileOptions::lmHeadCols, 0, kMaxCols},
-    {"attn-heads", &CompileOptions::attnHeads, 0, 4096},
-    {"kv-block", &CompileOptions::kvBlock, 0, kMaxCols},
-    {"sync-ns", &CompileOptions::syncNs, 0, 1000000000},
+const IntKnobOption kIntKnobs[] = {
+    {&knobs::kSms, &CompileOptions::sms},
+    {&knobs::kQkvCols, &CompileOptions::qkvCols},
+    {&knobs::kOCols, &CompileOptions::oCols},
+    {&knobs::kGateUpCols, &CompileOptions::gateUpCols},
+    {&knobs::kDownCols, &CompileOptions::downCols},
+    {&knobs::kLmHeadCols, &CompileOptions::lmHeadCols},
+    {&knobs::kAttnHeads, &CompileOptions::attnHeads},
+    {&knobs::kKvBlock, &CompileOptions::kvBlock},
+    {&knobs::kSyncNs, &CompileOptions::syncNs},
 };
 
 struct BoolKnob {
@@ -102,7 +88,6 @@ struct StringKnob {
 
 const StringKnob kStringKnobs[] = {
     {"chip", &CompileOptions::chip},
-    {"strategy", &CompileOptions::strategy},
 };
 
 bool isKnownChip(StringRef chip) {
@@ -112,6 +97,32 @@ bool isKnownChip(StringRef chip) {
   return llvm::is_contained(chips, chip);
 }
 
+/// The names an enumerated option accepts, comma-separated.
+template <typename EnumT>
+std::string enumValueNames(mlir::detail::PassOptions::Option<EnumT> &option) {
+  std::string names;
+  auto &parser = option.getParser();
+  for (unsigned i = 0, e = parser.getNumOptions(); i < e; ++i)
+    names += (i ? ", " : "") + parser.getOption(i).str();
+  return names;
+}
+
+/// Sets the enumerated `option` to the value named `name` (with the option's
+/// own parser, so the names are those of its `clEnumValN` table) unless it
+/// was given explicitly.
+template <typename EnumT>
+LogicalResult setEnumKnob(mlir::detail::PassOptions::Option<EnumT> &option,
+                          StringRef name,
+                          function_ref<LogicalResult(const Twine &)> error) {
+  EnumT value;
+  if (option.getParser().parse(option, option.getArgStr(), name, value))
+    return error("amk-schedule-config: knob '" + option.getArgStr() + "' = '" +
+                 name + "' is not one of " + enumValueNames(option));
+  if (!option.hasValue())
+    option = value;
+  return success();
+}
+
 /// Sets one knob from a JSON value unless the option was given explicitly.
 LogicalResult applyKnob(StringRef key, const llvm::json::Value &value,
                         CompileOptions &options,
@@ -119,8 +130,8 @@ LogicalResult applyKnob(StringRef key, const llvm::json::Value &value,
   auto wrongType = [&](StringRef type) {
     return error("amk-schedule-config: knob '" + key + "' must be " + type);
   };
-  for (const IntKnob &knob : kIntKnobs)
-    if (key == knob.name) {
+  for (const IntKnobOption &knob : kIntKnobs)
+    if (key == knob.knob->name) {
       std::optional<int64_t> v = value.getAsInteger();
       if (!v)
         return wrongType("an integer");
@@ -146,6 +157,12 @@ LogicalResult applyKnob(StringRef key, const llvm::json::Value &value,
         options.*knob.member = v->str();
       return success();
     }
+  if (key == options.strategy.getArgStr()) {
+    std::optional<StringRef> v = value.getAsString();
+    if (!v)
+      return wrongType("a string");
+    return setEnumKnob(options.strategy, *v, error);
+  }
   return error("amk-schedule-config: unknown knob '" + key + "'");
 }
 
@@ -182,23 +199,19 @@ mlir::amk::verifyCompileOptions(const CompileOptions &options,
   if (!isKnownChip(options.chip))
     return error("amk-compile: knob 'chip' = '" + options.chip +
                  "' is not one of " + TargetAttr::knownChips());
-  for (const IntKnob &knob : kIntKnobs) {
+  for (const IntKnobOption &knob : kIntKnobs) {
     int64_t value = options.*knob.member;
-    if (value < knob.lo || value > knob.hi)
-      return error("amk-compile: knob '" + Twine(knob.name) + "' = " +
-                   Twine(value) + " is out of range [" + Twine(knob.lo) +
-                   ", " + Twine(knob.hi) + "]");
+    if (value < knob.knob->min || value > knob.knob->max)
+      return error("amk-compile: knob '" + Twine(knob.knob->name) +
+                   "' = " + Twine(value) + " is out of range [" +
+                   Twine(knob.knob->min) + ", " + Twine(knob.knob->max) + "]");
   }
-  StringRef strategy = options.strategy;
-  if (strategy != "round-robin" && strategy != "balanced" &&
-      strategy != "critical-path")
-    return error("amk-compile: knob 'strategy' = '" + strategy +
-                 "' is not one of round-robin, balanced, critical-path");
   return success();
 }
 
-void mlir::amk::buildCompilePipeline(OpPassManager &pm,
+void mlir::amk::buildCompilePipeline(OpPassManager &modulePM,
                                      const CompileOptions &options) {
+  OpPassManager &pm = modulePM.nest<ProgramOp>();
   pm.addPass(createSetTarget(SetTargetOptions{options.chip, options.sms}));
   TileOptions tile;
   tile.qkvCols = options.qkvCols;
@@ -234,11 +247,8 @@ void mlir::amk::registerAMKPipelines() {
         CompileOptions options;
         if (failed(options.parseFromString(text)))
           return failure();
-        std::string path = options.config.hasValue() && !options.config.empty()
-                               ? options.config.getValue()
-                               : clScheduleConfig.getValue();
-        if ((!path.empty() &&
-             failed(applyScheduleConfig(path, options, error))) ||
+        if ((!options.config.empty() &&
+             failed(applyScheduleConfig(options.config, options, error))) ||
             failed(verifyCompileOptions(options, error)))
           return failure();
         buildCompilePipeline(pm, options);

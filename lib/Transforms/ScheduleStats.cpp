@@ -149,18 +149,17 @@ struct ScheduleStatsPass : amk::impl::ScheduleStatsBase<ScheduleStatsPass> {
   using ScheduleStatsBase::ScheduleStatsBase;
 
   void runOnOperation() override {
-    for (ProgramOp program : getOperation().getOps<ProgramOp>()) {
-      if (failed(checkKnobRange(program.getLoc(), "amk-schedule-stats",
-                                "sync-ns", syncNs, 0, 1000000000)))
-        return signalPassFailure();
-      FailureOr<Stats> stats = computeStats(program, double(syncNs));
-      if (failed(stats))
-        return signalPassFailure();
-      if (json)
-        printJSON(llvm::errs(), program, *stats);
-      else
-        printText(llvm::errs(), program, *stats);
-    }
+    ProgramOp program = getOperation();
+    if (failed(checkKnob(program.getLoc(), "amk-schedule-stats", knobs::kSyncNs,
+                         syncNs)))
+      return signalPassFailure();
+    FailureOr<Stats> stats = computeStats(program, double(syncNs));
+    if (failed(stats))
+      return signalPassFailure();
+    if (json)
+      printJSON(llvm::errs(), program, *stats);
+    else
+      printText(llvm::errs(), program, *stats);
     markAllAnalysesPreserved();
   }
 };

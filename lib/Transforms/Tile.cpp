@@ -33,15 +33,6 @@ namespace {
 /// What a GEMV computes in a Llama layer, found from its neighbours.
 enum class GemvRole { QKV, O, GateUp, Down, LMHead };
 
-/// The single compute op of a task body, or null.
-template <typename OpTy>
-OpTy singleOp(TaskOp task) {
-  Block &body = task.getBodyBlock();
-  if (!llvm::hasSingleElement(body))
-    return {};
-  return dyn_cast<OpTy>(body.front());
-}
-
 bool isBufferKind(Value buffer, BufferKind kind) {
   auto op = buffer.getDefiningOp<BufferOp>();
   return op && op.getKind() == kind;
@@ -128,17 +119,17 @@ private:
 };
 
 LogicalResult TilePass::checkOptions(Location loc) {
-  const int64_t maxCols = int64_t(1) << 24;
-  for (auto [name, value] :
-       {std::pair<StringRef, int64_t>{"qkv-cols", qkvCols},
-        {"o-cols", oCols},
-        {"gate-up-cols", gateUpCols},
-        {"down-cols", downCols},
-        {"lm-head-cols", lmHeadCols},
-        {"kv-block", kvBlock}})
-    if (failed(checkKnobRange(loc, "amk-tile", name, value, 0, maxCols)))
+  for (auto [knob, value] :
+       {std::pair<const IntKnob *, int64_t>{&knobs::kQkvCols, qkvCols},
+        {&knobs::kOCols, oCols},
+        {&knobs::kGateUpCols, gateUpCols},
+        {&knobs::kDownCols, downCols},
+        {&knobs::kLmHeadCols, lmHeadCols},
+        {&knobs::kKvBlock, kvBlock},
+        {&knobs::kAttnHeads, attnHeads}})
+    if (failed(checkKnob(loc, "amk-tile", *knob, value)))
       return failure();
-  return checkKnobRange(loc, "amk-tile", "attn-heads", attnHeads, 0, 4096);
+  return success();
 }
 
 int64_t TilePass::requestedCols(GemvRole role) const {
@@ -303,25 +294,29 @@ void TilePass::tileArgmax(TaskOp task, ArgmaxOp argmax) {
 }
 
 void TilePass::runOnOperation() {
-  for (ProgramOp program : getOperation().getOps<ProgramOp>()) {
-    FailureOr<TargetAttr> maybeTarget = requireTarget(program, "amk-tile");
-    if (failed(checkOptions(program.getLoc())) || failed(maybeTarget))
-      return signalPassFailure();
-    target = *maybeTarget;
-    tiled.clear();
-    llvm::DenseMap<Value, int64_t> before = countProducers(program);
-    for (TaskOp task :
-         llvm::make_early_inc_range(program.getBodyRegion().getOps<TaskOp>())) {
-      if (auto gemv = singleOp<GemvOp>(task); gemv && !gemv.getCols())
-        tileGemv(task, gemv);
-      else if (auto attn = singleOp<AttentionOp>(task);
-               attn && !attn.getStats() && !attn.getHeads())
-        tileAttention(task, attn);
-      else if (auto argmax = singleOp<ArgmaxOp>(task))
-        tileArgmax(task, argmax);
-    }
-    rebalanceWaits(program, before);
+  ProgramOp program = getOperation();
+  FailureOr<TargetAttr> maybeTarget = requireTarget(program, "amk-tile");
+  if (failed(checkOptions(program.getLoc())) || failed(maybeTarget))
+    return signalPassFailure();
+  target = *maybeTarget;
+  tiled.clear();
+  llvm::DenseMap<Value, int64_t> before = countProducers(program);
+  auto numTasks = [&] {
+    return llvm::range_size(program.getBodyRegion().getOps<TaskOp>());
+  };
+  size_t tasksBefore = numTasks();
+  for (TaskOp task :
+       llvm::make_early_inc_range(program.getBodyRegion().getOps<TaskOp>())) {
+    if (auto gemv = task.getSingleOp<GemvOp>(); gemv && !gemv.getCols())
+      tileGemv(task, gemv);
+    else if (auto attn = task.getSingleOp<AttentionOp>();
+             attn && !attn.getStats() && !attn.getHeads())
+      tileAttention(task, attn);
+    else if (auto argmax = task.getSingleOp<ArgmaxOp>())
+      tileArgmax(task, argmax);
   }
+  rebalanceWaits(program, before);
+  numTasksAdded += numTasks() - tasksBefore;
 }
 
 } // namespace

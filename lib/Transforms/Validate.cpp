@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The `--amk-validate` pass: runs the validator library on every amk.program
-// of the module and fails on any violation.
+// The `--amk-validate` pass: runs the validator library on an amk.program
+// and fails on any violation.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,27 +25,26 @@ namespace amk {
 using namespace mlir;
 
 namespace {
-/// Validates every amk.program; prints statistics on request.
+/// Validates the amk.program; prints statistics on request.
 struct ValidatePass : amk::impl::ValidateBase<ValidatePass> {
   using ValidateBase::ValidateBase;
   void runOnOperation() override {
     amk::ValidatorOptions options;
     options.maxDiagnostics = maxDiagnostics;
-    if (partialWaits != "strict" && partialWaits != "exact") {
-      getOperation().emitError()
-          << "amk-validate: unknown partial-waits value '" << partialWaits
-          << "': expected 'strict' or 'exact'";
+    options.exactPartialWaits = partialWaits == amk::PartialWaits::Exact;
+    amk::ProgramOp program = getOperation();
+    FailureOr<amk::ValidationStats> stats =
+        amk::validateProgram(program, options);
+    if (failed(stats)) {
+      ++numRejected;
       return signalPassFailure();
     }
-    options.exactPartialWaits = partialWaits == "exact";
-    for (amk::ProgramOp program : getOperation().getOps<amk::ProgramOp>()) {
-      FailureOr<amk::ValidationStats> stats =
-          amk::validateProgram(program, options);
-      if (failed(stats))
-        signalPassFailure();
-      else if (printStats)
-        amk::printStats(llvm::errs(), program, *stats);
-    }
+    numTasks += stats->tasks;
+    numAccesses += stats->accesses;
+    numEdges += stats->edges;
+    if (printStats)
+      amk::printStats(llvm::errs(), program, *stats);
+    markAllAnalysesPreserved();
   }
 };
 } // namespace

@@ -1,35 +1,41 @@
-// RUN: amk-translate --import-hf %models/qwen3-bf16 \
-// RUN:   | amk-opt --amk-set-target="chip=sm_90a sms=8" --amk-tile --amk-fuse \
-// RUN:   | FileCheck %s
-// RUN: amk-translate --import-hf %models/qwen3-bf16 \
-// RUN:   | amk-opt --amk-set-target="chip=sm_90a sms=8" --amk-tile --amk-fuse --amk-validate -o /dev/null
-// RUN: amk-translate --import-hf %models/llama3-bf16 \
-// RUN:   | amk-opt --amk-set-target="chip=sm_90a sms=8" --amk-tile --amk-fuse="norm=false residual=false" --amk-validate -o /dev/null
+// RUN: amk-opt %s -split-input-file --amk-fuse="norm=false distribute=false gate-up=false argmax=false" | FileCheck %s
 
-// norm + K projection + k-norm + RoPE + KV append in one tile, the norm into
-// a scratch buffer private to the tile.
-// CHECK: amk.task "layers.0.k_proj.t0" waits(%embed >= 1) signals %layers.0.k_proj {
-// CHECK-NEXT: amk.rmsnorm %layers.0.x, {{.*}} -> %layers.0.k_proj.t0.norm
-// CHECK-NEXT: amk.gemv {{.*}}, %layers.0.k_proj.t0.norm -> %layers.0.k cols [0, 32)
-// CHECK-NEXT: amk.rmsnorm %layers.0.k, {{.*}} -> %layers.0.k {{.*}} head_dim 32 heads [0, 1)
-// CHECK-NEXT: amk.rope %layers.0.k, %pos -> %layers.0.k head_dim 32 {{.*}} heads [0, 1)
-// CHECK-NEXT: amk.kv_append %layers.0.k, %pos -> %layers.0.k_cache heads [0, 1)
-// CHECK-NEXT: }
-// O projection + residual add through the gemv residual operand.
-// CHECK: amk.task "layers.0.o_proj.t0"
-// CHECK-NEXT: amk.gemv {{.*}} -> %layers.0.h cols [0, {{[0-9]+}}) residual %layers.0.x
-// Gate and up tiles of the same columns, with SiLU-mul, in one task.
-// CHECK: amk.task "layers.0.gate_proj.t0" waits(%layers.0.o_proj >= {{[0-9]+}}) signals %layers.0.gate_proj {
-// CHECK-NEXT: amk.rmsnorm %layers.0.h, {{.*}} -> %layers.0.gate_proj.t0.norm
-// CHECK-NEXT: amk.gemv {{.*}} -> %layers.0.gate cols
-// CHECK-NEXT: amk.gemv {{.*}} -> %layers.0.up cols
-// CHECK-NEXT: amk.silu_mul %layers.0.gate, %layers.0.up -> %layers.0.act cols
-// CHECK: amk.task "layers.0.down_proj.t0" waits(%layers.0.gate_proj >= {{[0-9]+}}
-// CHECK-NEXT: amk.gemv {{.*}} residual %layers.0.h
-// Final norm + LM head + argmax partial.
-// CHECK: amk.task "lm_head.t0"
-// CHECK-NEXT: amk.rmsnorm %x_final, {{.*}} -> %lm_head.t0.norm
-// CHECK-NEXT: amk.gemv
-// CHECK-NEXT: amk.argmax_partial
-// CHECK: amk.task "argmax.reduce" waits(%lm_head >= {{[0-9]+}}) signals %argmax
-// CHECK-NOT: amk.task
+// `gemv -> o; add x, o -> h` in one body becomes `gemv -> h residual x`,
+// and the intermediate buffer goes away.
+// CHECK-LABEL: amk.program @residual
+// CHECK-NOT:   amk.buffer "o"
+// CHECK:       amk.task "o_proj" signals %e0 {
+// CHECK-NEXT:    amk.gemv %w, %x -> %h residual %x :
+// CHECK-NEXT:  }
+amk.program @residual target <"sm_90a", sms = 2> {
+  %w = amk.buffer "w" weight key "w" : memref<64x64xbf16>
+  %x = amk.buffer "x" input : memref<64xf32>
+  %o = amk.buffer "o" activation : memref<64xf32>
+  %h = amk.buffer "h" output : memref<64xf32>
+  %e0 = amk.event "e0"
+  amk.task "o_proj" signals %e0 {
+    amk.gemv %w, %x -> %o : memref<64x64xbf16>, memref<64xf32>, memref<64xf32>
+    amk.add %x, %o -> %h : memref<64xf32>, memref<64xf32>, memref<64xf32>
+  }
+}
+
+// -----
+
+// An add in another task than the GEMV is not folded.
+// CHECK-LABEL: amk.program @separate_tasks
+// CHECK:       amk.gemv %w, %x -> %o :
+// CHECK:       amk.add %x, %o -> %h :
+amk.program @separate_tasks target <"sm_90a", sms = 2> {
+  %w = amk.buffer "w" weight key "w" : memref<64x64xbf16>
+  %x = amk.buffer "x" input : memref<64xf32>
+  %o = amk.buffer "o" activation : memref<64xf32>
+  %h = amk.buffer "h" output : memref<64xf32>
+  %e0 = amk.event "e0"
+  %e1 = amk.event "e1"
+  amk.task "o_proj" signals %e0 {
+    amk.gemv %w, %x -> %o : memref<64x64xbf16>, memref<64xf32>, memref<64xf32>
+  }
+  amk.task "residual" waits(%e0 >= 1) signals %e1 {
+    amk.add %x, %o -> %h : memref<64xf32>, memref<64xf32>, memref<64xf32>
+  }
+}

@@ -7,7 +7,7 @@
 // access that depends on the others, and deadlock freedom is decided by
 // simulating the schedule (exact for k-of-n waits).
 
-// BAD: unknown partial-waits value 'maybe': expected 'strict' or 'exact'
+// BAD: for the --partial-waits option: Cannot find option named 'maybe'!
 
 // Ambiguous but harmless: "first" waits for 1 of {t0, t1} (either may come
 // first) and touches nothing they write. amk-oracle: SAFE.

@@ -54,7 +54,7 @@ static cl::opt<bool> noGenerated("no-generated-seeds",
 static cl::opt<std::string>
     dumpDir("dump-dir", cl::desc("Write every misjudged case here"));
 static cl::opt<std::string> pipeline(
-    "validator", cl::init("amk-validate"),
+    "validator", cl::init("amk.program(amk-validate)"),
     cl::desc("Pass pipeline (on builtin.module) that accepts or rejects a "
              "module"));
 static cl::opt<std::string> validateOptions(
@@ -120,7 +120,7 @@ LogicalResult Bench::setUp() {
                       "only; put the options in --validator\n";
       return failure();
     }
-    text = "amk-validate{" + validateOptions + "}";
+    text = "amk.program(amk-validate{" + validateOptions + "})";
   }
   if (failed(parsePassPipeline(text, pm, llvm::errs())))
     return failure();

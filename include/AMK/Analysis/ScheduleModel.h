@@ -130,10 +130,6 @@ struct Simulation {
 Simulation simulate(const ProgramIndex &index, ArrayRef<unsigned> order,
                     const CostModel &cost);
 
-/// Reports `name = value` out of `[lo, hi]` as an error at `loc`.
-LogicalResult checkKnobRange(Location loc, StringRef pass, StringRef name,
-                             int64_t value, int64_t lo, int64_t hi);
-
 /// The target of `program`, or an error naming `pass`.
 FailureOr<TargetAttr> requireTarget(ProgramOp program, StringRef pass);
 

@@ -7,6 +7,9 @@
 #ifndef AMK_TRANSFORMS_PASSES_H
 #define AMK_TRANSFORMS_PASSES_H
 
+#include "AMK/Dialect/AMK/IR/AMKOps.h"
+#include "AMK/Transforms/Knobs.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 

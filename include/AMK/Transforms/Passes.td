@@ -9,11 +9,11 @@
 
 include "mlir/Pass/PassBase.td"
 
-def Validate : Pass<"amk-validate", "::mlir::ModuleOp"> {
-  let summary = "Certify every amk.program deadlock-free and race-free";
+def Validate : Pass<"amk-validate", "::mlir::amk::ProgramOp"> {
+  let summary = "Certify an amk.program deadlock-free and race-free";
   let description = [{
-    Checks the schedule semantics of docs/design.md §2-3 exactly, at any size, using
-    only AccessOpInterface: satisfiable waits, an acyclic graph of event,
+    Checks the schedule semantics of docs/design.md §2-3 exactly, at any
+    size, using only AccessOpInterface: satisfiable waits, an acyclic graph of event,
     queue and barrier edges, all-join waits on multi-producer events, every
     conflicting access pair ordered by happens-before, no read of unwritten
     transient data, no writes to weights, consts or inputs, every output
@@ -25,12 +25,18 @@ def Validate : Pass<"amk-validate", "::mlir::ModuleOp"> {
     Option<"printStats", "stats", "bool", /*default=*/"false",
            "On acceptance, print tasks, events, edges and the critical path "
            "(time it with -mlir-timing)">,
-    Option<"partialWaits", "partial-waits", "std::string",
-           /*default=*/"\"strict\"",
-           "strict: reject a partial wait unless happens-before decides which "
-           "producers finished (docs/design.md §3); exact: accept it, keep only "
-           "the determined producers in happens-before, and check deadlock "
-           "freedom by simulating the schedule">
+    Option<"partialWaits", "partial-waits", "::mlir::amk::PartialWaits",
+           /*default=*/"::mlir::amk::PartialWaits::Strict",
+           "What a partial wait that happens-before does not resolve means "
+           "(docs/design.md §3)", [{::mlir::amk::partialWaitsValues()}]>
+  ];
+  let statistics = [
+    Statistic<"numTasks", "tasks", "Tasks of the certified programs">,
+    Statistic<"numAccesses", "accesses",
+              "Accesses of the certified programs">,
+    Statistic<"numEdges", "edges", "Happens-before edges of the certified "
+              "programs">,
+    Statistic<"numRejected", "rejected", "Programs rejected">
   ];
 }
 
@@ -38,22 +44,23 @@ def Validate : Pass<"amk-validate", "::mlir::ModuleOp"> {
 // Scheduling passes (docs/scheduling.md)
 //===----------------------------------------------------------------------===//
 
-def SetTarget : Pass<"amk-set-target", "::mlir::ModuleOp"> {
-  let summary = "Attach an #amk.target chip record to every amk.program";
+def SetTarget : Pass<"amk-set-target", "::mlir::amk::ProgramOp"> {
+  let summary = "Attach an #amk.target chip record to the amk.program";
   let description = [{
-    Sets the `target` of every program to the built-in record of `chip`,
+    Sets the `target` of the program to the built-in record of `chip`,
     optionally with fewer or more SMs (`sms`, 0 keeps the record's count).
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
            "Built-in chip record: sm_80, sm_90a, sm_100a, sm_120a">,
-    Option<"sms", "sms", "int64_t", /*default=*/"0",
+    Option<"sms", "sms", "int64_t",
+           /*default=*/"::mlir::amk::knobs::kSms.defaultValue",
            "Workers (SMs) to schedule for; 0 = the chip's SM count">
   ];  // The pass creates #amk.target even in a module with no program.
   let dependentDialects = ["::mlir::amk::AMKDialect"];
 }
 
-def Tile : Pass<"amk-tile", "::mlir::ModuleOp"> {
+def Tile : Pass<"amk-tile", "::mlir::amk::ProgramOp"> {
   let summary = "Split GEMVs into column tiles, attention into head groups "
                 "and KV blocks, argmax into per-tile partials";
   let description = [{
@@ -68,24 +75,35 @@ def Tile : Pass<"amk-tile", "::mlir::ModuleOp"> {
     `amk.argmax_reduce`.
   }];
   let options = [
-    Option<"qkvCols", "qkv-cols", "int64_t", /*default=*/"0",
+    Option<"qkvCols", "qkv-cols", "int64_t",
+           /*default=*/"::mlir::amk::knobs::kQkvCols.defaultValue",
            "Columns per Q/K/V projection tile (0 = derive)">,
-    Option<"oCols", "o-cols", "int64_t", /*default=*/"0",
+    Option<"oCols", "o-cols", "int64_t",
+           /*default=*/"::mlir::amk::knobs::kOCols.defaultValue",
            "Columns per O projection tile (0 = derive)">,
-    Option<"gateUpCols", "gate-up-cols", "int64_t", /*default=*/"0",
+    Option<"gateUpCols", "gate-up-cols", "int64_t",
+           /*default=*/"::mlir::amk::knobs::kGateUpCols.defaultValue",
            "Columns per gate/up projection tile (0 = derive)">,
-    Option<"downCols", "down-cols", "int64_t", /*default=*/"0",
+    Option<"downCols", "down-cols", "int64_t",
+           /*default=*/"::mlir::amk::knobs::kDownCols.defaultValue",
            "Columns per down projection tile (0 = derive)">,
-    Option<"lmHeadCols", "lm-head-cols", "int64_t", /*default=*/"0",
+    Option<"lmHeadCols", "lm-head-cols", "int64_t",
+           /*default=*/"::mlir::amk::knobs::kLmHeadCols.defaultValue",
            "Columns per LM-head tile (0 = derive)">,
-    Option<"attnHeads", "attn-heads", "int64_t", /*default=*/"0",
+    Option<"attnHeads", "attn-heads", "int64_t",
+           /*default=*/"::mlir::amk::knobs::kAttnHeads.defaultValue",
            "Query heads per attention task (0 = one KV head's group)">,
-    Option<"kvBlock", "kv-block", "int64_t", /*default=*/"0",
+    Option<"kvBlock", "kv-block", "int64_t",
+           /*default=*/"::mlir::amk::knobs::kKvBlock.defaultValue",
            "KV rows per attention split (0 = derive from the target)">
+  ];
+  let statistics = [
+    Statistic<"numTasksAdded", "tasks-added",
+              "Tasks added by tiling (tiles minus the tasks they replace)">
   ];
 }
 
-def Fuse : Pass<"amk-fuse", "::mlir::ModuleOp"> {
+def Fuse : Pass<"amk-fuse", "::mlir::amk::ProgramOp"> {
   let summary = "Merge ops into tile tasks where that removes a sync";
   let description = [{
     Pairs gate/up tiles of the same columns, distributes whole-vector
@@ -107,9 +125,13 @@ def Fuse : Pass<"amk-fuse", "::mlir::ModuleOp"> {
     Option<"argmax", "argmax", "bool", /*default=*/"true",
            "Merge argmax partials into their LM-head tiles">
   ];
+  let statistics = [
+    Statistic<"numTasksRemoved", "tasks-removed",
+              "Tasks whose work moved into other tasks">
+  ];
 }
 
-def AssignWorkers : Pass<"amk-assign-workers", "::mlir::ModuleOp"> {
+def AssignWorkers : Pass<"amk-assign-workers", "::mlir::amk::ProgramOp"> {
   let summary = "Give every task a worker and a queue position";
   let description = [{
     List scheduling over a topological order of the event graph, so queue
@@ -118,15 +140,17 @@ def AssignWorkers : Pass<"amk-assign-workers", "::mlir::ModuleOp"> {
     costs `sync-ns`.
   }];
   let options = [
-    Option<"strategy", "strategy", "std::string",
-           /*default=*/"\"critical-path\"",
-           "round-robin, balanced or critical-path">,
-    Option<"syncNs", "sync-ns", "int64_t", /*default=*/"1000",
+    Option<"strategy", "strategy", "::mlir::amk::AssignStrategy",
+           /*default=*/"::mlir::amk::knobs::kDefaultStrategy",
+           "How tasks are ordered and placed",
+           [{::mlir::amk::strategyValues()}]>,
+    Option<"syncNs", "sync-ns", "int64_t",
+           /*default=*/"::mlir::amk::knobs::kSyncNs.defaultValue",
            "Cost of one wait in nanoseconds">
   ];
 }
 
-def AllocateScratch : Pass<"amk-allocate-scratch", "::mlir::ModuleOp"> {
+def AllocateScratch : Pass<"amk-allocate-scratch", "::mlir::amk::ProgramOp"> {
   let summary = "Place transient buffers on shared scratch pages";
   let description = [{
     Interval colouring over a topological task order: two activation or
@@ -136,11 +160,18 @@ def AllocateScratch : Pass<"amk-allocate-scratch", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"report", "report", "bool", /*default=*/"false",
-           "Print buffers, pages and bytes before and after">
+           "Print buffers, pages and bytes (the statistics below are no-ops "
+           "with an LLVM built without LLVM_ENABLE_STATS)">
+  ];
+  let statistics = [
+    Statistic<"numBuffers", "buffers", "Transient buffers placed on pages">,
+    Statistic<"bufferBytes", "buffer-bytes", "Bytes of those buffers">,
+    Statistic<"numPages", "pages", "Scratch pages created">,
+    Statistic<"pageBytes", "page-bytes", "Bytes of those pages">
   ];
 }
 
-def ScheduleStats : Pass<"amk-schedule-stats", "::mlir::ModuleOp"> {
+def ScheduleStats : Pass<"amk-schedule-stats", "::mlir::amk::ProgramOp"> {
   let summary = "Print the shape and the cost-model prediction of a schedule";
   let description = [{
     Tasks, events, waits, syncs on the critical path, bytes per worker, the
@@ -148,7 +179,8 @@ def ScheduleStats : Pass<"amk-schedule-stats", "::mlir::ModuleOp"> {
     (never below the floor).
   }];
   let options = [
-    Option<"syncNs", "sync-ns", "int64_t", /*default=*/"1000",
+    Option<"syncNs", "sync-ns", "int64_t",
+           /*default=*/"::mlir::amk::knobs::kSyncNs.defaultValue",
            "Cost of one wait in nanoseconds">,
     Option<"json", "json", "bool", /*default=*/"false",
            "Print one JSON object instead of text">

@@ -5,14 +5,16 @@
 //===----------------------------------------------------------------------===//
 //
 // `--amk-compile`: attach a target, tile, fuse, assign workers, allocate
-// scratch pages and validate. Every knob is a pipeline option and can also
-// come from a JSON file (`config=FILE` or `--amk-schedule-config=FILE`),
+// scratch pages and validate, on every amk.program of the module. Every knob
+// is a pipeline option and can also come from a JSON file (`config=FILE`),
 // so that a search tool can drive the scheduler.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef AMK_TRANSFORMS_PIPELINES_H
 #define AMK_TRANSFORMS_PIPELINES_H
+
+#include "AMK/Transforms/Knobs.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
@@ -21,49 +23,38 @@ namespace mlir {
 namespace amk {
 
 /// The knobs of `--amk-compile`. Explicit options win over the JSON config.
+/// Integer knobs take their names, defaults and help from Knobs.h.
 struct CompileOptions : public PassPipelineOptions<CompileOptions> {
+  /// An integer option declared from its entry of the knob table.
+  struct IntKnobOption : Option<int64_t> {
+    IntKnobOption(PassOptions &parent, const IntKnob &knob)
+        : Option<int64_t>(parent, knob.name, llvm::cl::desc(knob.description),
+                          llvm::cl::init(knob.defaultValue)) {}
+    using Option<int64_t>::operator=;
+  };
+
   Option<std::string> chip{*this, "chip",
                            llvm::cl::desc("Target chip: sm_80, sm_90a, "
                                           "sm_100a or sm_120a"),
                            llvm::cl::init("sm_90a")};
-  Option<int64_t> sms{*this, "sms",
-                      llvm::cl::desc("Workers; 0 = the chip's SM count"),
-                      llvm::cl::init(0)};
+  IntKnobOption sms{*this, knobs::kSms};
   Option<std::string> config{
       *this, "config",
       llvm::cl::desc("JSON file of knobs (keys are the option names)"),
       llvm::cl::init("")};
-  Option<int64_t> qkvCols{*this, "qkv-cols",
-                          llvm::cl::desc("Q/K/V tile columns, 0 = derive"),
-                          llvm::cl::init(0)};
-  Option<int64_t> oCols{*this, "o-cols",
-                        llvm::cl::desc("O tile columns, 0 = derive"),
-                        llvm::cl::init(0)};
-  Option<int64_t> gateUpCols{*this, "gate-up-cols",
-                             llvm::cl::desc("Gate/up tile columns, 0 = derive"),
-                             llvm::cl::init(0)};
-  Option<int64_t> downCols{*this, "down-cols",
-                           llvm::cl::desc("Down tile columns, 0 = derive"),
-                           llvm::cl::init(0)};
-  Option<int64_t> lmHeadCols{*this, "lm-head-cols",
-                             llvm::cl::desc("LM-head tile columns, 0 = derive"),
-                             llvm::cl::init(0)};
-  Option<int64_t> attnHeads{*this, "attn-heads",
-                            llvm::cl::desc("Query heads per attention task, "
-                                           "0 = one KV head's group"),
-                            llvm::cl::init(0)};
-  Option<int64_t> kvBlock{*this, "kv-block",
-                          llvm::cl::desc("KV rows per split, 0 = derive"),
-                          llvm::cl::init(0)};
+  IntKnobOption qkvCols{*this, knobs::kQkvCols};
+  IntKnobOption oCols{*this, knobs::kOCols};
+  IntKnobOption gateUpCols{*this, knobs::kGateUpCols};
+  IntKnobOption downCols{*this, knobs::kDownCols};
+  IntKnobOption lmHeadCols{*this, knobs::kLmHeadCols};
+  IntKnobOption attnHeads{*this, knobs::kAttnHeads};
+  IntKnobOption kvBlock{*this, knobs::kKvBlock};
   Option<bool> fuse{*this, "fuse", llvm::cl::desc("Run --amk-fuse"),
                     llvm::cl::init(true)};
-  Option<std::string> strategy{
-      *this, "strategy",
-      llvm::cl::desc("Worker assignment: round-robin, balanced, critical-path"),
-      llvm::cl::init("critical-path")};
-  Option<int64_t> syncNs{*this, "sync-ns",
-                         llvm::cl::desc("Cost model: nanoseconds per wait"),
-                         llvm::cl::init(1000)};
+  Option<AssignStrategy> strategy{
+      *this, "strategy", llvm::cl::desc("Worker assignment strategy"),
+      llvm::cl::init(knobs::kDefaultStrategy), strategyValues()};
+  IntKnobOption syncNs{*this, knobs::kSyncNs};
   Option<bool> allocate{*this, "allocate",
                         llvm::cl::desc("Run --amk-allocate-scratch"),
                         llvm::cl::init(true)};
@@ -87,7 +78,8 @@ verifyCompileOptions(const CompileOptions &options,
                      function_ref<LogicalResult(const Twine &)> error);
 
 /// Appends set-target, tile, fuse, assign-workers, allocate-scratch and
-/// validate (and schedule-stats on request) to `pm`.
+/// validate (and schedule-stats on request), nested on amk.program, to the
+/// module pass manager `pm`.
 void buildCompilePipeline(OpPassManager &pm, const CompileOptions &options);
 
 /// Registers `--amk-compile`.

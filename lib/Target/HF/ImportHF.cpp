@@ -388,21 +388,19 @@ OwningOpRef<ModuleOp> mlir::amk::importHFCheckpoint(
   return module;
 }
 
-/// `--kv-rows`: cache rows per layer of `--import-hf`.
-static llvm::cl::opt<int64_t>
-    clKVRows("kv-rows",
-             llvm::cl::desc("KV cache rows per layer for --import-hf "
-                            "(default: min(max_position_embeddings, 4096))"),
-             llvm::cl::init(0));
-
-/// `--kv-dtype`: KV cache element type of `--import-hf`.
-static llvm::cl::opt<std::string>
-    clKVDType("kv-dtype",
-              llvm::cl::desc("KV cache element type for --import-hf: f32, "
-                             "f16 or bf16 (default: the weights' dtype)"),
-              llvm::cl::init(""));
-
 void mlir::amk::registerImportHFTranslation() {
+  // Declared here, not at namespace scope, so that the options exist only in
+  // tools that register the translation.
+  static llvm::cl::opt<int64_t> clKVRows(
+      "kv-rows",
+      llvm::cl::desc("KV cache rows per layer for --import-hf "
+                     "(default: min(max_position_embeddings, 4096))"),
+      llvm::cl::init(0));
+  static llvm::cl::opt<std::string> clKVDType(
+      "kv-dtype",
+      llvm::cl::desc("KV cache element type for --import-hf: f32, f16 or bf16 "
+                     "(default: the weights' dtype)"),
+      llvm::cl::init(""));
   TranslateToMLIRRegistration registration(
       "import-hf",
       "Import a HuggingFace checkpoint directory (config.json + safetensors)",

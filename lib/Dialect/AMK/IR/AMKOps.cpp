@@ -16,6 +16,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -383,6 +384,29 @@ LogicalResult EventOp::verify() {
   if (init < 0 || init > std::numeric_limits<uint32_t>::max())
     return emitOpError() << "init must be a u32 counter value, got " << init;
   return success();
+}
+
+/// The distinct tasks among the users of `event` for which `uses` holds.
+static SmallVector<TaskOp> tasksUsing(Value event,
+                                      llvm::function_ref<bool(TaskOp)> uses) {
+  llvm::SetVector<TaskOp> tasks;
+  for (Operation *user : event.getUsers())
+    if (auto task = dyn_cast<TaskOp>(user); task && uses(task))
+      tasks.insert(task);
+  return tasks.takeVector();
+}
+
+SmallVector<TaskOp> mlir::amk::getProducers(EventOp op) {
+  Value event = op.getResult();
+  return tasksUsing(event,
+                    [&](TaskOp task) { return task.getSignal() == event; });
+}
+
+SmallVector<TaskOp> mlir::amk::getWaiters(EventOp op) {
+  Value event = op.getResult();
+  return tasksUsing(event, [&](TaskOp task) {
+    return llvm::is_contained(task.getWaits(), event);
+  });
 }
 
 //===----------------------------------------------------------------------===//

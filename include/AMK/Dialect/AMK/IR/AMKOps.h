@@ -47,6 +47,12 @@ std::optional<int64_t> getVectorLength(Type type);
 /// without overflow whatever the dimensions.
 std::optional<int64_t> getBoundedBufferBytes(MemRefType type);
 
+/// The tasks that signal `event`, each once, in use-list order.
+SmallVector<TaskOp> getProducers(EventOp event);
+
+/// The tasks that wait on `event`, each once, in use-list order.
+SmallVector<TaskOp> getWaiters(EventOp event);
+
 } // namespace amk
 } // namespace mlir
 

@@ -195,6 +195,14 @@ def AMK_TaskOp : AMK_Op<"task", [
     /// reads or writes, in body order.
     void forEachAccess(::llvm::function_ref<void(::mlir::Operation *,
                                                  const Access &)> fn);
+    /// The body's only op when the body has exactly one op of type `OpTy`,
+    /// else null.
+    template <typename OpTy>
+    OpTy getSingleOp() {
+      ::mlir::Block &body = getBodyBlock();
+      return ::llvm::hasSingleElement(body) ? ::llvm::dyn_cast<OpTy>(body.front())
+                                            : OpTy();
+    }
   }];
 }
 

@@ -9,4 +9,4 @@
 // Every task has a worker below 6 and a queue position.
 // CHECK: amk.task "embed" signals %embed worker {{[0-5]}} queue 0
 // CHECK-NOT: {{signals %[^ ]+ \{$}}
-// BAD: error: amk-assign-workers: knob 'strategy' = 'fastest' is not one of round-robin, balanced, critical-path
+// BAD: for the --strategy option: Cannot find option named 'fastest'!

@@ -1,7 +1,7 @@
 // RUN: amk-translate --import-hf %models/llama-bf16 \
 // RUN:   | amk-opt --amk-compile="chip=sm_100a qkv-cols=16 strategy=balanced" | FileCheck %s
 // RUN: amk-translate --import-hf %models/llama-bf16 \
-// RUN:   | amk-opt --amk-schedule-config=%S/Inputs/knobs.json --amk-compile="chip=sm_120a" \
+// RUN:   | amk-opt --amk-compile="chip=sm_120a config=%S/Inputs/knobs.json" \
 // RUN:   | FileCheck %s --check-prefix=CONFIG
 // An explicit option wins over the file.
 // RUN: amk-translate --import-hf %models/llama-bf16 \

@@ -1,0 +1,125 @@
+//===- Knobs.h - The scheduling knobs: names, ranges, defaults --*- C++ -*-===//
+//
+// Part of the AMK project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The one table of the scheduling knobs. The pass options (Passes.td takes
+// its defaults and enum values from here), the `--amk-compile` pipeline
+// options, its JSON config and the range diagnostics all read it, so a knob's
+// name, range and default are written once.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AMK_TRANSFORMS_KNOBS_H
+#define AMK_TRANSFORMS_KNOBS_H
+
+#include "AMK/Dialect/AMK/IR/AMKLimits.h"
+
+#include "mlir/IR/Location.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/Support/CommandLine.h"
+
+#include <cstdint>
+
+namespace mlir {
+namespace amk {
+
+/// An integer knob: its option name (also the JSON key and the name in
+/// diagnostics), default and inclusive range.
+struct IntKnob {
+  const char *name;
+  int64_t defaultValue;
+  int64_t min;
+  int64_t max;
+  const char *description;
+};
+
+/// How `--amk-assign-workers` orders and places tasks.
+enum class AssignStrategy {
+  /// Program order, task `i` on worker `i mod W`.
+  RoundRobin,
+  /// Program order, each task on the worker where it starts first.
+  Balanced,
+  /// Longest cost-weighted path to the end first, placed as `Balanced`.
+  CriticalPath,
+};
+
+/// How `--amk-validate` treats a partial wait that happens-before does not
+/// resolve.
+enum class PartialWaits {
+  /// Reject it (a counter does not say which producers finished).
+  Strict,
+  /// Keep only the producers it determines and decide deadlock freedom by
+  /// simulation.
+  Exact,
+};
+
+namespace knobs {
+
+/// Largest tile width, in columns, of any projection.
+inline constexpr int64_t kMaxCols = int64_t(1) << 24;
+/// Largest worker or head count.
+inline constexpr int64_t kMaxCount = 4096;
+
+inline constexpr IntKnob kSms{
+    "sms", 0, 0, limits::kMaxSMs,
+    "Workers (SMs) to schedule for; 0 = the chip's SM count"};
+inline constexpr IntKnob kQkvCols{
+    "qkv-cols", 0, 0, kMaxCols,
+    "Columns per Q/K/V projection tile (0 = derive)"};
+inline constexpr IntKnob kOCols{"o-cols", 0, 0, kMaxCols,
+                                "Columns per O projection tile (0 = derive)"};
+inline constexpr IntKnob kGateUpCols{
+    "gate-up-cols", 0, 0, kMaxCols,
+    "Columns per gate/up projection tile (0 = derive)"};
+inline constexpr IntKnob kDownCols{
+    "down-cols", 0, 0, kMaxCols,
+    "Columns per down projection tile (0 = derive)"};
+inline constexpr IntKnob kLmHeadCols{"lm-head-cols", 0, 0, kMaxCols,
+                                     "Columns per LM-head tile (0 = derive)"};
+inline constexpr IntKnob kAttnHeads{
+    "attn-heads", 0, 0, kMaxCount,
+    "Query heads per attention task (0 = one KV head's group)"};
+inline constexpr IntKnob kKvBlock{
+    "kv-block", 0, 0, kMaxCols,
+    "KV rows per attention split (0 = derive from the target)"};
+inline constexpr IntKnob kSyncNs{"sync-ns", 1000, 0, 1000000000,
+                                 "Cost model: nanoseconds per wait"};
+
+/// The default of the `strategy` knob.
+inline constexpr AssignStrategy kDefaultStrategy = AssignStrategy::CriticalPath;
+
+} // namespace knobs
+
+/// The values of the `strategy` knob, for a `cl::opt<AssignStrategy>`.
+inline llvm::cl::ValuesClass strategyValues() {
+  return llvm::cl::values(
+      clEnumValN(AssignStrategy::RoundRobin, "round-robin",
+                 "Program order, task i on worker i mod W"),
+      clEnumValN(AssignStrategy::Balanced, "balanced",
+                 "Program order, each task where it starts first"),
+      clEnumValN(AssignStrategy::CriticalPath, "critical-path",
+                 "Longest remaining path first, placed as balanced"));
+}
+
+/// The values of the `partial-waits` option of `--amk-validate`.
+inline llvm::cl::ValuesClass partialWaitsValues() {
+  return llvm::cl::values(
+      clEnumValN(PartialWaits::Strict, "strict",
+                 "Reject a partial wait unless happens-before decides which "
+                 "producers finished"),
+      clEnumValN(PartialWaits::Exact, "exact",
+                 "Keep only the determined producers in happens-before and "
+                 "decide deadlock freedom by simulation"));
+}
+
+/// Reports `knob` = `value` outside the knob's range as an error at `loc`
+/// naming `pass`; succeeds when it is in range.
+LogicalResult checkKnob(Location loc, StringRef pass, const IntKnob &knob,
+                        int64_t value);
+
+} // namespace amk
+} // namespace mlir
+
+#endif // AMK_TRANSFORMS_KNOBS_H

@@ -1,0 +1,22 @@
+// RUN: amk-opt %s --amk-schedule-stats="sync-ns=500" -o /dev/null 2>&1 | FileCheck %s
+
+// Two independent tasks on two workers, each reading half of a 64x64 bf16
+// weight (4096 B) and the 256-byte input; the critical path is one task.
+// CHECK-LABEL: schedule-stats @pair target sm_90a workers 2
+// CHECK-NEXT:  tasks 2, events 1, waits 0
+// CHECK-NEXT:  critical path: 1 tasks, 0 syncs
+// CHECK-NEXT:  bytes read per worker: min 4352, mean 4352, max 4352 (total 8704)
+// CHECK-NEXT:  scratch: 0 pages, 0 bytes on pages, 256 bytes unpaged
+// CHECK-NEXT:  floor (weights 8192 B / HBM): {{[0-9.]+}} us
+amk.program @pair target <"sm_90a", sms = 2> {
+  %w = amk.buffer "w" weight key "w" : memref<64x64xbf16>
+  %x = amk.buffer "x" input : memref<64xf32>
+  %h = amk.buffer "h" activation : memref<64xf32>
+  %e0 = amk.event "e0"
+  amk.task "g0" signals %e0 worker 0 queue 0 {
+    amk.gemv %w, %x -> %h cols [0, 32) : memref<64x64xbf16>, memref<64xf32>, memref<64xf32>
+  }
+  amk.task "g1" signals %e0 worker 1 queue 0 {
+    amk.gemv %w, %x -> %h cols [32, 64) : memref<64x64xbf16>, memref<64xf32>, memref<64xf32>
+  }
+}
