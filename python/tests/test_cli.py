@@ -50,6 +50,16 @@ def test_compile_error_is_1(tmp_path):
     assert "amk: import " in done.stderr  # progress
 
 
+def test_compile_json(tmp_path):
+    done = amk_cli("compile", LLAMA, "-o", str(tmp_path), "--knob", "sms=8",
+                   "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["ptx"] == str(tmp_path / "kernel.ptx")
+    assert os.path.isfile(result["ptx"]) and os.path.isfile(result["manifest"])
+    assert result["stats"]["workers"] == 8
+
+
 def test_run_and_check(llama_kernel, golden):
     common = ["--model", LLAMA, "--kernel", llama_kernel.ptx, "--cpu"]
     prompt = ",".join(str(t) for t in golden["prompt_ids"])

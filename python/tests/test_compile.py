@@ -4,7 +4,7 @@ import os
 import pytest
 
 import amk
-from conftest import LLAMA
+from conftest import LLAMA, MODELS
 
 
 def test_schedule_stats(llama_kernel):
@@ -15,10 +15,30 @@ def test_schedule_stats(llama_kernel):
     assert stats["predicted_us"] >= stats["floor_us"] > 0
 
 
-def test_kernel_manifest(llama_kernel):
+def test_compile_writes_ptx_and_manifest(llama_kernel):
+    with open(llama_kernel.ptx, encoding="utf-8") as f:
+        ptx = f.read()
+    assert "\n.target sm_90a\n" in ptx
+    assert ".entry amk_megakernel(" in ptx
     assert llama_kernel.chip == "sm_90a"
     assert llama_kernel.manifest["grid"] == 16
-    assert llama_kernel.manifest_path.endswith("kernel.manifest.json")
+    assert llama_kernel.manifest_path == os.path.join(
+        llama_kernel.out_dir, "kernel.manifest.json")
+    for step in ("model", "schedule", "megakernel"):
+        assert os.path.isfile(os.path.join(
+            llama_kernel.out_dir, "kernel.%s.mlir" % step))
+    assert amk.Kernel.load(llama_kernel.ptx).manifest == llama_kernel.manifest
+
+
+def test_progress_and_chip(tmp_path):
+    steps = []
+    kernel = amk.compile(os.path.join(MODELS, "smollm-bf16"), chip="sm_100a",
+                         out_dir=str(tmp_path), name="k", progress=steps.append)
+    assert [s.split()[0] for s in steps] == ["import", "schedule", "lower",
+                                            "emit"]
+    assert kernel.chip == "sm_100a" and kernel.ptx.endswith("k.ptx")
+    with open(kernel.ptx, encoding="utf-8") as f:
+        assert "\n.target sm_100a\n" in f.read()
 
 
 def test_folder_without_config(tmp_path):

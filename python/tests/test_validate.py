@@ -49,7 +49,7 @@ def test_json_schedule_certified(llama_kernel, tmp_path):
     unfused = str(tmp_path / "unfused.mlir")
     exported = str(tmp_path / "unfused.json")
     _tools.run("compile", "amk-opt", [
-        os.path.join(os.path.dirname(llama_kernel.schedule), "model.mlir"),
+        os.path.join(llama_kernel.out_dir, "kernel.model.mlir"),
         "--amk-compile=chip=sm_90a sms=8 fuse=false", "-o", unfused])
     _tools.run("export", "amk-translate",
                ["--export-amk-json", unfused, "-o", exported])
