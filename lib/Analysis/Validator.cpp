@@ -18,6 +18,7 @@
 
 #include "AMK/Analysis/Regions.h"
 #include "AMK/Analysis/ScheduleGraph.h"
+#include "AMK/Support/StorageModel.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/MapVector.h"
@@ -29,6 +30,7 @@
 
 using namespace mlir;
 using namespace mlir::amk;
+namespace storage = ::amk::storage;
 
 namespace {
 
@@ -40,6 +42,9 @@ struct BufferInfo {
   /// scratch page it lives on.
   uint32_t group;
   int64_t bitsPerElement;
+  /// False when the buffer's size is absurd (reported); its accesses are
+  /// not analysed.
+  bool valid = true;
   /// True when some access of the buffer depends on the decode position.
   bool symbolic = false;
   /// Indices of the write accesses of the buffer.
@@ -89,11 +94,16 @@ private:
   std::string taskName(uint32_t task) const;
 
   void collectBuffers();
+  bool checkStorage(BufferOp op, int64_t bits);
   void computePositionRange();
   bool checkGrid();
   void collectAccesses();
-  void checkAccess(const AccessRecord &record);
-  void checkBounds(const AccessRecord &record);
+  bool checkAccess(const AccessRecord &record);
+  bool checkBounds(const AccessRecord &record);
+  void checkByteAligned(const AccessRecord &record, const ConcreteBox &box,
+                        int64_t pos);
+  void checkInPlace();
+  void checkPageClobbers(const ScheduleGraph &graph, ArrayRef<uint32_t> group);
   void checkWaits(const ScheduleGraph &graph);
   void checkDeadlockBySimulation(const ScheduleGraph &graph);
   void checkOutputs();
@@ -190,6 +200,13 @@ static std::pair<int64_t, int64_t> linearExtent(ArrayRef<int64_t> shape,
   return {lo, last + 1};
 }
 
+static bool contiguousRuns(ArrayRef<int64_t> shape, const ConcreteBox &box,
+                           int64_t budget,
+                           SmallVectorImpl<std::pair<int64_t, int64_t>> &runs);
+
+/// Runs listed when checking that a sub-byte access is byte-aligned.
+static constexpr int64_t kMaxAlignmentRuns = 4096;
+
 //===----------------------------------------------------------------------===//
 // Structure
 //===----------------------------------------------------------------------===//
@@ -205,7 +222,36 @@ void Validator::collectBuffers() {
     bufferIndex[op.getResult()] = buffers.size();
     int64_t bits = op.getType().getElementType().getIntOrFloatBitWidth();
     buffers.push_back(BufferInfo{op, group, bits});
+    buffers.back().valid = checkStorage(op, bits);
   }
+}
+
+/// Checks that `op` has a representable size (amk::storage) and fits its
+/// page; false when its size is absurd.
+bool Validator::checkStorage(BufferOp op, int64_t bits) {
+  ArrayRef<int64_t> shape = op.getType().getShape();
+  std::optional<int64_t> elements =
+      storage::checkedProduct(shape.data(), shape.size());
+  std::optional<int64_t> bytes;
+  if (elements)
+    bytes = storage::BufferLayout{bits, *elements}.bytes();
+  if (!bytes) {
+    report(op, "buffer '" + op.getName() + "' is too large: " +
+                   (elements ? Twine(*elements) : Twine("more than 2^63")) +
+                   " elements of " + Twine(bits) + " bits exceed " +
+                   Twine(storage::kMaxBufferBytes) + " bytes");
+    return false;
+  }
+  if (Value page = op.getPage()) {
+    auto pageOp = page.getDefiningOp<PageOp>();
+    int64_t pageBytes = pageOp.getBytesAttr().getInt();
+    if (!storage::fitsPage(*bytes, pageBytes))
+      report(op, "buffer '" + op.getName() + "' takes " + Twine(*bytes) +
+                     " bytes but its page '" + pageOp.getName() + "' has " +
+                     Twine(pageBytes) +
+                     ": the buffer would overrun the page");
+  }
+  return true;
 }
 
 void Validator::computePositionRange() {
@@ -345,39 +391,82 @@ void Validator::collectAccesses() {
       cast<AccessOpInterface>(child).getAccesses(found);
       for (Access &access : found) {
         auto it = bufferIndex.find(access.buffer);
-        if (it == bufferIndex.end())
+        if (it == bufferIndex.end() || !buffers[it->second].valid)
           continue;
         BufferInfo &buffer = buffers[it->second];
         bool symbolic = isSymbolic(access.box);
+        AccessRecord record{uint32_t(task), ordinal, it->second, &child,
+                            std::move(access), symbolic, false, 0, 0};
+        // An access out of bounds is reported and left out of the conflict
+        // analysis (its extent could overflow); the program is rejected.
+        if (checkAccess(record)) {
+          ArrayRef<int64_t> shape = buffer.op.getType().getShape();
+          auto [lo, hi] = linearExtent(shape, record.access.box, symbolic);
+          record.linear = !symbolic && isContiguous(
+                              shape, concretize(record.access.box, 0));
+          record.keyLo = lo * buffer.bitsPerElement;
+          record.keyHi = hi * buffer.bitsPerElement;
+        }
         buffer.symbolic |= symbolic;
-        ArrayRef<int64_t> shape = buffer.op.getType().getShape();
-        auto [lo, hi] = linearExtent(shape, access.box, symbolic);
-        bool linear = !symbolic && access.box.size() == shape.size() &&
-                      isContiguous(shape, concretize(access.box, 0));
-        if (access.isWrite())
+        if (record.access.isWrite())
           buffer.writes.push_back(accesses.size());
-        accesses.push_back(AccessRecord{
-            uint32_t(task), ordinal, it->second, &child, std::move(access),
-            symbolic, linear, lo * buffer.bitsPerElement, hi * buffer.bitsPerElement});
+        accesses.push_back(std::move(record));
       }
       ++ordinal;
     }
   }
-  for (const AccessRecord &record : accesses)
-    checkAccess(record);
 }
 
-void Validator::checkAccess(const AccessRecord &record) {
+/// Checks an access against its buffer's kind and bounds; false when it is
+/// out of bounds.
+bool Validator::checkAccess(const AccessRecord &record) {
   BufferOp buffer = buffers[record.buffer].op;
   if (record.access.isWrite() && buffer.isReadOnly())
     report(record.op, taskName(record.task) + " writes " +
                           stringifyBufferKind(buffer.getKind()) +
                           " buffer " + region(record.access) +
                           ", which is read-only during a step");
-  checkBounds(record);
+  return checkBounds(record);
 }
 
-void Validator::checkBounds(const AccessRecord &record) {
+/// Reports an access of a sub-byte buffer whose runs do not start and end
+/// on byte boundaries (amk::storage: memory is written a byte at a time).
+void Validator::checkByteAligned(const AccessRecord &record,
+                                 const ConcreteBox &box, int64_t pos) {
+  const BufferInfo &buffer = buffers[record.buffer];
+  if (buffer.bitsPerElement % 8 == 0)
+    return;
+  ArrayRef<int64_t> shape = buffer.op.getType().getShape();
+  storage::BufferLayout layout{buffer.bitsPerElement, 0};
+  SmallVector<std::pair<int64_t, int64_t>, 1> runs;
+  bool aligned = true;
+  if (contiguousRuns(shape, box, kMaxAlignmentRuns, runs)) {
+    for (auto [lo, hi] : runs)
+      aligned &= layout.byteAligned(lo, hi);
+  } else {
+    // Too many runs to list: every run boundary is a sum of multiples of
+    // these, so requiring them aligned is enough (conservative).
+    int64_t stride = 1;
+    for (size_t d = shape.size(); d-- > 0;) {
+      aligned &= layout.byteAligned(box[d].first * stride,
+                                    box[d].second * stride) &&
+                 layout.byteAligned(0, stride);
+      stride *= shape[d];
+    }
+  }
+  if (aligned)
+    return;
+  std::string at = record.symbolic ? " at pos = " + std::to_string(pos)
+                                   : std::string();
+  report(record.op, taskName(record.task) + " accesses " +
+                        region(record.access) + at + " of a buffer of " +
+                        Twine(buffer.bitsPerElement) +
+                        "-bit elements, which does not start and end on "
+                        "byte boundaries (neighbouring elements share a "
+                        "byte that is written whole)");
+}
+
+bool Validator::checkBounds(const AccessRecord &record) {
   ArrayRef<int64_t> shape = buffers[record.buffer].op.getType().getShape();
   ArrayRef<Interval> box = record.access.box;
   auto outOfBounds = [&](const Twine &why) {
@@ -386,6 +475,7 @@ void Validator::checkBounds(const AccessRecord &record) {
                           region(Access::whole(record.access.buffer,
                                                record.access.kind)) +
                           ": " + why);
+    return false;
   };
   if (box.size() != shape.size())
     return outOfBounds("the region has rank " + Twine(box.size()) +
@@ -403,7 +493,9 @@ void Validator::checkBounds(const AccessRecord &record) {
                          Twine(range.first) + ", " + Twine(range.second) +
                          ")" + at + ", the buffer has " + Twine(shape[d]));
     }
+    checkByteAligned(record, concrete, pos);
   }
+  return true;
 }
 
 void Validator::checkOutputs() {
@@ -429,6 +521,72 @@ void Validator::checkOutputs() {
       if (buffer.symbolic)
         os << " at pos = " << gap->pos;
       report(buffer.op, text);
+    }
+  }
+}
+
+/// True when `a` and `b` (of one group) may share a bit: an exact box test
+/// for one buffer, the linearized extents across buffers of a page.
+static bool storageOverlaps(const AccessRecord &a, const AccessRecord &b,
+                            PositionRange positions) {
+  if (a.keyLo >= a.keyHi || b.keyLo >= b.keyHi)
+    return false;
+  if (a.buffer == b.buffer)
+    return mayOverlap(a.access.box, b.access.box, positions);
+  return a.keyLo < b.keyHi && b.keyLo < a.keyHi;
+}
+
+/// True when `read` and `write` name exactly the same elements of one
+/// storage: the same box of one buffer, or the same contiguous bits of a
+/// page with the same element width.
+static bool sameElements(const AccessRecord &read, const AccessRecord &write,
+                         ArrayRef<BufferInfo> buffers) {
+  if (read.buffer == write.buffer)
+    return llvm::equal(read.access.box, write.access.box,
+                       [](const Interval &x, const Interval &y) {
+                         return x.lo == y.lo && x.hi == y.hi &&
+                                x.capAtPosition == y.capAtPosition;
+                       });
+  return read.linear && write.linear && read.keyLo == write.keyLo &&
+         read.keyHi == write.keyHi &&
+         buffers[read.buffer].bitsPerElement ==
+             buffers[write.buffer].bitsPerElement;
+}
+
+/// A read and a write of one op over the same memory race inside the op
+/// (its threads read while others write) unless the op computes every
+/// element in place (`AccessOpInterface::allowsInPlace`) and both name the
+/// same elements. Also through buffers sharing a scratch page.
+void Validator::checkInPlace() {
+  for (size_t begin = 0, end; begin < accesses.size(); begin = end) {
+    for (end = begin + 1;
+         end < accesses.size() && accesses[end].op == accesses[begin].op; ++end)
+      ;
+    for (size_t w = begin; w < end; ++w) {
+      const AccessRecord &write = accesses[w];
+      if (!write.access.isWrite())
+        continue;
+      for (size_t r = begin; r < end; ++r) {
+        const AccessRecord &read = accesses[r];
+        if (read.access.isWrite() ||
+            buffers[read.buffer].group != buffers[write.buffer].group ||
+            !storageOverlaps(read, write, positions))
+          continue;
+        if (cast<AccessOpInterface>(write.op).allowsInPlace(
+                read.access.buffer, write.access.buffer) &&
+            sameElements(read, write, buffers))
+          continue;
+        std::string page;
+        if (read.buffer != write.buffer)
+          page = " (their buffers share a scratch page)";
+        report(write.op, "'" + write.op->getName().getStringRef() + "' in " +
+                             taskName(write.task) + " reads " +
+                             region(read.access) + " and writes " +
+                             region(write.access) +
+                             ", which overlap" + page +
+                             ": the op does not compute these elements in "
+                             "place (race inside the op)");
+      }
     }
   }
 }
@@ -471,6 +629,7 @@ void Validator::checkConflicts(const ScheduleGraph &graph) {
       continue;
     trackCoverage(members);
     sweepGroup(graph, members);
+    checkPageClobbers(graph, members);
   }
   checkCoverage();
 }
@@ -502,6 +661,9 @@ struct Segment {
   int32_t lastWrite;
   uint32_t lastWriteTask;
   int32_t reads;
+  /// True when the last write may not have written every bit (page-clobber
+  /// replay only).
+  bool unknown = false;
 };
 
 /// A group's linearized space as segments keyed by their start; at first one
@@ -897,6 +1059,78 @@ bool Validator::replayQuietly(
   return true;
 }
 
+/// The sweep compares buffers of a page by their extents for races and
+/// finds a read's writers in its own buffer only; this finds reads whose
+/// bits were last written through another buffer of the page in between.
+/// A replay in topological order over every access's exact runs of bits
+/// (accesses whose bounds follow the position, or with too many runs, as
+/// their whole extent, marking what they write as unknown: conservative).
+/// The last write of a bit in that order is the one a read sees whenever
+/// the writes are ordered, and unordered ones are races the sweep reports.
+void Validator::checkPageClobbers(const ScheduleGraph &graph,
+                                  ArrayRef<uint32_t> group) {
+  uint32_t first = accBuffer[group.front()];
+  if (llvm::all_of(group, [&](uint32_t i) { return accBuffer[i] == first; }))
+    return;
+  std::vector<std::tuple<uint32_t, uint32_t, bool, uint32_t>> keys;
+  for (uint32_t i : group) {
+    const AccessRecord &r = accesses[i];
+    keys.emplace_back(graph.getTopologicalRank(r.task), r.ordinal,
+                      r.access.isWrite(), i);
+  }
+  llvm::sort(keys);
+  int64_t budget = std::max<int64_t>(1 << 16, 64 * int64_t(group.size()));
+  SegmentMap segments;
+  SmallVector<std::pair<int64_t, int64_t>, 1> runs;
+  for (auto &key : keys) {
+    uint32_t current = std::get<3>(key);
+    const AccessRecord &record = accesses[current];
+    const BufferInfo &buffer = buffers[record.buffer];
+    runs.clear();
+    bool exact = !record.symbolic &&
+                 contiguousRuns(buffer.op.getType().getShape(),
+                                concretize(record.access.box, 0), budget, runs);
+    if (exact) {
+      budget -= runs.size();
+      for (auto &[lo, hi] : runs)
+        lo *= buffer.bitsPerElement, hi *= buffer.bitsPerElement;
+    } else {
+      runs.assign(1, {record.keyLo, record.keyHi});
+    }
+    bool isWrite = record.access.isWrite();
+    bool mustBeWritten = !isWrite && needsWriter(record);
+    int32_t clobber = -1;
+    for (auto [lo, hi] : runs) {
+      for (auto &[start, segment] : segments.cover(lo, hi)) {
+        if (isWrite) {
+          // An inexact write leaves the bits unknown unless its own buffer
+          // held them already.
+          bool keeps = segment.lastWrite >= 0 &&
+                       accBuffer[segment.lastWrite] == record.buffer &&
+                       !segment.unknown;
+          segment.unknown = !exact && !keeps;
+          segment.lastWrite = current;
+          segment.lastWriteTask = record.task;
+          continue;
+        }
+        if (mustBeWritten && clobber < 0 && segment.lastWrite >= 0 &&
+            (accBuffer[segment.lastWrite] != record.buffer || segment.unknown))
+          clobber = segment.lastWrite;
+      }
+    }
+    if (clobber < 0)
+      continue;
+    const AccessRecord &writer = accesses[clobber];
+    report(record.op,
+           taskName(record.task) + " reads " + region(record.access) +
+               " but part of it was last written " +
+               (writer.buffer == record.buffer ? "(maybe not in full) " : "") +
+               "as " + region(writer.access) + " by " +
+               taskName(writer.task) +
+               ", which shares its scratch page (garbage read)");
+  }
+}
+
 /// Reports that bits `[lo, hi)` of a read's group hold garbage: never
 /// written, or last written through `clobber`, another buffer of its page.
 void Validator::reportGarbage(const AccessRecord &record, int64_t lo,
@@ -1087,6 +1321,7 @@ FailureOr<ValidationStats> Validator::run() {
   checkWaits(graph);
   collectAccesses();
   checkOutputs();
+  checkInPlace();
   if (queuesValid && !acyclic)
     for (auto &[op, cycle] : graph.getCycles())
       report(op, "deadlock: cycle " + cycle);

@@ -6,6 +6,8 @@
 
 #include "AMK/Oracle/Model.h"
 
+#include "AMK/Support/StorageModel.h"
+
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -27,6 +29,8 @@ private:
   void addTask(TaskOp task);
   void addBarrier(BarrierOp barrier);
   void checkWorker(const TaskInfo &task);
+  void checkInPlace(Operation *op, ArrayRef<Footprint> footprints,
+                    StringRef task);
   std::optional<Footprint> flatten(const Access &access, StringRef task);
   void report(StringRef kind, const Twine &message) {
     model.staticFindings.push_back({kind.str(), message.str()});
@@ -35,13 +39,27 @@ private:
   ProgramOp program;
   Model model;
   DenseMap<Value, unsigned> bufferIndex, eventIndex;
+  SmallVector<Value> bufferValues;
   std::optional<int64_t> sms;
 };
 } // namespace
 
-/// Bytes of one element of `type`.
-static int64_t elementBytes(MemRefType type) {
-  return std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
+/// The largest buffer whose bytes the oracle tracks one by one.
+static constexpr int64_t kMaxTrackedBytes = int64_t(1) << 30;
+
+/// The storage layout (amk::storage) of a buffer of `type`; std::nullopt
+/// when its size is absurd.
+static std::optional<::amk::storage::BufferLayout> layoutOf(MemRefType type) {
+  ArrayRef<int64_t> shape = type.getShape();
+  std::optional<int64_t> elements =
+      ::amk::storage::checkedProduct(shape.data(), shape.size());
+  if (!elements)
+    return std::nullopt;
+  ::amk::storage::BufferLayout layout{type.getElementTypeBitWidth(),
+                                      *elements};
+  if (!layout.bytes())
+    return std::nullopt;
+  return layout;
 }
 
 /// `ranges` minus every range in `minus`.
@@ -73,8 +91,20 @@ void ModelBuilder::addStorages() {
   }
   for (BufferOp buffer : program.getBody()->getOps<BufferOp>()) {
     MemRefType type = buffer.getType();
+    std::optional<::amk::storage::BufferLayout> layout = layoutOf(type);
+    if (!layout)
+      report("too-large", "buffer '" + buffer.getName() +
+                              "' is larger than the storage model allows");
+    if (layout && *layout->bytes() > kMaxTrackedBytes) {
+      report("too-large", "buffer '" + buffer.getName() + "' has " +
+                              Twine(*layout->bytes()) +
+                              " bytes, more than the oracle tracks");
+      layout.reset();
+    }
     BufferInfo info{buffer.getName().str(), buffer.getKind(), 0,
-                    type.getNumElements() * elementBytes(type)};
+                    layout ? *layout->bytes() : 0};
+    info.elementBits = type.getElementTypeBitWidth();
+    info.valid = layout.has_value();
     if (buffer.getKind() == BufferKind::KVCache) {
       info.kvRows = type.getDimSize(0);
       info.rowBytes = info.bytes / info.kvRows;
@@ -92,33 +122,39 @@ void ModelBuilder::addStorages() {
       model.storageBytes.push_back(info.bytes);
     }
     bufferIndex[buffer.getResult()] = model.buffers.size();
+    bufferValues.push_back(buffer.getResult());
     model.buffers.push_back(std::move(info));
   }
 }
 
 /// Appends to `out` the byte ranges of the box `[lo, hi)` of `shape`
-/// (row-major, `elem` bytes per element) from dimension `dim` on.
+/// (row-major, `bits` bits per element, from dimension `dim` on, starting
+/// at bit `base`); a range of sub-byte elements covers every byte it
+/// touches.
 static void appendRanges(ArrayRef<int64_t> shape, ArrayRef<int64_t> lo,
-                         ArrayRef<int64_t> hi, int64_t elem, unsigned dim,
+                         ArrayRef<int64_t> hi, int64_t bits, unsigned dim,
                          int64_t base, SmallVectorImpl<ByteRange> &out) {
-  int64_t stride = elem;
+  int64_t stride = bits;
   for (int64_t extent : shape.drop_front(dim + 1))
     stride *= extent;
   if (dim + 1 == shape.size()) {
-    ByteRange range{base + lo[dim] * stride, base + hi[dim] * stride};
-    if (!out.empty() && out.back().hi == range.lo)
-      out.back().hi = range.hi;
+    ByteRange range{(base + lo[dim] * stride) / 8,
+                    (base + hi[dim] * stride + 7) / 8};
+    if (!out.empty() && out.back().hi >= range.lo)
+      out.back().hi = std::max(out.back().hi, range.hi);
     else
       out.push_back(range);
     return;
   }
   for (int64_t i = lo[dim]; i < hi[dim]; ++i)
-    appendRanges(shape, lo, hi, elem, dim + 1, base + i * stride, out);
+    appendRanges(shape, lo, hi, bits, dim + 1, base + i * stride, out);
 }
 
 std::optional<Footprint> ModelBuilder::flatten(const Access &access,
                                             StringRef task) {
   unsigned buffer = bufferIndex.lookup(access.buffer);
+  if (!model.buffers[buffer].valid)
+    return std::nullopt;
   auto type = cast<MemRefType>(access.buffer.getType());
   SmallVector<int64_t, 4> lo, hi;
   std::string text;
@@ -141,9 +177,48 @@ std::optional<Footprint> ModelBuilder::flatten(const Access &access,
   if (empty)
     return std::nullopt;
   Footprint region{buffer, access.isWrite(), {}, text};
-  appendRanges(type.getShape(), lo, hi, elementBytes(type), 0, 0,
-               region.ranges);
+  appendRanges(type.getShape(), lo, hi, model.buffers[buffer].elementBits, 0,
+               ::amk::storage::kOffsetOnPage * 8, region.ranges);
   return region;
+}
+
+/// True when `a` and `b` share a byte.
+static bool sharesByte(ArrayRef<ByteRange> a, ArrayRef<ByteRange> b) {
+  for (ByteRange x : a)
+    for (ByteRange y : b)
+      if (x.lo < y.hi && y.lo < x.hi)
+        return true;
+  return false;
+}
+
+/// An op's threads read and write concurrently: a read and a write of one
+/// storage by one op race unless the op computes in place and both are the
+/// same bytes.
+void ModelBuilder::checkInPlace(Operation *op, ArrayRef<Footprint> footprints,
+                                StringRef task) {
+  auto access = cast<AccessOpInterface>(op);
+  for (const Footprint &write : footprints) {
+    if (!write.write)
+      continue;
+    for (const Footprint &read : footprints) {
+      const BufferInfo &r = model.buffers[read.buffer];
+      const BufferInfo &w = model.buffers[write.buffer];
+      if (read.write || r.storage != w.storage ||
+          !sharesByte(read.ranges, write.ranges))
+        continue;
+      bool same = r.elementBits == w.elementBits &&
+                  llvm::equal(read.ranges, write.ranges,
+                              [](ByteRange x, ByteRange y) {
+                                return x.lo == y.lo && x.hi == y.hi;
+                              });
+      if (same && access.allowsInPlace(bufferValues[read.buffer],
+                                       bufferValues[write.buffer]))
+        continue;
+      report("race", "'" + op->getName().getStringRef() + "' in task '" +
+                         task + "' reads " + read.text + " and writes " +
+                         write.text + ", which share memory");
+    }
+  }
 }
 
 void ModelBuilder::checkWorker(const TaskInfo &task) {
@@ -169,7 +244,7 @@ void ModelBuilder::addTask(TaskOp op) {
   for (Operation &body : op.getBodyBlock()) {
     SmallVector<Access> accesses;
     cast<AccessOpInterface>(body).getAccesses(accesses);
-    SmallVector<Footprint> writes;
+    SmallVector<Footprint> writes, footprints;
     for (const Access &access : accesses) {
       std::optional<Footprint> region = flatten(access, task.name);
       if (!region)
@@ -190,8 +265,10 @@ void ModelBuilder::addTask(TaskOp op) {
       } else {
         writes.push_back(*region);
       }
+      footprints.push_back(*region);
       task.accesses.push_back(std::move(*region));
     }
+    checkInPlace(&body, footprints, task.name);
     for (Footprint &write : writes)
       llvm::append_range(ownWrites[write.buffer], write.ranges);
   }

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AMK/Reference/Executor.h"
+#include "AMK/Support/StorageModel.h"
 
 #include "Kernels.h"
 #include "Weights.h"
@@ -72,6 +73,19 @@ static uint64_t hostBytes(ProgramOp program) {
   return elements * sizeof(float);
 }
 
+/// Bytes `buffer` takes in the shared storage model; std::nullopt when its
+/// size is absurd.
+static std::optional<int64_t> storageBytes(BufferOp buffer) {
+  ArrayRef<int64_t> shape = buffer.getType().getShape();
+  std::optional<int64_t> elements =
+      ::amk::storage::checkedProduct(shape.data(), shape.size());
+  if (!elements)
+    return std::nullopt;
+  return ::amk::storage::BufferLayout{
+      buffer.getType().getElementTypeBitWidth(), *elements}
+      .bytes();
+}
+
 Error Executor::allocate(llvm::StringRef weightsDir) {
   uint64_t needed = hostBytes(program);
   if (needed > maxHostBytes)
@@ -87,7 +101,15 @@ Error Executor::allocate(llvm::StringRef weightsDir) {
     storage.emplace_back();
   }
   for (BufferOp buffer : program.getOps<BufferOp>()) {
+    std::optional<int64_t> bytes = storageBytes(buffer);
+    if (!bytes)
+      return fail("buffer '" + buffer.getName() + "' is too large");
     if (Value page = buffer.getPage()) {
+      auto pageOp = page.getDefiningOp<PageOp>();
+      if (!::amk::storage::fitsPage(*bytes, pageOp.getBytesAttr().getInt()))
+        return fail("buffer '" + buffer.getName() + "' (" + Twine(*bytes) +
+                    " bytes) does not fit its page '" + pageOp.getName() +
+                    "'");
       std::vector<float> &data = storage[pageStorage[page]];
       data.resize(std::max<size_t>(data.size(), numElements(buffer)), nan);
       bufferStorage[buffer.getResult()] = pageStorage[page];

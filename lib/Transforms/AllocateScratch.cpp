@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AMK/Analysis/ScheduleModel.h"
+#include "AMK/Support/StorageModel.h"
 #include "AMK/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -56,10 +57,11 @@ std::vector<Live> collectLive(ProgramOp program, const ProgramIndex &index,
     if (!buffer.isTransient() || buffer.getPage())
       continue;
     slot[buffer.getResult()] = live.size();
-    live.push_back({buffer,
-                    buffer.getType().getNumElements() *
-                        elementBytes(buffer.getResult()),
-                    {}});
+    // Page sizes follow the storage model shared with the validator.
+    MemRefType type = buffer.getType();
+    ::amk::storage::BufferLayout layout{type.getElementTypeBitWidth(),
+                                        type.getNumElements()};
+    live.push_back({buffer, layout.bytes().value_or(0), {}});
   }
   for (auto [t, constTask] : llvm::enumerate(index.tasks))
     TaskOp(constTask).forEachAccess([&, t = t](Operation *, const Access &a) {
@@ -104,7 +106,8 @@ bool orderedBefore(const Live &before, const Live &after,
   return true;
 }
 
-struct AllocateScratchPass : amk::impl::AllocateScratchBase<AllocateScratchPass> {
+struct AllocateScratchPass
+    : mlir::amk::impl::AllocateScratchBase<AllocateScratchPass> {
   using AllocateScratchBase::AllocateScratchBase;
 
   void runOnOperation() override {

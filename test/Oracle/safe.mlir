@@ -29,7 +29,7 @@ amk.program @barrier target <"sm_90a", sms = 2> {
   %w = amk.buffer "w" weight : memref<8x8xf32>
   %x = amk.buffer "x" input : memref<8xf32>
   %a = amk.buffer "a" scratch page %p : memref<8xf32>
-  %b = amk.buffer "b" scratch page %p : memref<8xf32>
+  %b = amk.buffer "b" scratch : memref<8xf32>
   %y = amk.buffer "y" output : memref<8xf32>
   %e = amk.event "e"
   amk.task "a0" signals %e worker 0 queue 0 {

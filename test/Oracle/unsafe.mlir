@@ -165,3 +165,22 @@ amk.program @barriers {
   amk.barrier "b1" slots [2, 1]
   amk.barrier "short" slots [4]
 }
+
+// One op reading a buffer and writing another of the same page: its threads
+// write while others still read (not in place).
+// CHECK-LABEL: @in_op_overlap: UNSAFE
+// CHECK: race at pos 0: 'amk.gemv' in task 't' reads 'h'[0, 8) and writes 'g'[0, 8), which share memory
+amk.program @in_op_overlap {
+  %p = amk.page "p" bytes 32
+  %w = amk.buffer "w" weight : memref<8x8xf32>
+  %x = amk.buffer "x" input : memref<8xf32>
+  %h = amk.buffer "h" scratch page %p : memref<8xf32>
+  %g = amk.buffer "g" scratch page %p : memref<8xf32>
+  %y = amk.buffer "y" output : memref<8xf32>
+  %e = amk.event "e"
+  amk.task "t" signals %e {
+    amk.copy %x -> %h : memref<8xf32>, memref<8xf32>
+    amk.gemv %w, %h -> %g : memref<8x8xf32>, memref<8xf32>, memref<8xf32>
+    amk.copy %x -> %y : memref<8xf32>, memref<8xf32>
+  }
+}

@@ -228,6 +228,47 @@ bool aliasPage(ProgramOp program, Rng &rng) {
   return true;
 }
 
+/// Bytes a buffer takes (element bits rounded up to bytes as a whole).
+int64_t bufferBytes(BufferOp buffer) {
+  MemRefType type = buffer.getType();
+  return (type.getNumElements() * type.getElementTypeBitWidth() + 7) / 8;
+}
+
+/// Moves one transient buffer onto an existing page of other buffers,
+/// growing the page when the buffer would not fit.
+bool moveToPage(ProgramOp program, Rng &rng) {
+  SmallVector<PageOp> pages = opsOf<PageOp>(program);
+  SmallVector<BufferOp> buffers = llvm::to_vector(llvm::make_filter_range(
+      program.getBody()->getOps<BufferOp>(),
+      [](BufferOp b) { return b.isTransient(); }));
+  PageOp *page = pickOne(pages, rng);
+  BufferOp *buffer = pickOne(buffers, rng);
+  if (!page || !buffer || buffer->getPage() == page->getResult())
+    return false;
+  int64_t bytes = std::max<int64_t>(page->getBytesAttr().getInt(),
+                                    bufferBytes(*buffer));
+  page->setBytesAttr(Builder(program).getI64IntegerAttr(bytes));
+  buffer->getPageMutable().assign(page->getResult());
+  return true;
+}
+
+/// Shrinks one page below the size of its largest buffer.
+bool shrinkPage(ProgramOp program, Rng &rng) {
+  SmallVector<PageOp> pages = opsOf<PageOp>(program);
+  PageOp *page = pickOne(pages, rng);
+  if (!page)
+    return false;
+  int64_t largest = 0;
+  for (BufferOp buffer : program.getBody()->getOps<BufferOp>())
+    if (buffer.getPage() == page->getResult())
+      largest = std::max(largest, bufferBytes(buffer));
+  if (largest < 2)
+    return false;
+  page->setBytesAttr(
+      Builder(program).getI64IntegerAttr(1 + int64_t(rng() % (largest - 1))));
+  return true;
+}
+
 /// Adds to one task an op that writes a weight.
 bool writeWeight(ProgramOp program, Rng &rng) {
   SmallVector<BufferOp> weights = llvm::to_vector(llvm::make_filter_range(
@@ -358,6 +399,8 @@ const MutationClass kClasses[] = {
     {"move-task", moveTask},
     {"overlap-tiles", overlapTiles},
     {"alias-page", aliasPage},
+    {"move-to-page", moveToPage},
+    {"shrink-page", shrinkPage},
     {"write-weight", writeWeight},
     {"position-oob", positionOutOfBounds},
     {"worker-oob", workerOutOfGrid},

@@ -39,6 +39,11 @@ struct BufferInfo {
   /// Index of the storage (own bytes or its page) the buffer lives in.
   unsigned storage;
   int64_t bytes;
+  /// Bits of one element (amk::storage: sub-byte elements are packed).
+  int64_t elementBits = 0;
+  /// False when the buffer is too large to model (reported); its accesses
+  /// are ignored.
+  bool valid = true;
   /// Rows of a KV cache (its first dimension), 0 for other kinds.
   int64_t kvRows = 0;
   /// Bytes of one KV-cache row.

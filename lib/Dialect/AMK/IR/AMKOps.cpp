@@ -565,6 +565,11 @@ void RMSNormOp::getAccesses(SmallVectorImpl<Access> &accesses) {
   accesses.push_back(Access::columns(getOutput(), AccessKind::Write, cols));
 }
 
+bool RMSNormOp::allowsInPlace(Value read, Value write) {
+  // Each row is reduced before any of its elements is written.
+  return read == getInput() && write == getOutput();
+}
+
 //===----------------------------------------------------------------------===//
 // GemvOp
 //===----------------------------------------------------------------------===//
@@ -613,6 +618,11 @@ void GemvOp::getAccesses(SmallVectorImpl<Access> &accesses) {
   accesses.push_back(Access::columns(getOutput(), AccessKind::Write, cols));
 }
 
+bool GemvOp::allowsInPlace(Value read, Value write) {
+  // output[n] reads residual[n] only; the input is read whole.
+  return read == getResidual() && write == getOutput();
+}
+
 //===----------------------------------------------------------------------===//
 // RopeOp
 //===----------------------------------------------------------------------===//
@@ -644,6 +654,11 @@ void RopeOp::getAccesses(SmallVectorImpl<Access> &accesses) {
   accesses.push_back(Access::columns(getInput(), AccessKind::Read, cols));
   accesses.push_back(Access::whole(getPosition(), AccessKind::Read));
   accesses.push_back(Access::columns(getOutput(), AccessKind::Write, cols));
+}
+
+bool RopeOp::allowsInPlace(Value read, Value write) {
+  // Each head's pairs are read before they are rotated.
+  return read == getInput() && write == getOutput();
 }
 
 //===----------------------------------------------------------------------===//
@@ -897,12 +912,20 @@ void SiluMulOp::getAccesses(SmallVectorImpl<Access> &accesses) {
   binaryAccesses(getLhs(), getRhs(), getOutput(), getColsAttr(), accesses);
 }
 
+bool SiluMulOp::allowsInPlace(Value read, Value write) {
+  return (read == getLhs() || read == getRhs()) && write == getOutput();
+}
+
 LogicalResult AddOp::verify() {
   return verifyBinary(*this, getLhs(), getRhs(), getOutput(), getColsAttr());
 }
 
 void AddOp::getAccesses(SmallVectorImpl<Access> &accesses) {
   binaryAccesses(getLhs(), getRhs(), getOutput(), getColsAttr(), accesses);
+}
+
+bool AddOp::allowsInPlace(Value read, Value write) {
+  return (read == getLhs() || read == getRhs()) && write == getOutput();
 }
 
 //===----------------------------------------------------------------------===//
@@ -999,6 +1022,12 @@ void CopyOp::getAccesses(SmallVectorImpl<Access> &accesses) {
   }
   accesses.push_back(Access::whole(getSource(), AccessKind::Read));
   accesses.push_back(Access::whole(getOutput(), AccessKind::Write));
+}
+
+bool CopyOp::allowsInPlace(Value read, Value write) {
+  // Elementwise only when both sides have the same element width.
+  return read == getSource() && write == getOutput() &&
+         memrefOf(read).getElementType() == memrefOf(write).getElementType();
 }
 
 LogicalResult OpaqueOp::verify() {

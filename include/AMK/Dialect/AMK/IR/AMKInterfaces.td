@@ -21,7 +21,16 @@ def AMK_AccessOpInterface : OpInterface<"AccessOpInterface"> {
     InterfaceMethod<
       /*desc=*/"Appends every region this op reads or writes to `accesses`.",
       /*retTy=*/"void", /*methodName=*/"getAccesses",
-      /*args=*/(ins "::llvm::SmallVectorImpl<::mlir::amk::Access> &":$accesses)>
+      /*args=*/(ins "::llvm::SmallVectorImpl<::mlir::amk::Access> &":$accesses)>,
+    InterfaceMethod<
+      /*desc=*/[{True when this op may read operand `read` and write operand
+        `write` in place: over the same storage, each output element computed
+        only from input elements at the same place (elementwise or per row).
+        Any other overlap of a read and a write of one op, also through a
+        shared scratch page, is a race inside the op.}],
+      /*retTy=*/"bool", /*methodName=*/"allowsInPlace",
+      /*args=*/(ins "::mlir::Value":$read, "::mlir::Value":$write),
+      /*methodBody=*/"", /*defaultImplementation=*/"return false;">
   ];
 }
 

@@ -229,10 +229,13 @@ def AMK_BarrierOp : AMK_Op<"barrier", [HasParent<"ProgramOp">]> {
 
 /// Base class of ops that may appear in a task body. Activation-like
 /// operands are "vectors": memrefs whose dimensions are all 1 but the last.
-class AMK_ComputeOp<string mnemonic, list<Trait> traits = []>
+/// `accessMethods` names the AccessOpInterface methods with a default the op
+/// overrides (e.g. `allowsInPlace`).
+class AMK_ComputeOp<string mnemonic, list<Trait> traits = [],
+                    list<string> accessMethods = []>
     : AMK_Op<mnemonic, traits # [
         HasParent<"TaskOp">,
-        DeclareOpInterfaceMethods<AMK_AccessOpInterface>]> {
+        DeclareOpInterfaceMethods<AMK_AccessOpInterface, accessMethods>]> {
   let hasVerifier = 1;
 }
 
@@ -254,7 +257,7 @@ def AMK_EmbedOp : AMK_ComputeOp<"embed"> {
   }];
 }
 
-def AMK_RMSNormOp : AMK_ComputeOp<"rmsnorm"> {
+def AMK_RMSNormOp : AMK_ComputeOp<"rmsnorm", [], ["allowsInPlace"]> {
   let summary = "RMS normalization, of the whole vector or per head";
   let description = [{
     `output = input / sqrt(mean(input^2) + eps) * weight`. Without
@@ -278,7 +281,8 @@ def AMK_RMSNormOp : AMK_ComputeOp<"rmsnorm"> {
   }];
 }
 
-def AMK_GemvOp : AMK_ComputeOp<"gemv", [AttrSizedOperandSegments]> {
+def AMK_GemvOp : AMK_ComputeOp<"gemv", [AttrSizedOperandSegments],
+                              ["allowsInPlace"]> {
   let summary = "Matrix-vector product over a range of output columns";
   let description = [{
     For every column `n` in `cols` (all of them when absent):
@@ -302,7 +306,7 @@ def AMK_GemvOp : AMK_ComputeOp<"gemv", [AttrSizedOperandSegments]> {
   }];
 }
 
-def AMK_RopeOp : AMK_ComputeOp<"rope"> {
+def AMK_RopeOp : AMK_ComputeOp<"rope", [], ["allowsInPlace"]> {
   let summary = "Rotary position embedding over a range of heads";
   let description = [{
     Rotates every head (`head_dim` elements, HuggingFace's rotate-half
@@ -415,7 +419,7 @@ def AMK_AttentionCombineOp : AMK_ComputeOp<"attention_combine"> {
 
 /// Elementwise ops over two vectors and a column range.
 class AMK_BinaryOp<string mnemonic, string formula>
-    : AMK_ComputeOp<mnemonic> {
+    : AMK_ComputeOp<mnemonic, [], ["allowsInPlace"]> {
   let summary = "Elementwise `" # formula # "` over a range of columns";
   let arguments = (ins AMK_BufferValue:$lhs, AMK_BufferValue:$rhs,
                        AMK_BufferValue:$output,
@@ -497,7 +501,7 @@ def AMK_ArgmaxReduceOp : AMK_ComputeOp<"argmax_reduce"> {
   }];
 }
 
-def AMK_CopyOp : AMK_ComputeOp<"copy"> {
+def AMK_CopyOp : AMK_ComputeOp<"copy", [], ["allowsInPlace"]> {
   let summary = "Copies a buffer, or a column range of a vector";
   let description = [{
     Without `cols`, copies the whole `source` into `output` (same shape).
