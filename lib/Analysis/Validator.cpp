@@ -22,6 +22,7 @@
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <map>
@@ -103,6 +104,10 @@ private:
   void checkByteAligned(const AccessRecord &record, const ConcreteBox &box,
                         int64_t pos);
   void checkInPlace();
+  void checkValues();
+  void checkEmbedIndex(uint32_t task, EmbedOp embed);
+  std::optional<int64_t> indexBound(Value buffer, unsigned depth);
+  void checkCounters();
   void checkPageClobbers(const ScheduleGraph &graph, ArrayRef<uint32_t> group);
   void checkWaits(const ScheduleGraph &graph);
   void checkDeadlockBySimulation(const ScheduleGraph &graph);
@@ -224,6 +229,12 @@ void Validator::collectBuffers() {
     buffers.push_back(BufferInfo{op, group, bits});
     buffers.back().valid = checkStorage(op, bits);
   }
+  for (PageOp page : program.getBody()->getOps<PageOp>())
+    if (page.getBytesAttr().getInt() > storage::kMaxBufferBytes)
+      report(page, "page '" + page.getName() + "' has " +
+                       Twine(page.getBytesAttr().getInt()) +
+                       " bytes, more than the " +
+                       Twine(storage::kMaxBufferBytes) + " AMK accepts");
 }
 
 /// Checks that `op` has a representable size (amk::storage) and fits its
@@ -257,6 +268,15 @@ bool Validator::checkStorage(BufferOp op, int64_t bits) {
 void Validator::computePositionRange() {
   if (std::optional<int64_t> position = program.getPosition()) {
     positions = {*position, *position};
+    // Every cache must hold the row the step appends and reads.
+    for (const BufferInfo &buffer : buffers)
+      if (buffer.op.getKind() == BufferKind::KVCache &&
+          *position >= buffer.op.getType().getDimSize(0))
+        report(buffer.op, "the program's position " + Twine(*position) +
+                              " is outside KV cache '" + buffer.op.getName() +
+                              "' of " +
+                              Twine(buffer.op.getType().getDimSize(0)) +
+                              " rows");
     return;
   }
   // The runtime checks `pos < rows` of every KV cache before launch.
@@ -588,6 +608,137 @@ void Validator::checkInPlace() {
                              "place (race inside the op)");
       }
     }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Values that pick memory, counters
+//===----------------------------------------------------------------------===//
+
+/// The input buffer the runtime writes the decode position into (the
+/// reference executor and the runtime bind it by this name).
+static constexpr llvm::StringLiteral kPositionInput = "pos";
+
+/// The operand an op takes the decode position from, or null.
+static Value positionOperand(Operation *op) {
+  return llvm::TypeSwitch<Operation *, Value>(op)
+      .Case<RopeOp, KVAppendOp, AttentionOp>(
+          [](auto op) { return op.getPosition(); })
+      .Default([](Operation *) { return Value(); });
+}
+
+/// Rows and positions come from run-time values: a position operand must
+/// be the program's position input (every bound `pos + c` means that value),
+/// and a token index computed this step must lie inside its table.
+void Validator::checkValues() {
+  BufferOp positionInput;
+  for (const BufferInfo &buffer : buffers)
+    if (buffer.op.getKind() == BufferKind::Input &&
+        buffer.op.getName() == kPositionInput)
+      positionInput = buffer.op;
+  for (auto [task, op] : llvm::enumerate(taskOps)) {
+    for (Operation &child : op.getBodyBlock()) {
+      if (auto embed = dyn_cast<EmbedOp>(child))
+        checkEmbedIndex(task, embed);
+      Value position = positionOperand(&child);
+      if (!position || (positionInput && position == positionInput.getResult()))
+        continue;
+      auto buffer = position.getDefiningOp<BufferOp>();
+      report(&child, "'" + child.getName().getStringRef() + "' in " +
+                         taskName(task) + " takes the decode position from '" +
+                         buffer.getName() + "', " +
+                         (positionInput
+                              ? Twine("not from the program's position input '") +
+                                    kPositionInput + "'"
+                              : Twine("but the program has no position input '") +
+                                    kPositionInput + "'") +
+                         " (its rows and rotations would follow another value)");
+    }
+  }
+}
+
+/// Nesting of index producers followed by `indexBound`.
+static constexpr unsigned kMaxIndexDepth = 8;
+
+/// An exclusive upper bound of every value this step's writers can leave in
+/// the i32 `buffer`, or std::nullopt when some writer is not an index
+/// producer AMK can bound (argmax, argmax_partial indices, argmax_reduce,
+/// copy of a bounded buffer) or nothing writes it this step.
+std::optional<int64_t> Validator::indexBound(Value buffer, unsigned depth) {
+  auto it = bufferIndex.find(buffer);
+  if (depth > kMaxIndexDepth || it == bufferIndex.end() ||
+      buffers[it->second].writes.empty())
+    return std::nullopt;
+  int64_t bound = 0;
+  for (uint32_t write : buffers[it->second].writes) {
+    std::optional<int64_t> writer =
+        llvm::TypeSwitch<Operation *, std::optional<int64_t>>(
+            accesses[write].op)
+            .Case([&](ArgmaxOp op) -> std::optional<int64_t> {
+              return getVectorLength(op.getLogits().getType());
+            })
+            .Case([&](ArgmaxPartialOp op) -> std::optional<int64_t> {
+              if (op.getIndices() != buffer)
+                return std::nullopt;
+              if (IntervalAttr cols = op.getColsAttr())
+                return cols.getHi();
+              return getVectorLength(op.getLogits().getType());
+            })
+            .Case([&](ArgmaxReduceOp op) {
+              return indexBound(op.getIndices(), depth + 1);
+            })
+            .Case([&](CopyOp op) {
+              return indexBound(op.getSource(), depth + 1);
+            })
+            .Default([](Operation *) { return std::nullopt; });
+    if (!writer)
+      return std::nullopt;
+    bound = std::max(bound, *writer);
+  }
+  return bound;
+}
+
+/// A token written this step (an argmax feeding the next embed) must be
+/// provably inside the table; a token from outside the step is checked by
+/// the runtime before launch.
+void Validator::checkEmbedIndex(uint32_t task, EmbedOp embed) {
+  auto it = bufferIndex.find(embed.getToken());
+  if (it == bufferIndex.end() || buffers[it->second].writes.empty())
+    return;
+  int64_t rows = cast<MemRefType>(embed.getTable().getType()).getDimSize(0);
+  std::optional<int64_t> bound = indexBound(embed.getToken(), 0);
+  if (bound && *bound <= rows)
+    return;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "'amk.embed' in " << taskName(task) << " looks up the token in '"
+     << buffers[it->second].op.getName() << "', written in this step, ";
+  if (bound)
+    os << "which can hold indices up to " << *bound - 1 << ", outside the "
+       << rows << " rows of the table";
+  else
+    os << "by an op whose result AMK cannot bound: the row read is not "
+          "provably inside the table's "
+       << rows << " rows";
+  report(embed, text);
+}
+
+/// Every event's counter is a u32: init plus one increment per producer
+/// (one launch runs one step) must not wrap.
+void Validator::checkCounters() {
+  llvm::DenseMap<Value, int64_t> producers;
+  for (TaskOp task : taskOps)
+    ++producers[task.getSignal()];
+  for (EventOp event : program.getBody()->getOps<EventOp>()) {
+    int64_t init = event.getInitAttr().getInt();
+    int64_t total = init + producers.lookup(event.getResult());
+    if (total > int64_t(std::numeric_limits<uint32_t>::max()))
+      report(event, "event '" + event.getName() + "' counts up to init " +
+                        Twine(init) + " + " +
+                        Twine(producers.lookup(event.getResult())) +
+                        " producers = " + Twine(total) +
+                        ", past the largest value of its 32-bit counter "
+                        "(4294967295): it would wrap");
   }
 }
 
@@ -1322,6 +1473,8 @@ FailureOr<ValidationStats> Validator::run() {
   collectAccesses();
   checkOutputs();
   checkInPlace();
+  checkValues();
+  checkCounters();
   if (queuesValid && !acyclic)
     for (auto &[op, cycle] : graph.getCycles())
       report(op, "deadlock: cycle " + cycle);

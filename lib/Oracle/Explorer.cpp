@@ -315,7 +315,10 @@ void Explorer::finish(unsigned t) {
   status[t] = Status::Done;
   running.reset(t);
   finished.set(t);
-  ++count[task.signal];
+  if (++count[task.signal] > int64_t(std::numeric_limits<uint32_t>::max()))
+    report("counter:" + model.events[task.signal].name, "counter-overflow",
+           "event '" + model.events[task.signal].name +
+               "' passes 4294967295: its 32-bit counter wraps");
   updateBarriers();
 }
 

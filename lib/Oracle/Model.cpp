@@ -9,6 +9,7 @@
 #include "AMK/Support/StorageModel.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -29,6 +30,8 @@ private:
   void addTask(TaskOp task);
   void addBarrier(BarrierOp barrier);
   void checkWorker(const TaskInfo &task);
+  void checkValues(Operation *op, StringRef task);
+  std::optional<int64_t> maxIndex(Value buffer, unsigned depth);
   void checkInPlace(Operation *op, ArrayRef<Footprint> footprints,
                     StringRef task);
   std::optional<Footprint> flatten(const Access &access, StringRef task);
@@ -107,6 +110,10 @@ void ModelBuilder::addStorages() {
     info.valid = layout.has_value();
     if (buffer.getKind() == BufferKind::KVCache) {
       info.kvRows = type.getDimSize(0);
+      if (model.position >= info.kvRows)
+        report("out-of-bounds", "position " + Twine(model.position) +
+                                    " is outside KV cache '" + info.name +
+                                    "' of " + Twine(info.kvRows) + " rows");
       info.rowBytes = info.bytes / info.kvRows;
     }
     if (Value page = buffer.getPage()) {
@@ -221,6 +228,78 @@ void ModelBuilder::checkInPlace(Operation *op, ArrayRef<Footprint> footprints,
   }
 }
 
+/// The largest value any writer of the i32 `buffer` in the program can
+/// leave in it, when every writer is an index producer (argmax ops, copy).
+std::optional<int64_t> ModelBuilder::maxIndex(Value buffer, unsigned depth) {
+  std::optional<int64_t> result;
+  if (depth > 8)
+    return std::nullopt;
+  for (Operation *user : buffer.getUsers()) {
+    SmallVector<Access> accesses;
+    cast<AccessOpInterface>(user).getAccesses(accesses);
+    if (llvm::none_of(accesses, [&](const Access &a) {
+          return a.isWrite() && a.buffer == buffer;
+        }))
+      continue;
+    std::optional<int64_t> value =
+        llvm::TypeSwitch<Operation *, std::optional<int64_t>>(user)
+            .Case([](ArgmaxOp op) -> std::optional<int64_t> {
+              return cast<MemRefType>(op.getLogits().getType())
+                         .getNumElements() -
+                     1;
+            })
+            .Case([](ArgmaxPartialOp op) -> std::optional<int64_t> {
+              if (IntervalAttr cols = op.getColsAttr())
+                return cols.getHi() - 1;
+              return cast<MemRefType>(op.getLogits().getType())
+                         .getNumElements() -
+                     1;
+            })
+            .Case([&](ArgmaxReduceOp op) {
+              return maxIndex(op.getIndices(), depth + 1);
+            })
+            .Case([&](CopyOp op) { return maxIndex(op.getSource(), depth + 1); })
+            .Default([](Operation *) { return std::nullopt; });
+    if (!value)
+      return std::nullopt;
+    result = std::max(result.value_or(0), *value);
+  }
+  return result;
+}
+
+/// Values that pick memory: the position operand of rope, kv_append and
+/// attention is the `pos` input the runtime sets (every `pos` bound means
+/// it); a token written in the step must select a row of the table.
+void ModelBuilder::checkValues(Operation *op, StringRef task) {
+  Value position = llvm::TypeSwitch<Operation *, Value>(op)
+                       .Case<RopeOp, KVAppendOp, AttentionOp>(
+                           [](auto op) { return op.getPosition(); })
+                       .Default([](Operation *) { return Value(); });
+  if (position) {
+    auto buffer = position.getDefiningOp<BufferOp>();
+    if (buffer.getKind() != BufferKind::Input || buffer.getName() != "pos")
+      report("position-operand", "'" + op->getName().getStringRef() +
+                                     "' in task '" + task +
+                                     "' reads the position from '" +
+                                     buffer.getName() + "', not 'pos'");
+  }
+  auto embed = dyn_cast<EmbedOp>(op);
+  if (!embed)
+    return;
+  auto token = embed.getToken().getDefiningOp<BufferOp>();
+  if (token.isReadOnly())
+    return;
+  std::optional<int64_t> index = maxIndex(embed.getToken(), 0);
+  int64_t rows = cast<MemRefType>(embed.getTable().getType()).getDimSize(0);
+  if (!index || *index >= rows)
+    report("index-out-of-table",
+           "'amk.embed' in task '" + task + "' selects a row of '" +
+               embed.getTable().getDefiningOp<BufferOp>().getName() +
+               "' by '" + token.getName() + "', which may hold " +
+               (index ? Twine(*index) : Twine("any value")) + " (" +
+               Twine(rows) + " rows)");
+}
+
 void ModelBuilder::checkWorker(const TaskInfo &task) {
   if (task.worker && sms && *task.worker >= *sms)
     report("worker-out-of-grid", "task '" + task.name + "' runs on worker " +
@@ -269,6 +348,7 @@ void ModelBuilder::addTask(TaskOp op) {
       task.accesses.push_back(std::move(*region));
     }
     checkInPlace(&body, footprints, task.name);
+    checkValues(&body, task.name);
     for (Footprint &write : writes)
       llvm::append_range(ownWrites[write.buffer], write.ranges);
   }

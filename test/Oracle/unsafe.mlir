@@ -184,3 +184,25 @@ amk.program @in_op_overlap {
     amk.copy %x -> %y : memref<8xf32>, memref<8xf32>
   }
 }
+
+// Rope reading the position from the token input, an argmax over more
+// logits than the table it feeds has rows, and a counter that wraps.
+// CHECK-LABEL: @values: UNSAFE
+// CHECK-DAG: position-operand at pos 0: 'amk.rope' in task 't' reads the position from 'tokens', not 'pos'
+// CHECK-DAG: index-out-of-table at pos 0: 'amk.embed' in task 't' selects a row of 'table' by 'next', which may hold 299 (256 rows)
+// CHECK-DAG: counter-overflow at pos 0: event 'e' passes 4294967295: its 32-bit counter wraps
+amk.program @values {
+  %x = amk.buffer "x" input : memref<32xf32>
+  %pos = amk.buffer "pos" input : memref<1xi32>
+  %tok = amk.buffer "tokens" input : memref<1xi32>
+  %l = amk.buffer "logits" input : memref<300xf32>
+  %table = amk.buffer "table" weight : memref<256x32xf32>
+  %next = amk.buffer "next" activation : memref<1xi32>
+  %y = amk.buffer "y" output : memref<32xf32>
+  %e = amk.event "e" init 4294967295
+  amk.task "t" signals %e {
+    amk.argmax %l -> %next : memref<300xf32>, memref<1xi32>
+    amk.embed %table[%next] -> %y : memref<256x32xf32>, memref<1xi32>, memref<32xf32>
+    amk.rope %y, %tok -> %y head_dim 16 theta 10000.0 : memref<32xf32>, memref<1xi32>, memref<32xf32>
+  }
+}

@@ -14,6 +14,7 @@
 #include "Bench.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace mlir::amk;
@@ -269,6 +270,124 @@ bool shrinkPage(ProgramOp program, Rng &rng) {
   return true;
 }
 
+/// Makes one rope, kv_append or attention read the position from another
+/// one-element i32 buffer (the token input, or a new input).
+bool swapPositionOperand(ProgramOp program, Rng &rng) {
+  SmallVector<std::pair<Operation *, unsigned>> sites;
+  program.walk([&](Operation *op) {
+    Value position = llvm::TypeSwitch<Operation *, Value>(op)
+                         .Case<RopeOp, KVAppendOp, AttentionOp>(
+                             [](auto op) { return op.getPosition(); })
+                         .Default([](Operation *) { return Value(); });
+    for (OpOperand &operand : op->getOpOperands())
+      if (position && operand.get() == position)
+        sites.push_back({op, operand.getOperandNumber()});
+  });
+  auto *site = pickOne(sites, rng);
+  if (!site)
+    return false;
+  Value current = site->first->getOperand(site->second);
+  SmallVector<Value> others;
+  for (BufferOp buffer : program.getBody()->getOps<BufferOp>())
+    if (buffer.getResult() != current &&
+        buffer.getType() == current.getType())
+      others.push_back(buffer.getResult());
+  Value *other = pickOne(others, rng);
+  Value replacement;
+  if (other && rng() % 2) {
+    replacement = *other;
+  } else {
+    OpBuilder builder(program.getBody(), program.getBody()->begin());
+    replacement = BufferOp::create(builder, program.getLoc(), current.getType(),
+                                   builder.getStringAttr("pos2"),
+                                   BufferKind::Input, StringAttr(), Value());
+  }
+  site->first->setOperand(site->second, replacement);
+  return true;
+}
+
+/// After an argmax (or argmax_reduce) writes its token, copies it and
+/// embeds it with a new table whose rows may be fewer than the logits.
+bool indexRange(ProgramOp program, Rng &rng) {
+  SmallVector<Operation *> sites;
+  program.walk([&](Operation *op) {
+    if (isa<ArgmaxOp, ArgmaxReduceOp>(op))
+      sites.push_back(op);
+  });
+  Operation **site = pickOne(sites, rng);
+  if (!site)
+    return false;
+  Operation *argmax = *site;
+  Value token = argmax->getOperands().back();
+  int64_t logits = 0;
+  if (auto op = dyn_cast<ArgmaxOp>(argmax))
+    logits = op.getLogits().getType().getNumElements();
+  else
+    program.walk([&](ArgmaxPartialOp op) {
+      if (IntervalAttr cols = op.getColsAttr())
+        logits = std::max<int64_t>(logits, cols.getHi());
+      else
+        logits = std::max<int64_t>(logits,
+                                   op.getLogits().getType().getNumElements());
+    });
+  int64_t rows = std::max<int64_t>(1, logits - int64_t(rng() % 3));
+  OpBuilder builder(program.getBody(), program.getBody()->begin());
+  MLIRContext *context = program.getContext();
+  auto i32 = MemRefType::get({1}, IntegerType::get(context, 32));
+  auto table = MemRefType::get({rows, 4}, Float32Type::get(context));
+  auto row = MemRefType::get({4}, Float32Type::get(context));
+  Location loc = program.getLoc();
+  Value idx = BufferOp::create(builder, loc, i32, builder.getStringAttr("idx"),
+                               BufferKind::Activation, StringAttr(), Value());
+  Value weights = BufferOp::create(builder, loc, table,
+                                   builder.getStringAttr("table2"),
+                                   BufferKind::Weight, StringAttr(), Value());
+  Value out = BufferOp::create(builder, loc, row, builder.getStringAttr("row2"),
+                               BufferKind::Activation, StringAttr(), Value());
+  builder.setInsertionPointAfter(argmax);
+  CopyOp::create(builder, loc, token, idx, IntervalAttr());
+  EmbedOp::create(builder, loc, weights, idx, out);
+  return true;
+}
+
+/// Moves one waited-on event's init next to 2^32 (shifting its waits by
+/// the same amount, capped at 2^32 - 1): safe while init + producers fits
+/// 32 bits, a wrapped counter one past it.
+bool counterNearWrap(ProgramOp program, Rng &rng) {
+  SmallVector<EventOp> events = opsOf<EventOp>(program);
+  EventOp *event = pickOne(events, rng);
+  if (!event)
+    return false;
+  int64_t init = event->getInitAttr().getInt();
+  int64_t count = producers(program, event->getResult());
+  int64_t limit = std::numeric_limits<uint32_t>::max();
+  int64_t newInit = limit - count + int64_t(rng() % 3) - 1;
+  if (newInit < 0 || newInit > limit)
+    return false;
+  int64_t shift = newInit - init;
+  SmallVector<std::pair<TaskOp, SmallVector<int64_t>>> updates;
+  for (TaskOp task : program.getBody()->getOps<TaskOp>()) {
+    SmallVector<int64_t> thresholds(task.getThresholds());
+    bool changed = false;
+    for (auto [i, wait] : llvm::enumerate(task.getWaits()))
+      if (wait == event->getResult()) {
+        // A 32-bit threshold cannot follow a counter past 2^32 - 1.
+        thresholds[i] = std::min(thresholds[i] + shift, limit);
+        changed = true;
+        if (thresholds[i] < 1)
+          return false;
+      }
+    if (changed)
+      updates.push_back({task, thresholds});
+  }
+  if (updates.empty())
+    return false;
+  for (auto &[task, thresholds] : updates)
+    task.setThresholdsAttr(DenseI64ArrayAttr::get(program.getContext(), thresholds));
+  event->setInitAttr(Builder(program).getI64IntegerAttr(newInit));
+  return true;
+}
+
 /// Adds to one task an op that writes a weight.
 bool writeWeight(ProgramOp program, Rng &rng) {
   SmallVector<BufferOp> weights = llvm::to_vector(llvm::make_filter_range(
@@ -401,6 +520,9 @@ const MutationClass kClasses[] = {
     {"alias-page", aliasPage},
     {"move-to-page", moveToPage},
     {"shrink-page", shrinkPage},
+    {"swap-position-operand", swapPositionOperand},
+    {"index-range", indexRange},
+    {"counter-near-wrap", counterNearWrap},
     {"write-weight", writeWeight},
     {"position-oob", positionOutOfBounds},
     {"worker-oob", workerOutOfGrid},
