@@ -13,13 +13,32 @@
 using namespace mlir;
 using namespace mlir::amk;
 
-ScheduleGraph::ScheduleGraph(ProgramOp program, bool assigned,
-                             int64_t workers)
-    : assigned(assigned), numWorkers(assigned ? workers : 0) {
+ScheduleGraph::ScheduleGraph(ProgramOp program, bool assigned)
+    : assigned(assigned) {
   collectOps(program);
   preds.resize(numNodes());
   addEventEdges();
-  addQueueEdges(workers);
+  if (assigned) {
+    collectQueues();
+    addQueueEdges();
+  }
+}
+
+void ScheduleGraph::collectQueues() {
+  for (TaskOp task : tasks)
+    queueWorker.push_back(*task.getWorker());
+  for (BarrierOp barrier : barriers)
+    for (size_t w = 0; w < barrier.getSlots().size(); ++w)
+      queueWorker.push_back(w);
+  llvm::sort(queueWorker);
+  queueWorker.erase(std::unique(queueWorker.begin(), queueWorker.end()),
+                    queueWorker.end());
+  numWorkers = queueWorker.size();
+}
+
+/// The queue of worker `worker` (one that a task or barrier uses).
+uint32_t ScheduleGraph::queueOf(int64_t worker) const {
+  return llvm::lower_bound(queueWorker, worker) - queueWorker.begin();
 }
 
 ScheduleGraph::NodeKind ScheduleGraph::kindOf(uint32_t node) const {
@@ -94,19 +113,18 @@ void ScheduleGraph::addEventEdges() {
   }
 }
 
-void ScheduleGraph::addQueueEdges(int64_t workers) {
-  if (!assigned)
-    return;
-  numChains = workers;
+void ScheduleGraph::addQueueEdges() {
+  numChains = numWorkers;
   chainOf.assign(tasks.size(), 0);
   posOf.assign(tasks.size(), 0);
-  barrierPos.assign(barriers.size(), std::vector<uint32_t>(workers, 0));
-  std::vector<std::vector<std::pair<int64_t, uint32_t>>> queues(workers);
+  barrierPos.assign(barriers.size(), std::vector<uint32_t>(numWorkers, 0));
+  std::vector<std::vector<std::pair<int64_t, uint32_t>>> queues(numWorkers);
   for (auto [i, task] : llvm::enumerate(tasks))
-    queues[*task.getWorker()].push_back({*task.getQueue(), taskNode(i)});
+    queues[queueOf(*task.getWorker())].push_back(
+        {*task.getQueue(), taskNode(i)});
   for (auto [i, barrier] : llvm::enumerate(barriers))
     for (auto [w, slot] : llvm::enumerate(barrier.getSlots()))
-      queues[w].push_back({slot, barrierNode(i)});
+      queues[queueOf(w)].push_back({slot, barrierNode(i)});
   for (auto [w, queue] : llvm::enumerate(queues)) {
     llvm::sort(queue);
     for (auto [pos, entry] : llvm::enumerate(queue)) {
@@ -118,7 +136,7 @@ void ScheduleGraph::addQueueEdges(int64_t workers) {
         barrierPos[node - tasks.size()][w] = pos;
       }
       if (pos)
-        addEdge(queue[pos - 1].second, node, w, -1);
+        addEdge(queue[pos - 1].second, node, int32_t(queueWorker[w]), -1);
     }
   }
 }
@@ -467,13 +485,12 @@ SimulationResult ScheduleGraph::simulate() const {
     std::vector<std::vector<std::pair<int64_t, uint32_t>>> entries(numQueues);
     for (auto [i, op] : llvm::enumerate(tasks)) {
       TaskOp task = op;
-      workerOf[i] = *task.getWorker();
+      workerOf[i] = queueOf(*task.getWorker());
       entries[workerOf[i]].push_back({*task.getQueue(), taskNode(i)});
     }
     for (auto [i, op] : llvm::enumerate(barriers))
       for (auto [w, slot] : llvm::enumerate(BarrierOp(op).getSlots()))
-        if (int64_t(w) < numQueues)
-          entries[w].push_back({slot, barrierNode(i)});
+        entries[queueOf(w)].push_back({slot, barrierNode(i)});
     for (int64_t w = 0; w < numQueues; ++w) {
       llvm::sort(entries[w]);
       for (auto &entry : entries[w])
@@ -553,7 +570,10 @@ SimulationResult ScheduleGraph::simulate() const {
   for (const WaitInfo &wait : waits)
     if (!finished[wait.task] && atHead(wait.task) &&
         wait.threshold > count[wait.event])
-      result.blocked.push_back(StuckWait{wait.task, workerOf[wait.task],
+      result.blocked.push_back(StuckWait{wait.task,
+                                         workerOf[wait.task] < 0
+                                             ? -1
+                                             : queueWorker[workerOf[wait.task]],
                                          wait.event, wait.threshold,
                                          count[wait.event]});
   return result;

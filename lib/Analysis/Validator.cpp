@@ -1466,7 +1466,7 @@ FailureOr<ValidationStats> Validator::run() {
   taskOps.assign(program.getBody()->getOps<TaskOp>().begin(),
                  program.getBody()->getOps<TaskOp>().end());
   bool queuesValid = checkGrid();
-  ScheduleGraph graph(program, assigned && queuesValid, workers);
+  ScheduleGraph graph(program, assigned && queuesValid);
   // Happens-before first: it decides which partial waits are ordered.
   bool acyclic = queuesValid && succeeded(graph.computeHappensBefore());
   checkWaits(graph);

@@ -15,10 +15,11 @@ amk.program @weight_write target <"sm_90a", sms = 1> {
 // -----
 
 // Paper hole: a KV append past the cache (the step's position is fixed).
-// expected-error@+1 {{schedule rejected: 1 violation(s)}}
+// expected-error@+1 {{schedule rejected: 2 violation(s)}}
 amk.program @kv_past_cache target <"sm_90a", sms = 1> position 128 {
   %k = amk.buffer "k" input : memref<64xf32>
   %pos = amk.buffer "pos" input : memref<1xi32>
+  // expected-error@+1 {{the program's position 128 is outside KV cache 'kc' of 128 rows}}
   %kc = amk.buffer "kc" kv_cache : memref<128x4x16xbf16>
   %e = amk.event "e"
   amk.task "append" signals %e worker 0 queue 0 {

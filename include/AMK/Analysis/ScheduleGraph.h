@@ -90,8 +90,10 @@ public:
   };
 
   /// Builds the graph. `assigned` says whether tasks carry workers; when set,
-  /// `workers` is the grid size and every task must have a worker.
-  ScheduleGraph(ProgramOp program, bool assigned, int64_t workers);
+  /// every task must have a worker and every barrier one slot per worker of
+  /// the grid. Queues exist only for the workers tasks or barriers use, so
+  /// memory does not grow with the largest worker id.
+  ScheduleGraph(ProgramOp program, bool assigned);
 
   size_t getNumTasks() const { return tasks.size(); }
   size_t getNumEvents() const { return events.size(); }
@@ -158,7 +160,9 @@ private:
   void addEdge(uint32_t from, uint32_t to, int32_t worker, int32_t event);
   void collectOps(ProgramOp program);
   void addEventEdges();
-  void addQueueEdges(int64_t workers);
+  void collectQueues();
+  uint32_t queueOf(int64_t worker) const;
+  void addQueueEdges();
   void assignGreedyChains();
   void computeClocks();
   LogicalResult sortAndClock();
@@ -184,7 +188,10 @@ private:
   std::vector<SmallVector<Pred, 2>> preds;
   size_t numEdges = 0;
   bool assigned;
+  /// Number of queues: the distinct workers used.
   int64_t numWorkers = 0;
+  /// The worker id of every queue, increasing.
+  std::vector<int64_t> queueWorker;
   /// Nodes in topological order; shorter than numNodes() on a cycle.
   std::vector<uint32_t> order;
   /// Successors of every node, in compressed rows.
@@ -194,7 +201,7 @@ private:
   /// Chain and position of each task.
   std::vector<uint32_t> chainOf, posOf;
   uint32_t numChains = 0;
-  /// Chain positions of each barrier, indexed by worker.
+  /// Chain positions of each barrier, indexed by queue.
   std::vector<std::vector<uint32_t>> barrierPos;
   /// `clocks[node * numChains + c]`: the last position on chain `c` that
   /// happens before or is `node`, -1 when none.
