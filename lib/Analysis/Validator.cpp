@@ -124,6 +124,8 @@ private:
   void reportGarbage(const AccessRecord &record, int64_t lo, int64_t hi,
                      int32_t clobber);
   bool needsWriter(const AccessRecord &record) const;
+  int64_t historyBits(uint32_t buffer) const;
+  void checkHistoryAppends();
   void trackCoverage(ArrayRef<uint32_t> group);
   void feedCoverage(const ScheduleGraph &graph, uint32_t read, uint32_t write);
   void checkCoverage();
@@ -787,8 +789,52 @@ void Validator::checkConflicts(const ScheduleGraph &graph) {
 
 bool Validator::needsWriter(const AccessRecord &record) const {
   BufferOp buffer = buffers[record.buffer].op;
+  // An output read before this step writes it holds the previous step's
+  // value: as garbage as an unwritten activation.
   return !record.access.isWrite() &&
-         (buffer.isTransient() || buffer.getKind() == BufferKind::KVCache);
+         (buffer.isTransient() || buffer.getKind() == BufferKind::KVCache ||
+          buffer.getKind() == BufferKind::Output);
+}
+
+/// Bits of KV cache `buffer` written by earlier steps at every position of
+/// the range (rows below its lowest position); 0 for other buffers.
+int64_t Validator::historyBits(uint32_t buffer) const {
+  BufferOp op = buffers[buffer].op;
+  if (op.getKind() != BufferKind::KVCache)
+    return 0;
+  int64_t rowElements = op.getType().getNumElements() / op.getType().getDimSize(0);
+  return positions.lo * rowElements * buffers[buffer].bitsPerElement;
+}
+
+/// Rows below `pos` of a KV cache count as written by earlier steps only if
+/// every step (the same program) appends at `pos` each head and element
+/// that some read of the cache uses.
+void Validator::checkHistoryAppends() {
+  if (positions.hi == 0)
+    return;
+  for (const AccessRecord &read : accesses) {
+    const BufferInfo &buffer = buffers[read.buffer];
+    if (read.access.isWrite() || buffer.op.getKind() != BufferKind::KVCache)
+      continue;
+    SmallVector<Interval, 4> row(read.access.box);
+    row.front() = Interval{Bound{0, true}, Bound{1, true}, false};
+    SmallVector<ArrayRef<Interval>> appends;
+    for (uint32_t write : buffer.writes)
+      appends.push_back(accesses[write].access.box);
+    // Positions where some earlier row exists.
+    PositionRange later{std::max<int64_t>(positions.lo, 1), positions.hi};
+    std::optional<Uncovered> gap = findUncovered(row, appends, later);
+    if (!gap)
+      continue;
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << taskName(read.task) << " reads " << region(read.access)
+       << ", whose rows below pos count as written by earlier steps only if "
+          "every step appends them, but ";
+    printConcreteRegion(os, buffer.op.getName(), gap->box);
+    os << " is not appended at pos = " << gap->pos;
+    report(read.op, text);
+  }
 }
 
 void Validator::trackCoverage(ArrayRef<uint32_t> group) {
@@ -977,6 +1023,9 @@ void Validator::replayGroup(const ScheduleGraph &graph,
 
   ReadHistory history(graph, accTask);
   SegmentMap segments;
+  // KV rows below the lowest position hold earlier steps' appends.
+  int64_t historyEnd = historyBits(accBuffer[group.front()]);
+  segments.cover(historyEnd, historyEnd);
   for (auto &key : keys) {
     uint32_t current = std::get<3>(key);
     const AccessRecord &record = accesses[current];
@@ -1013,7 +1062,8 @@ void Validator::replayGroup(const ScheduleGraph &graph,
         continue;
       }
       bool written =
-          segment.lastWrite >= 0 && accBuffer[segment.lastWrite] == record.buffer;
+          segment.lastWrite >= 0 ? accBuffer[segment.lastWrite] == record.buffer
+                                 : start < historyEnd;
       if (!gap && !written && mustBeWritten) {
         gap = {start, segment.end};
         clobber = segment.lastWrite;
@@ -1475,6 +1525,7 @@ FailureOr<ValidationStats> Validator::run() {
   checkInPlace();
   checkValues();
   checkCounters();
+  checkHistoryAppends();
   if (queuesValid && !acyclic)
     for (auto &[op, cycle] : graph.getCycles())
       report(op, "deadlock: cycle " + cycle);

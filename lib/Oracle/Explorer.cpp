@@ -203,8 +203,16 @@ void Explorer::reset() {
     owner[s].assign(model.storageBytes[s], -1);
   for (auto [index, buffer] : llvm::enumerate(model.buffers))
     if (buffer.kind == BufferKind::KVCache) {
-      int64_t written = std::min(model.position, buffer.kvRows) * buffer.rowBytes;
-      std::fill_n(owner[buffer.storage].begin(), written, int32_t(index));
+      // Earlier steps (the same program) appended what this step appends
+      // at its row, in every row below the position.
+      int64_t rows = std::min(model.position, buffer.kvRows);
+      for (int64_t row = 0; row < rows; ++row)
+        for (ByteRange range : buffer.appendedInRow)
+          std::fill(owner[buffer.storage].begin() + row * buffer.rowBytes +
+                        range.lo,
+                    owner[buffer.storage].begin() + row * buffer.rowBytes +
+                        range.hi,
+                    int32_t(index));
     }
   undoLog.clear();
   trace.clear();
@@ -259,7 +267,7 @@ void Explorer::checkGarbage(unsigned t) {
   const TaskInfo &task = model.tasks[t];
   for (const Footprint &read : task.externalReads) {
     const BufferInfo &buffer = model.buffers[read.buffer];
-    if (buffer.kind == BufferKind::Output || !tracked.test(buffer.storage))
+    if (!tracked.test(buffer.storage))
       continue;
     const std::vector<int32_t> &bytes = owner[buffer.storage];
     for (ByteRange range : read.ranges)

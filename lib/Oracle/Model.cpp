@@ -30,6 +30,7 @@ private:
   void addTask(TaskOp task);
   void addBarrier(BarrierOp barrier);
   void checkWorker(const TaskInfo &task);
+  void noteAppend(const Footprint &write);
   void checkValues(Operation *op, StringRef task);
   std::optional<int64_t> maxIndex(Value buffer, unsigned depth);
   void checkInPlace(Operation *op, ArrayRef<Footprint> footprints,
@@ -300,6 +301,21 @@ void ModelBuilder::checkValues(Operation *op, StringRef task) {
                Twine(rows) + " rows)");
 }
 
+/// Records the bytes of a KV row that a write at the position's row
+/// appends (earlier steps appended the same bytes of their rows).
+void ModelBuilder::noteAppend(const Footprint &write) {
+  BufferInfo &buffer = model.buffers[write.buffer];
+  if (buffer.kind != BufferKind::KVCache || !buffer.rowBytes)
+    return;
+  int64_t rowLo = model.position * buffer.rowBytes;
+  for (ByteRange range : write.ranges) {
+    int64_t lo = std::max(range.lo, rowLo);
+    int64_t hi = std::min(range.hi, rowLo + buffer.rowBytes);
+    if (lo < hi)
+      buffer.appendedInRow.push_back({lo - rowLo, hi - rowLo});
+  }
+}
+
 void ModelBuilder::checkWorker(const TaskInfo &task) {
   if (task.worker && sms && *task.worker >= *sms)
     report("worker-out-of-grid", "task '" + task.name + "' runs on worker " +
@@ -343,6 +359,7 @@ void ModelBuilder::addTask(TaskOp op) {
           task.externalReads.push_back(std::move(external));
       } else {
         writes.push_back(*region);
+        noteAppend(*region);
       }
       footprints.push_back(*region);
       task.accesses.push_back(std::move(*region));

@@ -48,6 +48,9 @@ struct BufferInfo {
   int64_t kvRows = 0;
   /// Bytes of one KV-cache row.
   int64_t rowBytes = 0;
+  /// Byte ranges inside a KV row that this step appends at the position's
+  /// row (so earlier steps wrote them in theirs).
+  llvm::SmallVector<ByteRange, 2> appendedInRow;
 };
 
 /// One access of a task, flattened to byte ranges of its buffer's storage.
