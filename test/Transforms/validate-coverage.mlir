@@ -2,7 +2,7 @@
 
 // Paper hole: attention reads row pos of the cache, but no append of this
 // step is ordered before it.
-// expected-error@+1 {{schedule rejected: 3 violation(s)}}
+// expected-error@+1 {{schedule rejected: 4 violation(s)}}
 amk.program @kv_unwritten target <"sm_90a", sms = 2> {
   %q = amk.buffer "q" input : memref<64xf32>
   %k = amk.buffer "k" input : memref<64xf32>
@@ -19,13 +19,14 @@ amk.program @kv_unwritten target <"sm_90a", sms = 2> {
     // expected-error@+2 {{task "attn" reads 'kc'[0, min(pos + 1, pos + 1))[0, 4)[0, 16) but 'kc'[0, 1)[0, 4)[0, 16) has no writer ordered before it at pos = 0 (garbage read)}}
     // expected-error@+1 {{task "attn" reads 'vc'[0, min(pos + 1, pos + 1))[0, 4)[0, 16) but 'vc'[0, 1)[0, 4)[0, 16) has no writer ordered before it at pos = 0 (garbage read)}}
     amk.attention %q, %kc, %vc, %pos -> %o kv [0, pos + 1) scale 2.500000e-01 : memref<64xf32>, memref<128x4x16xbf16>, memref<128x4x16xbf16>, memref<1xi32>, memref<64xf32>
+    // expected-error@-1 {{task "attn" reads 'vc'[0, min(pos + 1, pos + 1))[0, 4)[0, 16), whose rows below pos count as written by earlier steps only if every step appends them, but 'vc'[1, 2)[0, 4)[0, 16) is not appended at pos = 1}}
   }
 }
 
 // -----
 
 // The append writes a constant row; attention needs row pos, for every pos.
-// expected-error@+1 {{schedule rejected: 1 violation(s)}}
+// expected-error@+1 {{schedule rejected: 2 violation(s)}}
 amk.program @kv_constant_row target <"sm_90a", sms = 1> {
   %q = amk.buffer "q" input : memref<64xf32>
   %k = amk.buffer "k" input : memref<64xf32>
@@ -39,13 +40,14 @@ amk.program @kv_constant_row target <"sm_90a", sms = 1> {
   amk.task "attn" signals %e worker 0 queue 1 {
     // expected-error@+1 {{task "attn" reads 'kc'[0, min(pos + 1, pos + 1))[0, 4)[0, 16) but 'kc'[0, 1)[0, 4)[0, 16) has no writer ordered before it at pos = 0 (garbage read)}}
     amk.attention %q, %kc, %kc, %pos -> %o kv [0, pos + 1) scale 2.500000e-01 : memref<64xf32>, memref<128x4x16xbf16>, memref<128x4x16xbf16>, memref<1xi32>, memref<64xf32>
+    // expected-error@-1 {{task "attn" reads 'kc'[0, min(pos + 1, pos + 1))[0, 4)[0, 16), whose rows below pos count as written by earlier steps only if every step appends them, but 'kc'[1, 2)[0, 4)[0, 16) is not appended at pos = 1}}
   }
 }
 
 // -----
 
 // Only two of four KV heads appended before attention over all heads.
-// expected-error@+1 {{schedule rejected: 1 violation(s)}}
+// expected-error@+1 {{schedule rejected: 2 violation(s)}}
 amk.program @kv_heads target <"sm_90a", sms = 1> {
   %q = amk.buffer "q" input : memref<64xf32>
   %k = amk.buffer "k" input : memref<64xf32>
@@ -59,6 +61,7 @@ amk.program @kv_heads target <"sm_90a", sms = 1> {
   amk.task "attn" signals %e worker 0 queue 1 {
     // expected-error@+1 {{task "attn" reads 'kc'[0, min(pos + 1, pos + 1))[0, 4)[0, 16) but 'kc'[0, 1)[2, 4)[0, 16) has no writer ordered before it at pos = 0 (garbage read)}}
     amk.attention %q, %kc, %kc, %pos -> %o kv [0, pos + 1) scale 2.500000e-01 : memref<64xf32>, memref<128x4x16xbf16>, memref<128x4x16xbf16>, memref<1xi32>, memref<64xf32>
+    // expected-error@-1 {{task "attn" reads 'kc'[0, min(pos + 1, pos + 1))[0, 4)[0, 16), whose rows below pos count as written by earlier steps only if every step appends them, but 'kc'[1, 2)[2, 4)[0, 16) is not appended at pos = 1}}
   }
 }
 

@@ -21,6 +21,7 @@ amk.program @strided_clobber position 4 {
   %o = amk.buffer "o" output : memref<64xf32>
   %e = amk.event "e"
   amk.task "split" signals %e worker 0 queue 0 {
+    amk.kv_append %q, %pos -> %kc : memref<64xf32>, memref<1xi32>, memref<8x4x16xbf16>
     amk.attention %q, %kc, %kc, %pos -> %op partial %st slot 0 kv [0, 2) scale 0.25 : memref<64xf32>, memref<8x4x16xbf16>, memref<8x4x16xbf16>, memref<1xi32>, memref<2x64xf32>, memref<2x4x2xf32>
     amk.attention %q, %kc, %kc, %pos -> %op partial %st slot 1 kv [2, 4) scale 0.25 : memref<64xf32>, memref<8x4x16xbf16>, memref<8x4x16xbf16>, memref<1xi32>, memref<2x64xf32>, memref<2x4x2xf32>
   }
@@ -52,6 +53,7 @@ amk.program @strided_reuse position 4 {
   %y = amk.buffer "y" output : memref<16xf32>
   %e = amk.event "e"
   amk.task "split" signals %e worker 0 queue 0 {
+    amk.kv_append %q, %pos -> %kc : memref<64xf32>, memref<1xi32>, memref<8x4x16xbf16>
     amk.attention %q, %kc, %kc, %pos -> %op partial %st slot 0 kv [0, 2) scale 0.25 : memref<64xf32>, memref<8x4x16xbf16>, memref<8x4x16xbf16>, memref<1xi32>, memref<2x64xf32>, memref<2x4x2xf32>
     amk.attention %q, %kc, %kc, %pos -> %op partial %st slot 1 kv [2, 4) scale 0.25 : memref<64xf32>, memref<8x4x16xbf16>, memref<8x4x16xbf16>, memref<1xi32>, memref<2x64xf32>, memref<2x4x2xf32>
   }

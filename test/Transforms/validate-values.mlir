@@ -91,7 +91,7 @@ amk.program @index_unbounded {
 // -----
 
 // Test: a pinned position past a cache that no access at `pos` touches.
-// expected-error@+1 {{schedule rejected: 1 violation(s)}}
+// expected-error@+1 {{schedule rejected: 2 violation(s)}}
 amk.program @pinned_outside_cache position 8 {
   %q = amk.buffer "q" input : memref<64xf32>
   %pos = amk.buffer "pos" input : memref<1xi32>
@@ -101,5 +101,6 @@ amk.program @pinned_outside_cache position 8 {
   %e = amk.event "e"
   amk.task "t" signals %e {
     amk.attention %q, %kc, %kc, %pos -> %o kv [0, 4) scale 0.25 : memref<64xf32>, memref<8x4x16xbf16>, memref<8x4x16xbf16>, memref<1xi32>, memref<64xf32>
+    // expected-error@-1 {{task "t" reads 'kc'[0, min(4, pos + 1))[0, 4)[0, 16), whose rows below pos count as written by earlier steps only if every step appends them, but 'kc'[8, 9)[0, 4)[0, 16) is not appended at pos = 8}}
   }
 }
