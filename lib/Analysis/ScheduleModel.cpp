@@ -252,7 +252,8 @@ Simulation mlir::amk::simulate(const ProgramIndex &index,
   Simulation sim;
   sim.start.assign(numTasks, 0);
   sim.finish.assign(numTasks, 0);
-  std::vector<int64_t> syncs(numTasks, 0), chain(numTasks, 0);
+  std::vector<int64_t> syncs(numTasks, 0), chain(numTasks, 0),
+      chainBytes(numTasks, 0);
   std::vector<double> eventTime(index.events.size(), 0);
   std::vector<int64_t> eventArg(index.events.size(), -1);
   llvm::DenseMap<int64_t, unsigned> lastOnWorker;
@@ -279,10 +280,12 @@ Simulation mlir::amk::simulate(const ProgramIndex &index,
       from = last->second;
       fromSyncs = 0;
     }
+    int64_t bytes = getTaskBytes(task, cost.position).read;
     sim.start[t] = ready;
-    sim.finish[t] = ready + cost.taskNs(task);
+    sim.finish[t] = ready + double(bytes) / cost.bytesPerNs;
     syncs[t] = from >= 0 ? syncs[from] + fromSyncs : 0;
     chain[t] = from >= 0 ? chain[from] + 1 : 1;
+    chainBytes[t] = (from >= 0 ? chainBytes[from] : 0) + bytes;
     lastOnWorker[worker] = t;
     unsigned e = index.eventIndex.lookup(task.getSignal());
     if (eventArg[e] < 0 || sim.finish[t] >= eventTime[e]) {
@@ -293,6 +296,7 @@ Simulation mlir::amk::simulate(const ProgramIndex &index,
       sim.makespan = sim.finish[t];
       sim.criticalSyncs = syncs[t];
       sim.criticalTasks = chain[t];
+      sim.criticalBytes = chainBytes[t];
     }
   }
   return sim;

@@ -31,12 +31,12 @@ namespace {
 /// Everything `--amk-schedule-stats` prints.
 struct Stats {
   int64_t tasks = 0, events = 0, waits = 0, workers = 0;
-  int64_t criticalSyncs = 0, criticalTasks = 0;
+  int64_t criticalSyncs = 0, criticalTasks = 0, criticalBytes = 0;
   int64_t minBytes = 0, maxBytes = 0;
   double meanBytes = 0;
   int64_t weightBytes = 0, readBytes = 0;
   int64_t pages = 0, pageBytes = 0, transientBytes = 0;
-  double floorUs = 0, predictedUs = 0;
+  double floorUs = 0, makespanUs = 0, predictedUs = 0;
 };
 
 /// Bytes of every distinct weight region read, capped at the buffer size.
@@ -79,6 +79,7 @@ FailureOr<Stats> computeStats(ProgramOp program, double syncNs) {
   stats.events = index.events.size();
   stats.criticalSyncs = sim.criticalSyncs;
   stats.criticalTasks = sim.criticalTasks;
+  stats.criticalBytes = sim.criticalBytes;
   std::vector<int64_t> perWorker(stats.workers, 0);
   for (TaskOp task : index.tasks) {
     stats.waits += task.getWaits().size();
@@ -100,7 +101,8 @@ FailureOr<Stats> computeStats(ProgramOp program, double syncNs) {
           buffer.getType().getNumElements() * elementBytes(buffer.getResult());
   double bytesPerNs = target ? target.getBytesPerSecond() * 1e-9 : 1000.0;
   stats.floorUs = double(stats.weightBytes) / bytesPerNs * 1e-3;
-  stats.predictedUs = std::max(stats.floorUs, sim.makespan * 1e-3);
+  stats.makespanUs = sim.makespan * 1e-3;
+  stats.predictedUs = std::max(stats.floorUs, stats.makespanUs);
   return stats;
 }
 
@@ -134,6 +136,7 @@ void printJSON(llvm::raw_ostream &os, ProgramOp program, const Stats &s) {
       {"workers", s.workers},
       {"critical_tasks", s.criticalTasks},
       {"critical_syncs", s.criticalSyncs},
+      {"critical_bytes", s.criticalBytes},
       {"bytes_per_worker_min", s.minBytes},
       {"bytes_per_worker_mean", s.meanBytes},
       {"bytes_per_worker_max", s.maxBytes},
@@ -141,6 +144,7 @@ void printJSON(llvm::raw_ostream &os, ProgramOp program, const Stats &s) {
       {"pages", s.pages},
       {"page_bytes", s.pageBytes},
       {"floor_us", s.floorUs},
+      {"makespan_us", s.makespanUs},
       {"predicted_us", s.predictedUs}};
   os << llvm::json::Value(std::move(obj)) << "\n";
 }

@@ -186,6 +186,110 @@ def cmd_check(args):
     return 0
 
 
+def _print_summary(summary, as_json):
+    if as_json:
+        print(json.dumps(summary, sort_keys=True))
+        return
+    kind = summary.get("time_kind") or "none"
+    print("trials: %d (%s)" % (summary["trials"], ", ".join(
+        "%s %d" % item for item in sorted(summary["verdicts"].items()))))
+    print("rejected as unsafe: %d" % summary["rejected_unsafe"])
+    if "default" in summary:
+        print("default: %.3f us (%s)" % (summary["default"]["time_us"], kind))
+    if "best" in summary:
+        print("best: trial %d, %.3f us (%s), config %s" % (
+            summary["best"]["trial"], summary["best"]["time_us"], kind,
+            json.dumps(summary["best"]["config"], sort_keys=True)))
+    for key in sorted(summary):
+        if key.startswith("speedup_vs_"):
+            print("%s: %.3fx (%s)" % (key, summary[key], kind))
+    if summary.get("cost_model"):
+        print("cost model: %s" % json.dumps(summary["cost_model"],
+                                            sort_keys=True))
+    if summary.get("out"):
+        print("best config: " + summary["out"])
+
+
+def cmd_tune(args):
+    from . import tune
+    summary, _ = tune.tune(
+        args.model, chip=args.chip, budget=args.budget, device=args.device,
+        log_path=args.log, out=args.out, proposer=args.proposer,
+        golden=args.golden, weights=args.weights, pool=args.pool,
+        seed=args.seed, context=args.context, steps=args.steps,
+        warmup=args.warmup, cpu_steps=args.cpu_steps,
+        bandwidth=args.bandwidth, baseline=args.baseline,
+        kv_rows=args.kv_rows, kv_dtype=args.kv_dtype, work_dir=args.work_dir,
+        progress=_progress)
+    _print_summary(summary, args.json)
+    return 0 if "best" in summary else BAD_INPUT
+
+
+def cmd_tune_prepare(args):
+    from . import tune
+    index = tune.prepare(args.model, args.chip, args.budget, args.out_dir,
+                         pool=args.pool, seed=args.seed, kv_rows=args.kv_rows,
+                         kv_dtype=args.kv_dtype, log_path=args.log,
+                         progress=_progress)
+    print(json.dumps(index, sort_keys=True))
+    return 0 if index["candidates"] else BAD_INPUT
+
+
+def cmd_tune_measure(args):
+    from . import tune
+    summaries = tune.measure(
+        args.prepared, args.weights, args.golden, contexts=args.contexts,
+        device=args.device, log_path=args.log, out=args.out,
+        steps=args.steps, warmup=args.warmup, cpu_steps=args.cpu_steps,
+        bandwidth=args.bandwidth, baseline=args.baseline, jobs=args.jobs,
+        progress=_progress)
+    for summary in summaries:
+        print("context %d:" % summary["context"])
+        _print_summary(summary, args.json)
+    return 0 if all("best" in s for s in summaries) else BAD_INPUT
+
+
+def cmd_mcp(args):
+    from . import mcp
+    return mcp.serve(sys.stdin, sys.stdout, root=args.root)
+
+
+def _add_tune_options(parser):
+    parser.add_argument("--budget", type=int, default=8,
+                        help="proposals after our default (default 8)")
+    parser.add_argument("--pool", type=int, default=4,
+                        help="candidates scheduled and ranked by the cost "
+                             "model per proposal (default 4)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--log", metavar="RUNS.jsonl",
+                        help="append one JSON line per trial; its measured "
+                             "trials refit the cost model")
+    parser.add_argument("--kv-rows", type=int, help="KV cache rows per layer")
+    parser.add_argument("--kv-dtype", help="KV cache element type")
+
+
+def _add_measure_options(parser):
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu",
+                        help="cpu: check on the reference path, rank by the "
+                             "cost model; cuda: also check and time on the "
+                             "GPU")
+    parser.add_argument("--golden", help="golden.json (default "
+                        "MODEL/golden.json)")
+    parser.add_argument("--steps", type=int, default=200,
+                        help="timed decode steps (GPU)")
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--cpu-steps", type=int, help="teacher-forced steps "
+                        "of the CPU check (default: the whole golden)")
+    parser.add_argument("--bandwidth", type=float, help="device read "
+                        "bandwidth in bytes/s for the floor (default: "
+                        "measured H200 figure, else the chip record)")
+    parser.add_argument("--baseline", help="a bench/results row or the "
+                        "baseline script's JSON: speedups vs its baselines "
+                        "('{context}' in the path stands for the context)")
+    parser.add_argument("--json", action="store_true",
+                        help="print the summary as one JSON object")
+
+
 def _parser():
     parser = _Parser(prog="python -m amk", description=__doc__,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -244,12 +348,69 @@ def _parser():
     p.add_argument("--prompt", type=_ids, metavar="IDS")
     p.add_argument("--max-new-tokens", type=int, default=32)
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("tune", help="search schedule knobs, certified and "
+                       "checked", description="Correctness-gated search over "
+                       "the schedule configuration: every proposal is "
+                       "certified by the validator, compiled, checked "
+                       "against a golden and timed (GPU) or ranked by the "
+                       "cost model (CPU); kept when correct and >= 1% "
+                       "faster. docs/tuning.md.")
+    p.add_argument("model", metavar="MODEL")
+    p.add_argument("--chip", default="sm_90a")
+    p.add_argument("--out", metavar="BEST.json", help="write the best knobs "
+                   "(for amk.compile(config=...))")
+    p.add_argument("--proposer", metavar="CMD", help="a command that reads "
+                   "the state (JSON, stdin) and prints a proposal")
+    p.add_argument("--weights", help="checkpoint to run (default MODEL)")
+    p.add_argument("--context", type=int, default=1,
+                   help="position timed (GPU)")
+    p.add_argument("--work-dir", help="folder for the trials' files")
+    _add_tune_options(p)
+    _add_measure_options(p)
+    p.set_defaults(func=cmd_tune)
+
+    p = sub.add_parser("tune-prepare", help="compile certified candidates "
+                       "for tune-measure", description="Here (with the "
+                       "compiler): cost-model search, certification and "
+                       "compilation of BUDGET candidates (plus our default) "
+                       "into OUT_DIR, for tune-measure on a GPU machine.")
+    p.add_argument("model", metavar="MODEL")
+    p.add_argument("--chip", default="sm_90a")
+    p.add_argument("-o", "--out-dir", required=True)
+    _add_tune_options(p)
+    p.set_defaults(func=cmd_tune_prepare)
+
+    p = sub.add_parser("tune-measure", help="check and time prepared "
+                       "candidates", description="There (amk-run and the "
+                       "runtime library only): checks each candidate of "
+                       "tune-prepare (CPU reference path, and the GPU), "
+                       "times it at each context and keeps the best by the "
+                       "1% rule.")
+    p.add_argument("prepared", metavar="PREPARED_DIR")
+    p.add_argument("--weights", required=True, help="checkpoint folder")
+    p.add_argument("--contexts", type=int, nargs="+", default=[1])
+    p.add_argument("--log", metavar="RUNS.jsonl")
+    p.add_argument("--out", metavar="PREFIX", help="write PREFIX-ctxC.json "
+                   "(summary) and PREFIX-ctxC.best.json (knobs)")
+    p.add_argument("--jobs", type=int, default=1, help="CPU checks run at "
+                   "a time")
+    _add_measure_options(p)
+    p.set_defaults(func=cmd_tune_measure)
+
+    p = sub.add_parser("mcp", help="Model Context Protocol server (stdio)",
+                       description="Serves the tools environment, compile, "
+                       "validate, evaluate and tune over JSON-RPC 2.0 on "
+                       "stdin/stdout.")
+    p.add_argument("--root", help="folder searched for models (default: "
+                   "the repository's test/models)")
+    p.set_defaults(func=cmd_mcp)
     return parser
 
 
 def main(argv=None):
     args = _parser().parse_args(argv)
-    validate_like = args.command in ("compile", "validate")
+    validate_like = args.command in ("compile", "validate", "tune-prepare")
     try:
         return args.func(args)
     except RunError as e:

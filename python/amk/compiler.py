@@ -91,12 +91,62 @@ def _import(model_dir, out, kv_rows=None, kv_dtype=None):
     _tools.run("import", "amk-translate", args)
 
 
-def _schedule(program, out, chip, knobs):
-    """amk-opt --amk-compile (which validates); returns the statistics."""
-    options = _knob_text(dict(chip=chip, **knobs))
+#: The wait cost the statistics are computed with, whatever the sync-ns knob
+#: steers the assignment with, so that predictions of different
+#: configurations are comparable (the knob's default).
+STATS_SYNC_NS = 1000
+
+
+def write_config(config, path):
+    """Writes the knob object ``config`` (keys as in docs/scheduling.md, ``_``
+    standing for ``-``) to ``path`` for ``--amk-compile="config=PATH"``."""
+    if not isinstance(config, dict):
+        raise AmkError("a schedule config must be a JSON object of knobs, "
+                       "not %s" % type(config).__name__)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({str(k).replace("_", "-"): v for k, v in config.items()},
+                  f, indent=1, sort_keys=True)
+        f.write("\n")
+    return path
+
+
+def _config_path(config, out_dir, name):
+    """The config file to pass: ``config`` itself when it is a path, else the
+    object written to out_dir/NAME.config.json; None without a config."""
+    if config is None:
+        return None
+    if isinstance(config, dict):
+        return write_config(config, os.path.join(out_dir, name + ".config.json"))
+    path = str(config)
+    if not os.path.isfile(path):
+        raise AmkError("%s: no such schedule config file" % path)
+    return os.path.abspath(path)
+
+
+def _schedule(program, out, chip, knobs, config=None, validate=True):
+    """amk-opt --amk-compile (which validates unless ``validate`` is False)
+    with the knobs of the file ``config`` (explicit ``knobs`` win); returns
+    the statistics."""
+    options = dict(chip=chip, **knobs)
+    if config is not None:
+        if any(c.isspace() for c in config):
+            raise AmkError("the config path %r contains white space, which "
+                           "a pass option cannot hold" % config)
+        options["config"] = config
+    if not validate:
+        options["validate"] = False
     done = _tools.run("compile", "amk-opt", [
-        program, "--amk-compile=%s" % options, "--amk-schedule-stats=json",
+        program, "--amk-compile=%s" % _knob_text(options),
+        "--amk-schedule-stats=json sync-ns=%d" % STATS_SYNC_NS,
         _NO_PRINT_OP, "-o", out])
+    return _last_json_object(done.stderr)
+
+
+def stats_of(schedule):
+    """The --amk-schedule-stats JSON object of a scheduled .mlir file."""
+    done = _tools.run("stats", "amk-opt", [
+        schedule, "--amk-schedule-stats=json sync-ns=%d" % STATS_SYNC_NS,
+        _NO_PRINT_OP, "-o", os.devnull])
     return _last_json_object(done.stderr)
 
 
@@ -110,11 +160,13 @@ def _lower(schedule, out, block_size=None):
 
 def compile(model_dir, chip="sm_90a", out_dir=None, kv_rows=None,
             kv_dtype=None, block_size=None, name="kernel", progress=None,
-            **knobs):
+            config=None, **knobs):
     """Compiles the HF checkpoint in ``model_dir`` to ``out_dir/NAME.ptx``.
 
     ``chip`` and ``knobs`` (``sms=``, ``qkv_cols=``, ``strategy=``, ... as in
-    docs/scheduling.md; ``_`` may stand for ``-``) go to --amk-compile;
+    docs/scheduling.md; ``_`` may stand for ``-``) go to --amk-compile, as
+    do the knobs of ``config`` (a dict, or the path of a JSON object such as
+    the best.json of ``python -m amk tune``; explicit ``knobs`` win);
     ``kv_rows``/``kv_dtype`` to the importer, ``block_size`` to the lowering.
     ``out_dir`` defaults to a new temporary folder (kept). ``progress``: a
     callable taking one message per step. Raises CompileError with the failing
@@ -136,7 +188,8 @@ def compile(model_dir, chip="sm_90a", out_dir=None, kv_rows=None,
     say("import %s" % model_dir)
     _import(model_dir, files["model"], kv_rows, kv_dtype)
     say("schedule and validate for %s" % chip)
-    stats = _schedule(files["model"], files["schedule"], chip, knobs)
+    stats = _schedule(files["model"], files["schedule"], chip, knobs,
+                      config=_config_path(config, out_dir, name))
     say("lower to the megakernel")
     _lower(files["schedule"], files["megakernel"], block_size)
     say("emit PTX")

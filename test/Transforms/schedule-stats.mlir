@@ -1,4 +1,5 @@
 // RUN: amk-opt %s --amk-schedule-stats="sync-ns=500" -o /dev/null 2>&1 | FileCheck %s
+// RUN: amk-opt %s --amk-schedule-stats="sync-ns=500 json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=JSON
 
 // Two independent tasks on two workers, each reading half of a 64x64 bf16
 // weight (4096 B) and the 256-byte input; the critical path is one task.
@@ -8,6 +9,10 @@
 // CHECK-NEXT:  bytes read per worker: min 4352, mean 4352, max 4352 (total 8704)
 // CHECK-NEXT:  scratch: 0 pages, 0 bytes on pages, 256 bytes unpaged
 // CHECK-NEXT:  floor (weights 8192 B / HBM): {{[0-9.]+}} us
+// The JSON form adds the chain's bytes and the makespan, the terms a tuner
+// refits (the chain is one task: its 4352 bytes, no sync).
+// JSON: "critical_bytes":4352,"critical_syncs":0,"critical_tasks":1
+// JSON-SAME: "makespan_us":
 amk.program @pair target <"sm_90a", sms = 2> {
   %w = amk.buffer "w" weight key "w" : memref<64x64xbf16>
   %x = amk.buffer "x" input : memref<64xf32>

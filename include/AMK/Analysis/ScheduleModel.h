@@ -124,6 +124,10 @@ struct Simulation {
   /// Waits on the longest chain of the simulated schedule.
   int64_t criticalSyncs = 0;
   int64_t criticalTasks = 0;
+  /// Bytes read by the tasks of that chain: with `criticalSyncs` it
+  /// decomposes the makespan (bytes / bandwidth + syncs x sync cost), which
+  /// lets a tuner refit both constants from measurements.
+  int64_t criticalBytes = 0;
 };
 
 /// Simulates assigned tasks in `order` (topological including queue edges).
