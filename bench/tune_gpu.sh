@@ -25,8 +25,10 @@
 #       and bench/results/tune-runs.jsonl from a measure run's $OUT folder.
 #
 # Environment: SHAPES (default "smollm2-135m llama3.2-1b llama3-8b"), BUDGET
-# (candidates besides the default, default 6), POOL (4), CHIP (sm_90a),
-# CONTEXTS ("1 512"), JOBS (CPU checks at a time, default nproc/2),
+# (candidates besides the default; default per shape 8, 6, 4 for 135M, 1B,
+# 8B), POOL (4), CHIP (sm_90a), CONTEXTS ("1 512"), JOBS (CPU checks at a
+# time, default nproc/2, at most what 60% of the free memory holds: each
+# check copies the weights),
 # CPU_STEPS (default per shape: 8, 2, 1 for 135M, 1B, 8B: the reference
 # path is single-threaded and slow at real sizes), LOG (prepare: measured
 # trials that refit the cost model; default bench/results/tune-runs.jsonl).
@@ -40,6 +42,25 @@ SHAPES="${SHAPES:-smollm2-135m llama3.2-1b llama3-8b}"
 CHIP="${CHIP:-sm_90a}"
 CONTEXTS="${CONTEXTS:-1 512}"
 export PYTHONPATH="$ROOT/python${PYTHONPATH:+:$PYTHONPATH}"
+
+budget() {
+  if [ -n "${BUDGET:-}" ]; then echo "$BUDGET"; return; fi
+  case "$1" in smollm2-135m) echo 8 ;; llama3.2-1b) echo 6 ;; *) echo 4 ;; esac
+}
+
+# jobs WEIGHTS_DIR: CPU checks at a time; each holds a copy of the weights
+# in host memory, so at most 60% of the available memory is used for them.
+jobs() {
+  python3 - "${JOBS:-$(( $(nproc) / 2 ))}" "$1" <<'PY'
+import os, sys
+want, folder = int(sys.argv[1]), sys.argv[2]
+size = sum(os.path.getsize(os.path.join(d, f))
+           for d, _, files in os.walk(folder) for f in files)
+avail = next(int(line.split()[1]) * 1024 for line in open("/proc/meminfo")
+             if line.startswith("MemAvailable:"))
+print(max(1, min(want, int(0.6 * avail / max(size, 1)))))
+PY
+}
 
 cpu_steps() {
   if [ -n "${CPU_STEPS:-}" ]; then echo "$CPU_STEPS"; return; fi
@@ -56,11 +77,11 @@ prepare() {
   # Measured trials of earlier runs refit the cost model that ranks proposals.
   [ -f "${LOG:-bench/results/tune-runs.jsonl}" ] && log="${LOG:-bench/results/tune-runs.jsonl}"
   for shape in $SHAPES; do
-    echo "== $shape: search, certify, compile (budget ${BUDGET:-6})"
+    echo "== $shape: search, certify, compile (budget $(budget "$shape"))"
     python3 scripts/make-fake-checkpoint.py "$shape" "$fake/$shape" >/dev/null
     rm -rf "${art:?}/$shape"
     python3 -m amk tune-prepare "$fake/$shape" --chip "$CHIP" \
-      --budget "${BUDGET:-6}" --pool "${POOL:-4}" --kv-rows 2048 \
+      --budget "$(budget "$shape")" --pool "${POOL:-4}" --kv-rows 2048 \
       -o "$art/$shape" ${log:+--log "$log"}
     tar -czf "$art/$shape.tar.gz" -C "$art" "$shape"
     rm -rf "${art:?}/$shape" "${fake:?}/$shape"
@@ -80,25 +101,29 @@ build_runtime() {
 }
 
 measure() {
-  local art work jobs
+  local art work
   art="$(cd "$1" && pwd)"
   work="$(mktemp -d)"
-  jobs="${JOBS:-$(( $(nproc) / 2 ))}"
   build_runtime "$art" "$work/build"
   export AMK_COMMIT="$(cat "$art/commit" 2>/dev/null || echo unknown)"
   mkdir -p bench/results
   for shape in $SHAPES; do
     echo "== $shape"
     tar -xzf "$art/$shape.tar.gz" -C "$work"
-    python3 utils/hf_random_golden.py "$work/$shape" "$work/$shape-weights" \
-      --prompt-len 1 --new-tokens 64
+    if ! python3 utils/hf_random_golden.py "$work/$shape" \
+         "$work/$shape-weights" --prompt-len 1 --new-tokens 64; then
+      echo "warning: $shape: no weights and golden; not measured" >&2
+      continue
+    fi
     # shellcheck disable=SC2086
     python3 -m amk tune-measure "$work/$shape" --device cuda \
       --weights "$work/$shape-weights" --contexts $CONTEXTS \
-      --cpu-steps "$(cpu_steps "$shape")" --jobs "$jobs" \
+      --cpu-steps "$(cpu_steps "$shape")" \
+      --jobs "$(jobs "$work/$shape-weights")" \
       --baseline "bench/results/$shape-ctx{context}.json" \
       --log "bench/results/tune-runs.jsonl" \
-      --out "bench/results/tune-$shape"
+      --out "bench/results/tune-$shape" ||
+      echo "warning: $shape: no correct candidate at some context" >&2
     rm -rf "${work:?}/$shape" "${work:?}/$shape-weights"
   done
   if [ -n "${OUT:-}" ]; then

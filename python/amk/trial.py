@@ -24,6 +24,7 @@ reported without a correctness pass:
    the cost model.
 """
 import datetime
+import hashlib
 import json
 import os
 import shutil
@@ -253,20 +254,39 @@ class Workspace:
 
     def screen(self, config):
         """(schedule path, stats) of a normalized config, scheduled without
-        validation; cached. Raises CompileError when the compiler refuses."""
+        validation; cached (the file is made again after ``drop``). Raises
+        CompileError when the compiler refuses."""
         k = search.key(config)
-        if k not in self._screened:
-            folder = os.path.join(self.work_dir, "s%03d" % len(self._screened))
+        cached = self._screened.get(k)
+        if cached is None or not os.path.isfile(cached[0]):
+            folder = os.path.join(self.work_dir, "s%03d" % len(self._screened)
+                                  if cached is None
+                                  else os.path.dirname(cached[0]))
             os.makedirs(folder, exist_ok=True)
             path = compiler.write_config(config,
                                          os.path.join(folder, "config.json"))
             schedule = os.path.join(folder, "schedule.mlir")
             stats = compiler._schedule(self.program, schedule, self.chip, {},
                                        config=path, validate=False)
-            self._screened[k] = (schedule, stats)
-        return self._screened[k]
+            with open(schedule, "rb") as f:
+                digest = hashlib.sha1(f.read()).hexdigest()
+            self._screened[k] = cached = (schedule, stats, digest)
+        return cached[0], cached[1]
 
-    def _record(self, source):
+    def digest(self, config):
+        """A hash of the schedule ``config`` makes: configurations with equal
+        digests are the same schedule."""
+        self.screen(config)
+        return self._screened[search.key(config)][2]
+
+    def drop(self, config):
+        """Deletes the schedule file of a screened config (kept: its stats)."""
+        cached = self._screened.get(search.key(config))
+        if cached and os.path.isfile(cached[0]):
+            os.remove(cached[0])
+
+    def new_record(self, source):
+        """A fresh log record for the next trial (numbered from 1)."""
         self.trials += 1
         return {"trial": self.trials, "time": datetime.datetime.now(
                     datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -312,7 +332,7 @@ class Workspace:
         """Runs one trial of ``proposal`` (a knob object or {"schedule":
         FILE}); returns its log record. ``model``: the CostModel whose
         prediction is logged as ``model_us``."""
-        record = self._record(source)
+        record = self.new_record(source)
         scheduled = self._schedule(record, proposal)
         if scheduled is None:
             return record

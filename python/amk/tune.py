@@ -1,10 +1,12 @@
 """The tuning loop: proposals, the keep rule, the log, the best config.
 
 ``tune`` runs our default schedule, then ``budget`` proposals: each from an
-external proposer command when one is given, else the best predicted of a
-small pool of mutations and random configurations (scheduled, not yet
-validated, and ranked by the cost model; one pick in five is random among
-the pool, so a wrong model does not confine the search). Every proposal is a
+external proposer command when one is given, else from ``Search``: the best
+predicted of a small pool of mutations and random configurations (scheduled,
+not yet validated, ranked by the cost model; schedules already tried and
+those predicted far slower than the incumbent left out; one pick in five is
+random among the rest, so a wrong model does not confine the search). Every
+proposal is a
 full trial (trial.py). A proposal is kept only when it is correct and at
 least 1% faster than the incumbent: measured on the GPU, predicted by the
 cost model on the CPU (verdict "predicted", never "measured"). The cost
@@ -33,6 +35,9 @@ from .trial import Runner, Workspace
 KEEP = 0.99
 #: Of the pool's picks, this fraction is random rather than best predicted.
 EXPLORE = 0.2
+#: Candidates predicted slower than this times the incumbent are left out of
+#: the pick (unless nothing else is left).
+SLACK = 1.25
 FINISHED = ("measured", "predicted")
 
 
@@ -136,47 +141,74 @@ def _state(ws, space, budget, log, incumbent, model):
 
 
 class Search:
-    """Cost-model-guided proposals: each pick is the best predicted of
-    ``pool`` fresh candidates (scheduled by ``ws.screen``)."""
+    """Cost-model-guided proposals. Each pick comes from a pool of ``pool``
+    fresh candidates, each scheduled (``ws.screen``) and predicted; a
+    candidate whose schedule equals one already tried is dropped, and so is
+    one predicted more than SLACK times the incumbent's time while others
+    remain. The pick is the best predicted, or one time in five a random
+    member of the pool."""
 
-    def __init__(self, ws, space, model, pool=4, seed=0):
+    def __init__(self, ws, space, model, pool=4, seed=0, say=None):
         self.ws, self.space, self.model = ws, space, model
         self.pool = max(1, pool)
         self.rng = search.make_rng(seed)
         self.tried = set()
+        self.schedules = set()
+        self.say = say or (lambda message: None)
 
-    def propose(self, incumbent, elite):
-        base = (incumbent or {}).get("config") or {}
-        candidates = []
+    def mark(self, config):
+        """Records ``config`` (and its schedule) as tried."""
+        self.tried.add(search.key(config))
+        try:
+            self.schedules.add(self.ws.digest(config))
+        except AmkError:
+            pass
+
+    def _scored(self, base, elite):
+        """[(prediction, config)] of up to ``pool`` new schedules."""
+        scored = []
         for _ in range(8):
             for config in search.proposals(base, elite, self.space, self.rng,
                                            self.pool):
                 k = search.key(config)
-                if k not in self.tried and k not in {
-                        search.key(c) for c in candidates}:
-                    candidates.append(config)
-            if len(candidates) >= self.pool:
+                if k in self.tried or any(c == config for _, c in scored):
+                    continue
+                try:
+                    _, stats = self.ws.screen(config)
+                    digest = self.ws.digest(config)
+                except AmkError as e:
+                    self.say("the compiler refuses %s: %s" % (
+                        k, str(e).splitlines()[0]))
+                    self.tried.add(k)
+                    continue
+                if digest in self.schedules:
+                    self.tried.add(k)  # the same schedule as a tried one
+                    self.ws.drop(config)
+                    continue
+                scored.append((self.model.predict(stats), config))
+            if len(scored) >= self.pool:
                 break
-        candidates = candidates[:self.pool]
-        if not candidates:
+        return scored[:self.pool]
+
+    def propose(self, incumbent, elite):
+        base = (incumbent or {}).get("config") or {}
+        scored = self._scored(base, elite)
+        if not scored:
             return None, "search"
+        ref = None
+        if incumbent and incumbent.get("stats"):
+            ref = self.model.predict(incumbent["stats"])
+        plausible = [s for s in scored
+                     if ref is None or s[0] <= SLACK * ref] or scored
         if self.rng.random() < EXPLORE:
-            pick = self.rng.choice(candidates)
-            self.tried.add(search.key(pick))
-            return pick, "random"
-        scored = []
-        for config in candidates:
-            try:
-                _, stats = self.ws.screen(config)
-            except AmkError:
-                # The compiler refuses it: last, the trial will say why.
-                scored.append((float("inf"), config))
-                continue
-            scored.append((self.model.predict(stats), config))
-        scored.sort(key=lambda pair: pair[0])
-        pick = scored[0][1]
-        self.tried.add(search.key(pick))
-        return pick, "search"
+            pick, source = self.rng.choice(plausible)[1], "random"
+        else:
+            pick, source = min(plausible, key=lambda s: s[0])[1], "search"
+        for _, config in scored:
+            if config is not pick:
+                self.ws.drop(config)
+        self.mark(pick)
+        return pick, source
 
 
 def _workers(ws, default):
@@ -281,8 +313,8 @@ def tune(model_dir, chip="sm_90a", budget=8, device="cpu", log_path=None,
     log.append(default)
     space = search.knob_space(search.model_shape(model_dir),
                               _workers(ws, default))
-    searcher = Search(ws, space, model, pool=pool, seed=seed)
-    searcher.tried.add(search.key({}))
+    searcher = Search(ws, space, model, pool=pool, seed=seed, say=say)
+    searcher.mark({})
     outside = Proposer(proposer) if proposer else None
     elite = []
     for _ in range(budget):
@@ -299,7 +331,7 @@ def tune(model_dir, chip="sm_90a", budget=8, device="cpu", log_path=None,
                 say("the search space is exhausted")
                 break
         if "error" in proposal:
-            record = ws._record(source)
+            record = ws.new_record(source)
             record.update(verdict="invalid", reason=proposal["error"])
         else:
             record = ws.evaluate(proposal, source, model)
@@ -346,8 +378,8 @@ def prepare(model_dir, chip, budget, out_dir, pool=4, seed=0, kv_rows=None,
     default = ws.evaluate({}, "default", model)
     space = search.knob_space(search.model_shape(model_dir),
                               _workers(ws, default))
-    searcher = Search(ws, space, model, pool=pool, seed=seed)
-    searcher.tried.add(search.key({}))
+    searcher = Search(ws, space, model, pool=pool, seed=seed, say=progress)
+    searcher.mark({})
     candidates, record, best = [], default, None
     while True:
         if record["verdict"] == "certified":

@@ -56,9 +56,11 @@ def test_scripted_client(tmp_path, llama_kernel):
         call(8, "frobnicate", {}),
         {"jsonrpc": "2.0", "id": 9, "method": "resources/list"},
         "{not json",
+        call(10, "tune", {"model": "llama-f32", "budget": 1, "pool": 1}),
+        call(11, "tune", {"model": "llama-f32", "budget": 1000}),
     ])
     # Every request answered once, the notification not at all.
-    assert sorted(a.get("id") or 0 for a in answers) == list(range(10))
+    assert sorted(a.get("id") or 0 for a in answers) == list(range(12))
     init = by_id[1]["result"]
     assert init["protocolVersion"] == "2024-11-05"
     assert "tools" in init["capabilities"]
@@ -100,3 +102,11 @@ def test_scripted_client(tmp_path, llama_kernel):
     assert by_id[8]["error"]["code"] == -32602
     assert by_id[9]["error"]["code"] == -32601
     assert by_id[None]["error"]["code"] == -32700
+
+    # A bounded loop: our default and one proposal, ranked by prediction.
+    tuned, error = payload(by_id[10])
+    assert not error and tuned["summary"]["trials"] == 2
+    assert tuned["summary"]["time_kind"] == "predicted"
+    assert [t["source"] for t in tuned["trials"]][0] == "default"
+    assert all(t["measured_us"] is None for t in tuned["trials"])
+    assert by_id[11]["error"]["code"] == -32602  # budget over the bound

@@ -242,3 +242,40 @@ def test_proposals_are_normalized_knobs():
     for _ in range(50):
         config = search.mutate({}, space, rng)
         assert config and all(config[k] in space[k] for k in config)
+
+
+class FakeWorkspace:
+    """Screens without the compiler: ``sync-ns`` does not change the
+    schedule, and unfused schedules are predicted 70 us (others 40)."""
+
+    def __init__(self):
+        self.dropped = []
+
+    def screen(self, config):
+        return "schedule.mlir", {"predicted_us": 70.0 if "fuse" in config
+                                 else 40.0, "floor_us": 1.0}
+
+    def digest(self, config):
+        return search.key({k: v for k, v in config.items() if k != "sync-ns"})
+
+    def drop(self, config):
+        self.dropped.append(config)
+
+
+def test_search_skips_tried_schedules_and_implausible_ones():
+    ws = FakeWorkspace()
+    space = search.knob_space(search.model_shape(LLAMA), 132)
+    searcher = tune.Search(ws, space, costmodel.CostModel(), pool=4, seed=2)
+    searcher.mark({})
+    incumbent = {"config": {}, "stats": {"predicted_us": 50.0,
+                                         "floor_us": 1.0}}
+    digests = {ws.digest({})}
+    for _ in range(12):
+        config, source = searcher.propose(incumbent, [])
+        assert source in ("search", "random")
+        # A new schedule each time (sync-ns alone is no new schedule) ...
+        assert ws.digest(config) not in digests
+        digests.add(ws.digest(config))
+        # ... never one predicted over 1.25 x the incumbent's 50 us.
+        assert "fuse" not in config
+    assert ws.dropped  # the pool's other members gave their files back
