@@ -22,7 +22,9 @@
 #       bench/results/tune-<shape>-ctx<C>.json (+ .best.json), and into
 #       $OUT (when set) tune-results.json (all of them) and tune-runs.jsonl.
 #   bench/tune_gpu.sh collect DIR     HERE: writes bench/results/tune-*.json
-#       and bench/results/tune-runs.jsonl from a measure run's $OUT folder.
+#       and bench/results/tune-runs.jsonl from a measure run's $OUT folder,
+#       and the table and chart docs/tuning-results.{md,svg}
+#       (bench/plot_tune.py).
 #
 # Environment: SHAPES (default "smollm2-135m llama3.2-1b llama3-8b"), BUDGET
 # (candidates besides the default; default per shape 8, 6, 4 for 135M, 1B,
@@ -149,6 +151,8 @@ for name, data in json.load(open(results)).items():
     print("wrote", os.path.join(folder, name))
 PY
   cp "$from/tune-runs.jsonl" bench/results/tune-runs.jsonl
+  python3 bench/plot_tune.py bench/results --svg docs/tuning-results.svg \
+    --md docs/tuning-results.md
 }
 
 case "$MODE" in

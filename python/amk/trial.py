@@ -252,13 +252,13 @@ class Workspace:
         self.say("import %s" % self.model_dir)
         compiler._import(self.model_dir, self.program, kv_rows, kv_dtype)
 
-    def screen(self, config):
+    def screen(self, config, need_file=True):
         """(schedule path, stats) of a normalized config, scheduled without
-        validation; cached (the file is made again after ``drop``). Raises
-        CompileError when the compiler refuses."""
+        validation; cached (with ``need_file`` the file is made again after
+        ``drop``). Raises CompileError when the compiler refuses."""
         k = search.key(config)
         cached = self._screened.get(k)
-        if cached is None or not os.path.isfile(cached[0]):
+        if cached is None or (need_file and not os.path.isfile(cached[0])):
             folder = os.path.join(self.work_dir, "s%03d" % len(self._screened)
                                   if cached is None
                                   else os.path.dirname(cached[0]))
@@ -276,7 +276,7 @@ class Workspace:
     def digest(self, config):
         """A hash of the schedule ``config`` makes: configurations with equal
         digests are the same schedule."""
-        self.screen(config)
+        self.screen(config, need_file=False)
         return self._screened[search.key(config)][2]
 
     def drop(self, config):
@@ -355,6 +355,8 @@ class Workspace:
         except CompileError as e:
             record.update(verdict="invalid", reason=str(e))
             return record
+        if record["config"] is not None:
+            self.drop(record["config"])  # only its stats are needed now
         record["kernel"] = kernel
         if self.runner is None:
             record.update(verdict="certified",

@@ -174,7 +174,7 @@ class Search:
                 if k in self.tried or any(c == config for _, c in scored):
                     continue
                 try:
-                    _, stats = self.ws.screen(config)
+                    _, stats = self.ws.screen(config, need_file=False)
                     digest = self.ws.digest(config)
                 except AmkError as e:
                     self.say("the compiler refuses %s: %s" % (
@@ -341,7 +341,7 @@ def tune(model_dir, chip="sm_90a", budget=8, device="cpu", log_path=None,
         if record["verdict"] in FINISHED and record.get("config") is not None:
             elite = (elite + [record["config"]])[-4:]
         if record["kept"]:
-            if incumbent is not default:
+            if incumbent is not None and incumbent is not default:
                 ws.cleanup(incumbent)
             incumbent = record
         elif record is not default:

@@ -142,6 +142,35 @@ def test_prepare_then_measure_on_the_cpu(tmp_path):
     assert summary["default"]["trial"] == 1
     assert os.path.isfile(str(tmp_path / "tune-llama-ctx1.best.json"))
 
+    # The GPU half with a scripted GPU: c001 is twice as fast at context
+    # 512, 0.5% faster at context 1 (not kept: under the 1% rule).
+    times = {("c000", 1): 100.0, ("c001", 1): 99.5, ("c000", 512): 120.0,
+             ("c001", 512): 60.0}
+
+    class ScriptedGpu(trial.Runner):
+        def check_one(self, kernel, where):
+            return None, "", {where: {"exit": 0, "output": "scripted"}}
+
+        def time_us(self, kernel, context):
+            return times[(os.path.basename(os.path.dirname(kernel)),
+                          context)]
+
+    original = tune.Runner
+    tune.Runner = ScriptedGpu
+    try:
+        low, high = tune.measure(prep, LLAMA, None, contexts=(1, 512),
+                                 device="cuda", bandwidth=1e15, jobs=2)
+        # A floor above every time: all withheld, no best, no speedup.
+        (withheld,) = tune.measure(prep, LLAMA, None, contexts=(1,),
+                                   device="cuda", bandwidth=1.0)
+    finally:
+        tune.Runner = original
+    assert low["time_kind"] == "measured" and low["best"]["trial"] == 1
+    assert low["speedup_vs_default"] == 1.0
+    assert high["best"]["trial"] == 2
+    assert high["speedup_vs_default"] == pytest.approx(2.0)
+    assert withheld["verdicts"] == {"withheld": 2} and "best" not in withheld
+
 
 def _measured(read_us, syncs, tasks, time_us, floor_us=1.0):
     stats = {"makespan_us": read_us + syncs * 1.0, "critical_syncs": syncs,
@@ -251,7 +280,7 @@ class FakeWorkspace:
     def __init__(self):
         self.dropped = []
 
-    def screen(self, config):
+    def screen(self, config, need_file=True):
         return "schedule.mlir", {"predicted_us": 70.0 if "fuse" in config
                                  else 40.0, "floor_us": 1.0}
 
@@ -279,3 +308,28 @@ def test_search_skips_tried_schedules_and_implausible_ones():
         # ... never one predicted over 1.25 x the incumbent's 50 us.
         assert "fuse" not in config
     assert ws.dropped  # the pool's other members gave their files back
+
+
+def test_plot_of_measured_results(tmp_path):
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)),
+                                    "bench"))
+    import plot_tune
+    measured = {"time_kind": "measured", "default": {"time_us": 2000.0},
+                "best": {"time_us": 1000.0, "floor_us": 500.0,
+                         "config": {"sms": 66}},
+                "speedup_vs_default": 2.0, "speedup_vs_cuda_graph": 1.5,
+                "proposals": 7, "rejected_unsafe": 1}
+    predicted = dict(measured, time_kind="predicted")
+    for name, data in [("tune-llama3.2-1b-ctx1.json", measured),
+                       ("tune-llama3.2-1b-ctx1.best.json", {"sms": 66}),
+                       ("tune-smollm2-135m-ctx512.json", predicted)]:
+        (tmp_path / name).write_text(json.dumps(data))
+    svg, md = tmp_path / "chart.svg", tmp_path / "table.md"
+    assert plot_tune.main([str(tmp_path), "--svg", str(svg), "--md",
+                           str(md)]) == 0
+    table = md.read_text()
+    assert "| llama3.2-1b | 1 | 2.000 | 1.000 | 0.500 | measured | 2.000x |" \
+        " cuda_graph 1.50x | 7 (1) |" in table
+    assert "| smollm2-135m | 512 |" in table and "predicted" in table
+    chart = svg.read_text()
+    assert "ctx 1, 2.00x" in chart and "smollm2-135m" not in chart

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Tuned vs default step times from bench/results/tune-*-ctx*.json.
+
+  plot_tune.py [RESULTS_DIR] [--svg docs/tuning-results.svg] [--md FILE]
+
+Reads the summaries `python -m amk tune-measure` wrote (one per model shape
+and context; the .best.json knob files are skipped) and writes a grouped bar
+chart (SVG, standard library only: default, tuned and floor per shape and
+context) and a markdown table: times, speedup vs our default and vs the
+benchmark's baselines, proposals and how many were rejected as unsafe.
+Only measured times are drawn; a summary whose times are predictions is
+listed in the table as such and left out of the chart.
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NAME = re.compile(r"tune-(.+)-ctx(\d+)\.json$")
+
+
+def load(folder):
+    """[(shape, context, summary)] sorted by shape then context."""
+    rows = []
+    for path in glob.glob(os.path.join(folder, "tune-*-ctx*.json")):
+        match = NAME.search(os.path.basename(path))
+        if not match or path.endswith(".best.json"):
+            continue
+        with open(path, encoding="utf-8") as f:
+            rows.append((match.group(1), int(match.group(2)), json.load(f)))
+    return sorted(rows, key=lambda r: (r[0], r[1]))
+
+
+def _ms(summary, key):
+    value = (summary.get(key) or {}).get("time_us")
+    return None if value is None else value / 1e3
+
+
+def table(rows):
+    """The markdown table of every summary."""
+    lines = ["| shape | context | default ms | tuned ms | floor ms | kind | "
+             "vs default | vs baselines | proposals (rejected unsafe) | "
+             "tuned config |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for shape, context, s in rows:
+        best = s.get("best") or {}
+        floor = best.get("floor_us")
+        base = ", ".join("%s %.2fx" % (k[len("speedup_vs_"):], v)
+                         for k, v in sorted(s.items())
+                         if k.startswith("speedup_vs_") and k !=
+                         "speedup_vs_default") or "-"
+        fmt = lambda v: "-" if v is None else "%.3f" % v
+        lines.append("| %s | %d | %s | %s | %s | %s | %s | %s | %s (%s) | `%s` |" % (
+            shape, context, fmt(_ms(s, "default")), fmt(_ms(s, "best")),
+            fmt(None if floor is None else floor / 1e3),
+            s.get("time_kind") or "-",
+            "-" if s.get("speedup_vs_default") is None
+            else "%.3fx" % s["speedup_vs_default"], base,
+            s.get("proposals", s.get("trials")), s.get("rejected_unsafe", 0),
+            json.dumps(best.get("config"), sort_keys=True)))
+    return "\n".join(lines) + "\n"
+
+
+def svg(rows):
+    """A grouped bar chart of the measured summaries (default, tuned, floor
+    per shape and context), bars scaled per group to its default."""
+    measured = [r for r in rows if r[2].get("time_kind") == "measured"
+                and _ms(r[2], "default") and _ms(r[2], "best")]
+    width, height, left, top, group = 120 + 150 * max(1, len(measured)), 320, \
+        60, 30, 150
+    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+           'font-family="sans-serif" font-size="11">' % (width, height),
+           '<text x="%d" y="18" font-size="13">Decode step time, tuned vs '
+           'default (ms, lower is better)</text>' % left]
+    colors = (("default", "#9e9e9e"), ("tuned", "#1f77b4"),
+              ("floor", "#d62728"))
+    for i, (label, color) in enumerate(colors):
+        out.append('<rect x="%d" y="%d" width="10" height="10" fill="%s"/>'
+                   '<text x="%d" y="%d">%s</text>' % (
+                       width - 90, top + 16 * i, color, width - 75,
+                       top + 9 + 16 * i, label))
+    base = height - 60
+    for n, (shape, context, s) in enumerate(measured):
+        default, tuned = _ms(s, "default"), _ms(s, "best")
+        floor = (s["best"].get("floor_us") or 0) / 1e3
+        scale = (base - top - 20) / max(default, tuned, floor)
+        x0 = left + group * n
+        for j, (value, color) in enumerate(((default, colors[0][1]),
+                                            (tuned, colors[1][1]),
+                                            (floor, colors[2][1]))):
+            h = value * scale
+            out.append('<rect x="%d" y="%.1f" width="30" height="%.1f" '
+                       'fill="%s"/><text x="%d" y="%.1f" text-anchor="middle">'
+                       '%.3g</text>' % (x0 + 34 * j, base - h, h, color,
+                                        x0 + 34 * j + 15, base - h - 3, value))
+        out.append('<text x="%d" y="%d" text-anchor="middle">%s</text>'
+                   '<text x="%d" y="%d" text-anchor="middle">ctx %d, %.2fx'
+                   '</text>' % (x0 + 51, base + 16, shape, x0 + 51, base + 30,
+                                context, default / tuned))
+    if not measured:
+        out.append('<text x="%d" y="%d">no measured results yet</text>'
+                   % (left, base - 40))
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("results", nargs="?",
+                    default=os.path.join(ROOT, "bench", "results"))
+    ap.add_argument("--svg", default=os.path.join(ROOT, "docs",
+                                                  "tuning-results.svg"))
+    ap.add_argument("--md", help="write the table here (default: stdout)")
+    args = ap.parse_args(argv)
+    rows = load(args.results)
+    if not rows:
+        print("no tune-*-ctx*.json in %s" % args.results, file=sys.stderr)
+        return 1
+    with open(args.svg, "w", encoding="utf-8") as f:
+        f.write(svg(rows))
+    text = table(rows)
+    if args.md:
+        with open(args.md, "w", encoding="utf-8") as f:
+            f.write("# Tuning results\n\nWritten by `bench/plot_tune.py` "
+                    "from `bench/results/tune-*.json` (docs/tuning.md).\n\n"
+                    "![tuned vs default](%s)\n\n" % os.path.relpath(
+                        args.svg, os.path.dirname(os.path.abspath(args.md))))
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
