@@ -234,7 +234,8 @@ void Explorer::updateBarriers() {
 
 bool Explorer::enabled(unsigned t) const {
   if (status[t] != Status::Idle || taskPreds[t].test(finished) ||
-      taskBarriers[t].test(barrierDone))
+      taskBarriers[t].test(barrierDone) ||
+      (model.assigned && !model.tasks[t].worker))
     return false;
   return llvm::all_of(model.tasks[t].waits, [&](auto wait) {
     return count[wait.first] >= wait.second;
@@ -357,6 +358,11 @@ std::string Explorer::stuckReasons() const {
     const TaskInfo &task = model.tasks[t];
     if (status[t] != Status::Idle)
       continue;
+    if (model.assigned && !task.worker) {
+      os << (listed++ ? "; " : "") << "'" << task.name
+         << "' has no worker (nothing runs it)";
+      continue;
+    }
     for (auto [event, threshold] : task.waits)
       if (count[event] < threshold) {
         os << (listed++ ? "; " : "") << "'" << task.name << "' waits '"

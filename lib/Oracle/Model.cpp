@@ -30,6 +30,9 @@ private:
   void addTask(TaskOp task);
   void addBarrier(BarrierOp barrier);
   void checkWorker(const TaskInfo &task);
+  SmallVector<ByteRange, 4> ownReads(const Footprint &read,
+                                     ArrayRef<Footprint> earlier,
+                                     StringRef task);
   void noteAppend(const Footprint &write);
   void checkValues(Operation *op, StringRef task);
   std::optional<int64_t> maxIndex(Value buffer, unsigned depth);
@@ -316,6 +319,30 @@ void ModelBuilder::noteAppend(const Footprint &write) {
   }
 }
 
+/// The part of `read` that earlier ops of the same task did not write (to
+/// be checked against other tasks when the task starts). Bytes whose last
+/// earlier write in the task went through another buffer of the storage
+/// are garbage: the task clobbered its own page.
+SmallVector<ByteRange, 4> ModelBuilder::ownReads(const Footprint &read,
+                                                 ArrayRef<Footprint> earlier,
+                                                 StringRef task) {
+  SmallVector<ByteRange, 4> remaining(read.ranges.begin(), read.ranges.end());
+  for (const Footprint &write : llvm::reverse(earlier)) {
+    SmallVector<ByteRange, 4> rest = subtract(remaining, write.ranges);
+    bool covered = llvm::any_of(remaining, [&](ByteRange r) {
+      return llvm::any_of(write.ranges, [&](ByteRange w) {
+        return w.lo < r.hi && r.lo < w.hi;
+      });
+    });
+    if (covered && write.buffer != read.buffer)
+      report("garbage-read", "task '" + task + "' reads " + read.text +
+                                 " after writing " + write.text +
+                                 " over it on the same page");
+    remaining = std::move(rest);
+  }
+  return remaining;
+}
+
 void ModelBuilder::checkWorker(const TaskInfo &task) {
   if (task.worker && sms && *task.worker >= *sms)
     report("worker-out-of-grid", "task '" + task.name + "' runs on worker " +
@@ -334,8 +361,8 @@ void ModelBuilder::addTask(TaskOp op) {
   checkWorker(task);
   if (task.worker)
     model.gridSize = std::max(model.gridSize, *task.worker + 1);
-  // Bytes each buffer got from earlier ops of this task.
-  DenseMap<unsigned, SmallVector<ByteRange, 4>> ownWrites;
+  // Earlier writes of this task, in order, per storage.
+  DenseMap<unsigned, SmallVector<Footprint, 4>> ownWrites;
   for (Operation &body : op.getBodyBlock()) {
     SmallVector<Access> accesses;
     cast<AccessOpInterface>(body).getAccesses(accesses);
@@ -354,7 +381,8 @@ void ModelBuilder::addTask(TaskOp op) {
                                      " buffer");
       if (!region->write) {
         Footprint external = *region;
-        external.ranges = subtract(region->ranges, ownWrites[region->buffer]);
+        external.ranges = ownReads(external, ownWrites[buffer.storage],
+                                   task.name);
         if (!external.ranges.empty())
           task.externalReads.push_back(std::move(external));
       } else {
@@ -367,7 +395,7 @@ void ModelBuilder::addTask(TaskOp op) {
     checkInPlace(&body, footprints, task.name);
     checkValues(&body, task.name);
     for (Footprint &write : writes)
-      llvm::append_range(ownWrites[write.buffer], write.ranges);
+      ownWrites[model.buffers[write.buffer].storage].push_back(write);
   }
   model.tasks.push_back(std::move(task));
 }
@@ -393,6 +421,7 @@ Model ModelBuilder::build() {
     else if (auto barrier = dyn_cast<BarrierOp>(op))
       addBarrier(barrier);
   }
+  model.assigned = model.gridSize > 0;
   if (sms && model.gridSize > *sms)
     report("worker-out-of-grid", "the schedule needs " +
                                      Twine(model.gridSize) +

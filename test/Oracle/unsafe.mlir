@@ -206,3 +206,25 @@ amk.program @values {
     amk.rope %y, %tok -> %y head_dim 16 theta 10000.0 : memref<32xf32>, memref<1xi32>, memref<32xf32>
   }
 }
+
+// A task that overwrites its own page through another buffer before
+// reading the first one, and a task without a worker in an assigned
+// program (nothing runs it).
+// CHECK-LABEL: @own_page: UNSAFE
+// CHECK-DAG: garbage-read at pos 0: task 't' reads 'h'[0, 8) after writing 'g'[0, 8) over it on the same page
+// CHECK-DAG: deadlock at pos 0: 1 of 2 tasks cannot finish: 'lost' has no worker (nothing runs it)
+amk.program @own_page {
+  %p = amk.page "p" bytes 32
+  %x = amk.buffer "x" input : memref<8xf32>
+  %h = amk.buffer "h" scratch page %p : memref<8xf32>
+  %g = amk.buffer "g" scratch page %p : memref<8xf32>
+  %y = amk.buffer "y" output : memref<8xf32>
+  %e = amk.event "e"
+  amk.task "t" signals %e worker 0 queue 0 {
+    amk.copy %x -> %h : memref<8xf32>, memref<8xf32>
+    amk.copy %x -> %g : memref<8xf32>, memref<8xf32>
+    amk.copy %h -> %y : memref<8xf32>, memref<8xf32>
+  }
+  amk.task "lost" signals %e {
+  }
+}

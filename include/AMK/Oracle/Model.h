@@ -98,6 +98,9 @@ struct Model {
   int64_t position;
   /// Number of workers the kernel is launched with.
   int64_t gridSize = 0;
+  /// True when some task or barrier has a worker: then a task without one
+  /// is never run.
+  bool assigned = false;
   std::vector<int64_t> storageBytes;
   std::vector<BufferInfo> buffers;
   std::vector<EventInfo> events;
