@@ -108,6 +108,10 @@ private:
   void checkEmbedIndex(uint32_t task, EmbedOp embed);
   std::optional<int64_t> indexBound(Value buffer, unsigned depth);
   void checkCounters();
+  void checkStepStructure();
+  void checkTokenFeedback(const ScheduleGraph &graph);
+  void checkTokenOrder(const ScheduleGraph &graph, uint32_t tokens,
+                       uint32_t next);
   void checkPageClobbers(const ScheduleGraph &graph, ArrayRef<uint32_t> group);
   void checkWaits(const ScheduleGraph &graph);
   void checkDeadlockBySimulation(const ScheduleGraph &graph);
@@ -725,22 +729,157 @@ void Validator::checkEmbedIndex(uint32_t task, EmbedOp embed) {
   report(embed, text);
 }
 
-/// Every event's counter is a u32: init plus one increment per producer
-/// (one launch runs one step) must not wrap.
+/// Every event's counter is a u32: init plus one increment per producer and
+/// step of a launch (waits count in epochs, counters are never reset) must
+/// not wrap.
 void Validator::checkCounters() {
   llvm::DenseMap<Value, int64_t> producers;
   for (TaskOp task : taskOps)
     ++producers[task.getSignal()];
   for (EventOp event : program.getBody()->getOps<EventOp>()) {
     int64_t init = event.getInitAttr().getInt();
-    int64_t total = init + producers.lookup(event.getResult());
-    if (total > int64_t(std::numeric_limits<uint32_t>::max()))
-      report(event, "event '" + event.getName() + "' counts up to init " +
-                        Twine(init) + " + " +
-                        Twine(producers.lookup(event.getResult())) +
-                        " producers = " + Twine(total) +
-                        ", past the largest value of its 32-bit counter "
-                        "(4294967295): it would wrap");
+    int64_t perStep = producers.lookup(event.getResult());
+    int64_t total = init + options.steps * perStep;
+    if (total <= int64_t(std::numeric_limits<uint32_t>::max()))
+      continue;
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << "event '" << event.getName() << "' counts up to init " << init
+       << " + ";
+    if (options.steps > 1)
+      os << options.steps << " steps x ";
+    os << perStep << " producers = " << total
+       << ", past the largest value of its 32-bit counter (4294967295): it "
+          "would wrap";
+    report(event, text);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Several steps per launch
+//===----------------------------------------------------------------------===//
+
+/// What a launch of several steps needs besides each step being certified:
+/// a grid for the barrier between steps, a position that moves, rows for
+/// every step, and a separator counter that does not wrap.
+void Validator::checkStepStructure() {
+  int64_t steps = options.steps;
+  if (steps == 1)
+    return;
+  if (!assigned)
+    report(program, "a launch of " + Twine(steps) +
+                        " steps separates them by a grid barrier, but no "
+                        "task has a worker (assign workers first)");
+  if (std::optional<int64_t> position = program.getPosition())
+    report(program, "the program is pinned to position " + Twine(*position) +
+                        ", but a launch of " + Twine(steps) +
+                        " steps runs positions pos to pos + " +
+                        Twine(steps - 1));
+  for (const BufferInfo &buffer : buffers) {
+    if (buffer.op.getKind() != BufferKind::KVCache)
+      continue;
+    int64_t rows = buffer.op.getType().getDimSize(0);
+    if (rows < steps)
+      report(buffer.op, "a launch of " + Twine(steps) +
+                            " steps appends a row per step, but KV cache '" +
+                            buffer.op.getName() + "' has " + Twine(rows) +
+                            " rows");
+  }
+  if (workers * steps > int64_t(std::numeric_limits<uint32_t>::max()))
+    report(program, "the barrier between steps counts " + Twine(workers) +
+                        " workers x " + Twine(steps) +
+                        " steps arrivals, past its 32-bit counter");
+}
+
+/// The buffer that `embed` reads its token from (an input: the tokens the
+/// host gives the first step) and the output an argmax writes the chosen
+/// token to; the lowering finds the same roles (TaskTable.cpp rolesOf).
+static std::pair<Value, Value> tokenRoles(ProgramOp program) {
+  Value tokens, next;
+  auto kindOf = [](Value buffer) {
+    return cast<BufferOp>(buffer.getDefiningOp()).getKind();
+  };
+  program.walk([&](Operation *op) {
+    if (auto embed = dyn_cast<EmbedOp>(op);
+        embed && kindOf(embed.getToken()) == BufferKind::Input)
+      tokens = embed.getToken();
+    Value token = llvm::TypeSwitch<Operation *, Value>(op)
+                      .Case<ArgmaxOp, ArgmaxReduceOp>(
+                          [](auto argmax) { return argmax.getToken(); })
+                      .Default([](Operation *) { return Value(); });
+    if (token && kindOf(token) == BufferKind::Output)
+      next = token;
+  });
+  return {tokens, next};
+}
+
+/// Step `s + 1` reads its token from the next-token output step `s` wrote
+/// (no copy: the kernel reads `next_token` where the program reads the
+/// tokens input). So the value must be a row of every table it indexes,
+/// and this step's reads of the token must happen before this step's
+/// argmax overwrites it.
+void Validator::checkTokenFeedback(const ScheduleGraph &graph) {
+  if (options.steps == 1)
+    return;
+  auto [tokens, next] = tokenRoles(program);
+  if (!tokens)
+    return;
+  BufferOp tokensOp = tokens.getDefiningOp<BufferOp>();
+  if (!next) {
+    report(tokensOp, "a launch of " + Twine(options.steps) +
+                         " steps feeds each step's chosen token to the next "
+                         "step's embedding, but no argmax writes an output "
+                         "token");
+    return;
+  }
+  BufferOp nextOp = next.getDefiningOp<BufferOp>();
+  if (tokensOp.getType() != nextOp.getType()) {
+    report(nextOp, "the next token '" + nextOp.getName() +
+                       "' must have the type of the tokens input '" +
+                       tokensOp.getName() + "' it replaces in the next step");
+    return;
+  }
+  std::optional<int64_t> bound = indexBound(next, 0);
+  for (Operation *user : tokens.getUsers()) {
+    auto embed = dyn_cast<EmbedOp>(user);
+    if (!embed || embed.getToken() != tokens)
+      continue;
+    int64_t rows = cast<MemRefType>(embed.getTable().getType()).getDimSize(0);
+    if (!bound || *bound > rows)
+      report(embed, "in a launch of " + Twine(options.steps) +
+                        " steps 'amk.embed' looks up the token step s - 1 "
+                        "left in '" + nextOp.getName() + "', which " +
+                        (bound ? "can hold indices up to " + Twine(*bound - 1)
+                               : Twine("AMK cannot bound")) +
+                        ": not provably inside the table's " + Twine(rows) +
+                        " rows");
+  }
+  checkTokenOrder(graph, bufferIndex.lookup(tokens), bufferIndex.lookup(next));
+}
+
+/// Every read of the tokens input (next_token from step 1 on) must happen
+/// before every write of next_token in the same step.
+void Validator::checkTokenOrder(const ScheduleGraph &graph, uint32_t tokens,
+                                uint32_t next) {
+  for (const AccessRecord &read : accesses) {
+    if (read.buffer != tokens || read.access.isWrite())
+      continue;
+    for (uint32_t w : buffers[next].writes) {
+      const AccessRecord &write = accesses[w];
+      bool ordered = write.task == read.task
+                         ? read.ordinal < write.ordinal
+                         : graph.happensBefore(read.task, write.task);
+      if (ordered)
+        continue;
+      report(read.op, taskName(read.task) + " reads " + region(read.access) +
+                          ", which step s + 1 of a launch of " +
+                          Twine(options.steps) + " steps takes from '" +
+                          buffers[next].op.getName() + "', but " +
+                          taskName(write.task) + " writes " +
+                          region(write.access) +
+                          " without being ordered after the read (step s + "
+                          "1 could overwrite its own token first)");
+    }
   }
 }
 
@@ -1525,14 +1664,17 @@ FailureOr<ValidationStats> Validator::run() {
   checkInPlace();
   checkValues();
   checkCounters();
+  checkStepStructure();
   checkHistoryAppends();
   if (queuesValid && !acyclic)
     for (auto &[op, cycle] : graph.getCycles())
       report(op, "deadlock: cycle " + cycle);
   if (acyclic)
     checkDeadlockBySimulation(graph);
-  if (acyclic)
+  if (acyclic) {
     checkConflicts(graph);
+    checkTokenFeedback(graph);
+  }
   if (failed(finish()))
     return failure();
   ValidationStats stats;

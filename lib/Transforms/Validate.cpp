@@ -32,7 +32,14 @@ struct ValidatePass : amk::impl::ValidateBase<ValidatePass> {
     amk::ValidatorOptions options;
     options.maxDiagnostics = maxDiagnostics;
     options.exactPartialWaits = partialWaits == amk::PartialWaits::Exact;
+    options.steps = steps;
     amk::ProgramOp program = getOperation();
+    if (options.steps < 1 || options.steps > amk::kMaxStepsPerLaunch) {
+      program.emitError() << "steps=" << options.steps << " is outside [1, "
+                          << amk::kMaxStepsPerLaunch
+                          << "] (decode steps one launch runs)";
+      return signalPassFailure();
+    }
     FailureOr<amk::ValidationStats> stats =
         amk::validateProgram(program, options);
     if (failed(stats)) {

@@ -19,6 +19,9 @@
 namespace mlir {
 namespace amk {
 
+/// The most decode steps one launch may run (`ValidatorOptions::steps`).
+constexpr int64_t kMaxStepsPerLaunch = int64_t(1) << 16;
+
 /// Options of `validateProgram`.
 struct ValidatorOptions {
   /// Report at most this many violations as diagnostics; the total is
@@ -30,6 +33,11 @@ struct ValidatorOptions {
   /// checks judge every access that depends on the others, and deadlock
   /// freedom is decided by simulating the schedule.
   bool exactPartialWaits = false;
+  /// Decode steps one launch runs (`steps=N`). Steps are separated by a
+  /// grid barrier and count their waits in epochs; step `s + 1` takes its
+  /// token from where step `s`'s argmax left it (docs/validator.md,
+  /// "Several steps per launch").
+  int64_t steps = 1;
 };
 
 /// What the validator saw in an accepted program.

@@ -28,7 +28,10 @@ def Validate : Pass<"amk-validate", "::mlir::amk::ProgramOp"> {
     Option<"partialWaits", "partial-waits", "::mlir::amk::PartialWaits",
            /*default=*/"::mlir::amk::PartialWaits::Strict",
            "What a partial wait that happens-before does not resolve means "
-           "(docs/design.md §3)", [{::mlir::amk::partialWaitsValues()}]>
+           "(docs/design.md §3)", [{::mlir::amk::partialWaitsValues()}]>,
+    Option<"steps", "steps", "int64_t", /*default=*/"1",
+           "Decode steps one launch runs, separated by a grid barrier "
+           "(docs/validator.md, \"Several steps per launch\")">
   ];
   let statistics = [
     Statistic<"numTasks", "tasks", "Tasks of the certified programs">,
