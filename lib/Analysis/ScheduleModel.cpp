@@ -310,7 +310,7 @@ FailureOr<TargetAttr> mlir::amk::requireTarget(ProgramOp program,
                                                StringRef pass) {
   if (TargetAttr target = program.getTargetAttr())
     return target;
-  return program.emitError()
+  return emitError(program.getLoc())
          << pass << " needs a target: run --amk-set-target=\"chip=...\" "
          << "or write `target <\"sm_90a\">` on the program";
 }

@@ -1641,7 +1641,7 @@ LogicalResult Validator::finish() {
   size_t shown = std::min<size_t>(violations.size(), options.maxDiagnostics);
   for (size_t i = 0; i < shown; ++i)
     violations[i].first->emitError(violations[i].second);
-  InFlightDiagnostic summary = program.emitError()
+  InFlightDiagnostic summary = emitError(program.getLoc())
                                << "schedule rejected: " << violations.size()
                                << " violation(s)";
   if (shown < violations.size())

@@ -131,8 +131,9 @@ LogicalResult AllocateScratchPass::allocate(ProgramOp program) {
   FailureOr<std::vector<unsigned>> order = topologicalOrder(
       index, /*withQueues=*/true, [](unsigned t) { return double(t); });
   if (failed(order))
-    return program.emitError() << "amk-allocate-scratch: the schedule has a "
-                                  "cycle; run --amk-validate for a witness";
+    return emitError(program.getLoc())
+           << "amk-allocate-scratch: the schedule has a "
+              "cycle; run --amk-validate for a witness";
   std::vector<unsigned> topoPos(index.tasks.size());
   for (auto [i, t] : llvm::enumerate(*order))
     topoPos[t] = i;

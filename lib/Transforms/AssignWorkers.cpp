@@ -77,7 +77,7 @@ struct AssignWorkersPass : amk::impl::AssignWorkersBase<AssignWorkersPass> {
 LogicalResult AssignWorkersPass::assign(ProgramOp program, int64_t workers,
                                         AssignStrategy how) {
   if (!program.getBodyRegion().getOps<BarrierOp>().empty())
-    return program.emitError()
+    return emitError(program.getLoc())
            << "amk-assign-workers: programs with amk.barrier are not supported";
   ProgramIndex index(program);
   CostModel cost = CostModel::forProgram(program, workers, double(syncNs));
@@ -85,7 +85,7 @@ LogicalResult AssignWorkersPass::assign(ProgramOp program, int64_t workers,
   FailureOr<std::vector<unsigned>> order =
       topologicalOrder(index, /*withQueues=*/false, byProgramOrder);
   if (failed(order))
-    return program.emitError()
+    return emitError(program.getLoc())
            << "amk-assign-workers: the event graph has a cycle; run "
               "--amk-validate for a witness";
   if (how == AssignStrategy::CriticalPath) {

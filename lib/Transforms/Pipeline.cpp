@@ -36,8 +36,9 @@ struct SetTargetPass : amk::impl::SetTargetBase<SetTargetPass> {
     ProgramOp program = getOperation();
     TargetAttr target = TargetAttr::lookup(&getContext(), chip);
     if (!target) {
-      program.emitError() << "amk-set-target: knob 'chip' = '" << chip
-                          << "' is not one of " << TargetAttr::knownChips();
+      emitError(program.getLoc())
+          << "amk-set-target: knob 'chip' = '" << chip << "' is not one of "
+          << TargetAttr::knownChips();
       return signalPassFailure();
     }
     if (failed(checkKnob(program.getLoc(), "amk-set-target", knobs::kSms, sms)))

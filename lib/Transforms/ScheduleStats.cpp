@@ -71,8 +71,9 @@ FailureOr<Stats> computeStats(ProgramOp program, double syncNs) {
   FailureOr<std::vector<unsigned>> order = topologicalOrder(
       index, assigned, [](unsigned t) { return double(t); });
   if (failed(order))
-    return program.emitError() << "amk-schedule-stats: the schedule has a "
-                                  "cycle; run --amk-validate for a witness";
+    return emitError(program.getLoc())
+           << "amk-schedule-stats: the schedule has a "
+              "cycle; run --amk-validate for a witness";
   CostModel cost = CostModel::forProgram(program, stats.workers, syncNs);
   Simulation sim = simulate(index, *order, cost);
   stats.tasks = index.tasks.size();

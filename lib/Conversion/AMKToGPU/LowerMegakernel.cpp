@@ -399,7 +399,7 @@ LogicalResult KernelEmitter::emit() {
 /// Refuses programs that are not fully worker-assigned.
 static LogicalResult checkAssigned(ProgramOp program) {
   if (!program.getTargetAttr())
-    return program.emitError()
+    return emitError(program.getLoc())
            << "amk-lower-megakernel: program '" << program.getSymName()
            << "' has no target chip: run --amk-compile or --amk-set-target";
   for (TaskOp task : program.getBody()->getOps<TaskOp>())
@@ -472,14 +472,16 @@ struct LowerMegakernelPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     if (blockSize < 64 || blockSize > 1024 || blockSize % 32 != 0) {
-      module.emitError() << "amk-lower-megakernel: block-size " << int64_t(blockSize)
-                         << " must be a multiple of 32 in [64, 1024]";
+      emitError(module.getLoc())
+          << "amk-lower-megakernel: block-size " << int64_t(blockSize)
+          << " must be a multiple of 32 in [64, 1024]";
       return signalPassFailure();
     }
     SmallVector<ProgramOp> programs(module.getOps<ProgramOp>());
     if (programs.size() != 1) {
-      module.emitError() << "amk-lower-megakernel: expected one amk.program, "
-                         << "found " << programs.size();
+      emitError(module.getLoc())
+          << "amk-lower-megakernel: expected one amk.program, "
+          << "found " << programs.size();
       return signalPassFailure();
     }
     if (failed(lowerProgram(programs.front(), blockSize, trace)))

@@ -107,9 +107,10 @@ LogicalResult TableBuilder::push(std::vector<int32_t> &to, int64_t value,
                                  StringRef what) {
   if (value < std::numeric_limits<int32_t>::min() ||
       value > std::numeric_limits<int32_t>::max())
-    return program.emitError() << "amk-lower-megakernel: " << what << " "
-                               << value << " does not fit the task table's "
-                               << "32-bit words";
+    return emitError(program.getLoc())
+           << "amk-lower-megakernel: " << what << " " << value
+           << " does not fit the task table's "
+           << "32-bit words";
   to.push_back(int32_t(value));
   return success();
 }

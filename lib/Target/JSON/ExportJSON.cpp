@@ -280,9 +280,9 @@ FailureOr<json::Object> json_interop::programToJSON(ProgramOp program) {
 LogicalResult mlir::amk::exportAMKJSON(ModuleOp module, raw_ostream &os) {
   auto programs = llvm::to_vector(module.getOps<ProgramOp>());
   if (programs.size() != 1)
-    return module.emitError() << "--export-amk-json needs exactly one "
-                                 "amk.program, found "
-                              << programs.size();
+    return emitError(module.getLoc()) << "--export-amk-json needs exactly one "
+                                         "amk.program, found "
+                                      << programs.size();
   FailureOr<json::Object> object = programToJSON(programs.front());
   if (failed(object))
     return failure();

@@ -86,7 +86,8 @@ static unsigned ptxVersion(llvm::StringRef features) {
 static FailureOr<gpu::GPUModuleOp> findGPUModule(ModuleOp module) {
   auto gpuModules = llvm::to_vector(module.getOps<gpu::GPUModuleOp>());
   if (gpuModules.size() != 1)
-    return module.emitError("--to-ptx expects exactly one gpu.module, found ")
+    return emitError(module.getLoc(),
+                     "--to-ptx expects exactly one gpu.module, found ")
            << gpuModules.size();
   return gpuModules.front();
 }
@@ -101,11 +102,12 @@ static FailureOr<PTXTarget> findTarget(gpu::GPUModuleOp gpuModule) {
       if ((nvvmTarget = dyn_cast<NVVM::NVVMTargetAttr>(target)))
         break;
   if (!nvvmTarget)
-    return gpuModule.emitError("--to-ptx needs an #nvvm.target on gpu.module @")
+    return emitError(gpuModule.getLoc(),
+                     "--to-ptx needs an #nvvm.target on gpu.module @")
            << gpuModule.getName();
   const amk::ChipInfo *info = amk::lookupChip(nvvmTarget.getChip());
   if (!info)
-    return gpuModule.emitError("#nvvm.target chip '")
+    return emitError(gpuModule.getLoc(), "#nvvm.target chip '")
            << nvvmTarget.getChip() << "' is not one of "
            << amk::knownChipNames();
   PTXTarget target{info->chip.str(), info->ptxFeatures.str()};
@@ -130,12 +132,14 @@ createTargetMachine(Operation *anchor, const PTXTarget &target) {
   const llvm::Target *llvmTarget =
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!llvmTarget)
-    return anchor->emitError("the NVPTX backend is unavailable: ") << error;
+    return emitError(anchor->getLoc(), "the NVPTX backend is unavailable: ")
+           << error;
   std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
       triple, target.chip, target.features, llvm::TargetOptions(),
       std::nullopt, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   if (!machine)
-    return anchor->emitError("cannot create an NVPTX target machine for ")
+    return emitError(anchor->getLoc(),
+                     "cannot create an NVPTX target machine for ")
            << target.chip;
   return machine;
 }
@@ -157,20 +161,22 @@ static LogicalResult linkLibdevice(Operation *anchor, llvm::Module &module,
   if (path.empty())
     path = kDefaultLibdevice.str();
   if (!llvm::sys::fs::exists(path))
-    return anchor->emitError("the kernel calls libdevice math functions but "
-                             "libdevice is missing at '")
+    return emitError(anchor->getLoc(),
+                     "the kernel calls libdevice math functions but "
+                     "libdevice is missing at '")
            << path << "' (set --libdevice or AMK_LIBDEVICE)";
   llvm::SMDiagnostic diagnostic;
   std::unique_ptr<llvm::Module> library =
       llvm::parseIRFile(path, diagnostic, module.getContext());
   if (!library)
-    return anchor->emitError("cannot read libdevice '")
+    return emitError(anchor->getLoc(), "cannot read libdevice '")
            << path << "': " << diagnostic.getMessage();
   library->setTargetTriple(module.getTargetTriple());
   library->setDataLayout(module.getDataLayout());
   if (llvm::Linker::linkModules(module, std::move(library),
                                 llvm::Linker::Flags::LinkOnlyNeeded))
-    return anchor->emitError("cannot link libdevice '") << path << "'";
+    return emitError(anchor->getLoc(), "cannot link libdevice '")
+           << path << "'";
   return success();
 }
 
@@ -203,7 +209,8 @@ static FailureOr<std::string> emitPTX(Operation *anchor, llvm::Module &module,
   llvm::legacy::PassManager codegen;
   if (machine.addPassesToEmitFile(codegen, stream, nullptr,
                                   llvm::CodeGenFileType::AssemblyFile))
-    return anchor->emitError("the NVPTX backend cannot emit assembly");
+    return emitError(anchor->getLoc(),
+                     "the NVPTX backend cannot emit assembly");
   codegen.run(module);
   return std::string(ptx);
 }
@@ -230,7 +237,7 @@ static FailureOr<std::string> gpuModuleToPTX(gpu::GPUModuleOp gpuModule,
   std::unique_ptr<llvm::Module> module =
       translateModuleToLLVMIR(gpuModule, context, gpuModule.getName());
   if (!module)
-    return gpuModule.emitError("cannot translate gpu.module @")
+    return emitError(gpuModule.getLoc(), "cannot translate gpu.module @")
            << gpuModule.getName() << " to LLVM IR";
   FailureOr<std::unique_ptr<llvm::TargetMachine>> machine =
       createTargetMachine(gpuModule, target);
@@ -244,7 +251,7 @@ static FailureOr<std::string> gpuModuleToPTX(gpu::GPUModuleOp gpuModule,
   optimize(*module, **machine);
   FailureOr<std::string> ptx = emitPTX(gpuModule, *module, **machine);
   if (!llvmErrors.empty())
-    return gpuModule.emitError("NVPTX code generation for ")
+    return emitError(gpuModule.getLoc(), "NVPTX code generation for ")
            << target.chip << " failed: " << llvm::StringRef(llvmErrors).trim();
   return ptx;
 }
@@ -258,7 +265,7 @@ static LogicalResult writeAtomically(Operation *anchor, llvm::StringRef path,
         return llvm::Error::success();
       });
   if (error)
-    return anchor->emitError("cannot write '")
+    return emitError(anchor->getLoc(), "cannot write '")
            << path << "': " << llvm::toString(std::move(error));
   return success();
 }
@@ -274,13 +281,14 @@ static LogicalResult translateToPTX(ModuleOp module, llvm::raw_ostream &output,
     return failure();
   auto manifest = (*gpuModule)->getAttrOfType<StringAttr>("amk.manifest");
   if (Attribute raw = (*gpuModule)->getAttr("amk.manifest"); raw && !manifest)
-    return gpuModule->emitError("amk.manifest must be a string attribute");
+    return emitError(gpuModule->getLoc(),
+                     "amk.manifest must be a string attribute");
   int64_t dynamicSmem = 0, block = 0;
   if (manifest) {
     llvm::Expected<llvm::json::Value> parsed =
         llvm::json::parse(manifest.getValue());
     if (!parsed)
-      return gpuModule->emitError("amk.manifest is not valid JSON: ")
+      return emitError(gpuModule->getLoc(), "amk.manifest is not valid JSON: ")
              << llvm::toString(parsed.takeError());
     if (const llvm::json::Object *object = parsed->getAsObject()) {
       dynamicSmem = object->getInteger("dynamic_smem").value_or(0);
@@ -289,7 +297,7 @@ static LogicalResult translateToPTX(ModuleOp module, llvm::raw_ostream &output,
   }
   const amk::ChipInfo &chip = *amk::lookupChip(target->chip);
   if (dynamicSmem > chip.smemPerBlock)
-    return gpuModule->emitError("the manifest's dynamic_smem (")
+    return emitError(gpuModule->getLoc(), "the manifest's dynamic_smem (")
            << dynamicSmem << " bytes) exceeds " << chip.chip << "'s "
            << chip.smemPerBlock << " bytes of shared memory per block";
 

@@ -222,9 +222,11 @@ LogicalResult ProgramOp::verify() {
   if (IntegerAttr position = getPositionAttr();
       position && (position.getInt() < 0 ||
                    position.getInt() > limits::kMaxPosition))
-    return emitOpError() << "position " << position.getInt()
-                         << " is outside [0, " << limits::kMaxPosition
-                         << "] (decode positions are i32)";
+    // Not emitOpError: its note would print the whole program.
+    return mlir::emitError(getLoc())
+           << "'" << getOperationName() << "' op position " << position.getInt()
+           << " is outside [0, " << limits::kMaxPosition
+           << "] (decode positions are i32)";
   return success();
 }
 
