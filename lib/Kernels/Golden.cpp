@@ -15,7 +15,6 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 using namespace amk::kernels;
 using nlohmann::json;
@@ -110,22 +109,12 @@ static Status readLogits(const json &root,
 }
 
 Status amk::kernels::readGolden(const std::string &path, Golden &golden) {
-  std::ifstream file(path, std::ios::binary | std::ios::ate);
-  if (!file)
-    return fail(path + ": " + std::strerror(errno));
-  if (uint64_t size = file.tellg(); size > kMaxGoldenBytes)
-    return fail(format("%s: %llu bytes, more than the %llu bytes allowed for "
-                       "a golden",
-                       path.c_str(), (unsigned long long)size,
-                       (unsigned long long)kMaxGoldenBytes));
-  file.seekg(0);
-  std::stringstream text;
-  text << file.rdbuf();
-  if (std::string tooDeep =
-          support::checkDepth(text.str(), path, "a golden");
-      !tooDeep.empty())
-    return fail(tooDeep);
-  json root = json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  std::string text;
+  if (std::string error =
+          support::readJSONText(path, "a golden", kMaxGoldenBytes, text);
+      !error.empty())
+    return fail(error);
+  json root = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded())
     return fail(path + ": not valid JSON");
   if (!root.is_object())

@@ -8,6 +8,8 @@
 
 #include "JsonFields.h"
 
+#include "AMK/Support/JSONDepth.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -182,9 +184,15 @@ Status Checkpoint::readShard(const std::string &path) {
   if (headerBytes > kMaxHeaderBytes || headerBytes > file->size() - 8)
     return Status::error(path + ": header length " +
                          std::to_string(headerBytes) + " exceeds the file");
+  std::string_view text(reinterpret_cast<const char *>(file->data()) + 8,
+                        headerBytes);
+  if (std::string tooDeep =
+          support::checkDepth(text, path, "a safetensors header");
+      !tooDeep.empty())
+    return Status::error(tooDeep);
   json header;
   try {
-    header = json::parse(file->data() + 8, file->data() + 8 + headerBytes);
+    header = json::parse(text);
   } catch (const json::exception &error) {
     return Status::error(path + ": the header is not valid JSON: " +
                          error.what());
@@ -212,7 +220,8 @@ Status Checkpoint::open(const std::string &dir, Checkpoint &checkpoint) {
                                "model.safetensors.index.json");
   checkpoint.sourcePath = index;
   json root;
-  if (Status status = parseJsonFile(index, root); status.failed())
+  if (Status status = parseJsonFile(index, "a safetensors index", root);
+      status.failed())
     return status;
   std::map<std::string, std::string> weightMap;
   IndexReader reader(weightMap);

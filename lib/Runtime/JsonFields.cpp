@@ -6,15 +6,16 @@
 
 #include "JsonFields.h"
 
-#include <cerrno>
+#include "AMK/Support/JSONDepth.h"
+
 #include <climits>
 #include <cmath>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 using namespace amk::runtime;
 using nlohmann::json;
+
+/// A manifest or shard index of the largest model is a few MB.
+static constexpr uint64_t kMaxJsonBytes = uint64_t(1) << 30;
 
 namespace {
 /// A failed field check, caught by FieldReader::run.
@@ -23,14 +24,15 @@ struct FieldError {
 };
 } // namespace
 
-Status amk::runtime::parseJsonFile(const std::string &path, json &root) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file)
-    return Status::error(path + ": cannot open: " + std::strerror(errno));
-  std::stringstream text;
-  text << file.rdbuf();
+Status amk::runtime::parseJsonFile(const std::string &path, const char *what,
+                                   json &root) {
+  std::string text;
+  if (std::string error =
+          support::readJSONText(path, what, kMaxJsonBytes, text);
+      !error.empty())
+    return Status::error(error);
   try {
-    root = json::parse(text.str());
+    root = json::parse(text);
   } catch (const json::exception &error) {
     return Status::error(path + ": not valid JSON: " + error.what());
   }

@@ -23,8 +23,11 @@
 
 namespace amk::runtime {
 
-/// Parses the JSON file at \p path into \p root.
-Status parseJsonFile(const std::string &path, nlohmann::json &root);
+/// Parses the JSON file at \p path, which holds \p what (e.g. "a manifest"),
+/// into \p root; refuses files over 1 GiB or nested deeper than
+/// support::kMaxJSONDepth before parsing them.
+Status parseJsonFile(const std::string &path, const char *what,
+                     nlohmann::json &root);
 
 /// Reads fields with checks; `where` is the path of the enclosing object
 /// ("" for the root, "buffers[3]", ...).

@@ -441,7 +441,7 @@ Status amk::runtime::readManifest(const std::string &path, Manifest &manifest) {
   manifest = Manifest();
   manifest.path = path;
   json root;
-  if (Status status = parseJsonFile(path, root); status.failed())
+  if (Status status = parseJsonFile(path, "a manifest", root); status.failed())
     return status;
   ManifestReader reader(manifest);
   return reader.run(path, [&] { reader.read(root); });

@@ -8,7 +8,6 @@
 #include "AMK/Support/JSONDepth.h"
 
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FormatVariadic.h"
 
 using namespace llvm;
 
@@ -18,9 +17,8 @@ static_assert(mlir::amk::JSONLimits{"", 0}.maxDepth ==
 
 /// The error of a document of \p size bytes over the limit.
 static Error tooLarge(StringRef name, uint64_t size, const mlir::amk::JSONLimits &limits) {
-  return createStringError(formatv("{0}: {1} bytes, more than the {2} bytes "
-                                   "allowed for {3}",
-                                   name, size, limits.maxBytes, limits.what));
+  return createStringError(
+      ::amk::support::tooLargeError(name, size, limits.maxBytes, limits.what));
 }
 
 Error mlir::amk::checkJSONLimits(StringRef text, StringRef name,

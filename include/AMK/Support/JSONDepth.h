@@ -1,4 +1,4 @@
-//===- JSONDepth.h - Nesting depth of a JSON text, without recursion -*- C++ -*-===//
+//===- JSONDepth.h - Size and nesting limits of a JSON text -----*- C++ -*-===//
 //
 // Part of the AMK project.
 //
@@ -6,14 +6,19 @@
 //
 // Header-only and free of LLVM, so that the MLIR-free libraries (lib/Kernels,
 // lib/Runtime) check their JSON as the LLVM-based readers do (BoundedJSON.h)
-// before handing it to a recursive parser.
+// before handing it to a parser: the size before the file is read, the
+// nesting depth (without recursion) before it is parsed.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef AMK_SUPPORT_JSONDEPTH_H
 #define AMK_SUPPORT_JSONDEPTH_H
 
+#include <cerrno>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
 #include <string>
 #include <string_view>
 
@@ -73,6 +78,43 @@ inline std::string checkDepth(std::string_view text, std::string_view name,
   return std::string(name) + ":" + lineAndColumn(text, offset) +
          ": arrays and objects nest deeper than the " +
          std::to_string(maxDepth) + " levels allowed for " + std::string(what);
+}
+
+/// "<name>: N bytes, more than the M bytes allowed for <what>".
+inline std::string tooLargeError(std::string_view name, uint64_t size,
+                                 uint64_t maxBytes, std::string_view what) {
+  return std::string(name) + ": " + std::to_string(size) +
+         " bytes, more than the " + std::to_string(maxBytes) +
+         " bytes allowed for " + std::string(what);
+}
+
+/// "" when \p text is at most \p maxBytes long and nests at most
+/// kMaxJSONDepth deep, else the error (see tooLargeError and checkDepth).
+inline std::string checkJSONText(std::string_view text, std::string_view name,
+                                 std::string_view what, uint64_t maxBytes) {
+  if (text.size() > maxBytes)
+    return tooLargeError(name, text.size(), maxBytes, what);
+  return checkDepth(text, name, what);
+}
+
+/// Reads the JSON file at \p path into \p text, refusing one larger than
+/// \p maxBytes before reading it and one nested deeper than kMaxJSONDepth.
+/// Returns "" or the error, which starts with the path.
+inline std::string readJSONText(const std::string &path, std::string_view what,
+                                uint64_t maxBytes, std::string &text) {
+  std::ifstream file(path, std::ios::binary | std::ios::ate);
+  if (!file)
+    return path + ": cannot open: " + std::strerror(errno);
+  std::streamoff size = file.tellg();
+  if (size < 0)
+    return path + ": cannot read: " + std::strerror(errno);
+  if (uint64_t(size) > maxBytes)
+    return tooLargeError(path, uint64_t(size), maxBytes, what);
+  text.resize(size_t(size));
+  file.seekg(0);
+  if (!file.read(text.data(), size))
+    return path + ": cannot read: " + std::strerror(errno);
+  return checkJSONText(text, path, what, maxBytes);
 }
 
 } // namespace support
