@@ -69,82 +69,9 @@ static int64_t estimateBytes(AccessOpInterface op, const OpContext &context) {
   return bytes;
 }
 
-namespace {
-/// Writes one program; ids of buffers, pages and events go in `ids`.
-class Exporter {
-public:
-  explicit Exporter(ProgramOp program)
-      : program(program), context{program.getPosition()} {}
-
-  FailureOr<json::Object> run();
-
-private:
-  FailureOr<json::Object> buffer(BufferOp op, int64_t index);
-  json::Object counter(EventOp op, int64_t index);
-  FailureOr<json::Object> task(TaskOp op, int64_t index);
-  json::Value pages(ArrayRef<PageOp> pageOps, ArrayRef<BufferOp> bufferOps);
-  json::Value target();
-  json::Array idsOf(ArrayRef<Value> values);
-  SmallVector<TaskOp> queueOrder(ArrayRef<TaskOp> tasks);
-
-  ProgramOp program;
-  OpContext context;
-  DenseMap<Value, int64_t> ids;
-};
-} // namespace
-
-FailureOr<json::Object> Exporter::run() {
-  SmallVector<BufferOp> bufferOps;
-  SmallVector<PageOp> pageOps;
-  SmallVector<EventOp> eventOps;
-  SmallVector<TaskOp> taskOps;
-  for (Operation &op : program.getBody()->getOperations()) {
-    if (auto barrier = dyn_cast<BarrierOp>(op))
-      return barrier.emitOpError()
-             << "cannot be exported: the JSON format has no barriers (express "
-                "the join with events first)";
-    if (auto page = dyn_cast<PageOp>(op))
-      ids[page] = idOf(page, pageOps.size()), pageOps.push_back(page);
-    if (auto buffer = dyn_cast<BufferOp>(op))
-      ids[buffer] = idOf(buffer, bufferOps.size()), bufferOps.push_back(buffer);
-    if (auto event = dyn_cast<EventOp>(op))
-      ids[event] = idOf(event, eventOps.size()), eventOps.push_back(event);
-    if (auto task = dyn_cast<TaskOp>(op))
-      taskOps.push_back(task);
-  }
-  json::Array buffers, counters, tasks;
-  for (auto [index, op] : llvm::enumerate(bufferOps)) {
-    FailureOr<json::Object> object = buffer(op, index);
-    if (failed(object))
-      return failure();
-    buffers.push_back(std::move(*object));
-  }
-  for (auto [index, op] : llvm::enumerate(eventOps))
-    counters.push_back(counter(op, index));
-  for (auto [index, op] : llvm::enumerate(queueOrder(taskOps))) {
-    FailureOr<json::Object> object = task(op, index);
-    if (failed(object))
-      return failure();
-    tasks.push_back(std::move(*object));
-  }
-  json::Object top{{"ir_version", kIRVersion},
-                   {"abi_version", 1},
-                   {"meta", json::Object()},
-                   {"target", target()},
-                   {"buffers", std::move(buffers)},
-                   {"counters", std::move(counters)},
-                   {"tasks", std::move(tasks)},
-                   {"pages", pages(pageOps, bufferOps)},
-                   {"config", nullptr}};
-  if (program.getSymName() != "schedule")
-    top["name"] = program.getSymName();
-  applyResiduals(program, top);
-  return top;
-}
-
 /// Tasks in program order, except that each worker's tasks are permuted
 /// among their places so that they appear in queue order.
-SmallVector<TaskOp> Exporter::queueOrder(ArrayRef<TaskOp> tasks) {
+static SmallVector<TaskOp> queueOrder(ArrayRef<TaskOp> tasks) {
   llvm::MapVector<int64_t, SmallVector<TaskOp>> queues;
   for (TaskOp task : tasks)
     if (std::optional<int64_t> worker = task.getWorker())
@@ -162,6 +89,62 @@ SmallVector<TaskOp> Exporter::queueOrder(ArrayRef<TaskOp> tasks) {
   return order;
 }
 
+LogicalResult Exporter::collect() {
+  SmallVector<TaskOp> tasks;
+  for (Operation &op : program.getBody()->getOperations()) {
+    if (auto barrier = dyn_cast<BarrierOp>(op))
+      return barrier.emitOpError()
+             << "cannot be exported: the JSON format has no barriers (express "
+                "the join with events first)";
+    if (auto page = dyn_cast<PageOp>(op))
+      ids[page] = idOf(page, pageOps.size()), pageOps.push_back(page);
+    if (auto buffer = dyn_cast<BufferOp>(op))
+      ids[buffer] = idOf(buffer, bufferOps.size()), bufferOps.push_back(buffer);
+    if (auto event = dyn_cast<EventOp>(op))
+      ids[event] = idOf(event, eventOps.size()), eventOps.push_back(event);
+    if (auto task = dyn_cast<TaskOp>(op))
+      tasks.push_back(task);
+  }
+  taskOps = queueOrder(tasks);
+  return success();
+}
+
+FailureOr<json::Object> Exporter::run() {
+  json::Array buffers, counters, tasks;
+  for (size_t index = 0; index < bufferOps.size(); ++index) {
+    FailureOr<json::Object> object = buffer(index);
+    if (failed(object))
+      return failure();
+    buffers.push_back(std::move(*object));
+  }
+  for (size_t index = 0; index < eventOps.size(); ++index)
+    counters.push_back(counter(index));
+  for (size_t index = 0; index < taskOps.size(); ++index) {
+    FailureOr<json::Object> object = task(index);
+    if (failed(object))
+      return failure();
+    tasks.push_back(std::move(*object));
+  }
+  json::Object top = header();
+  top["buffers"] = std::move(buffers);
+  top["counters"] = std::move(counters);
+  top["tasks"] = std::move(tasks);
+  top["pages"] = pages();
+  return top;
+}
+
+json::Object Exporter::header() {
+  json::Object top{{"ir_version", kIRVersion},
+                   {"abi_version", 1},
+                   {"meta", json::Object()},
+                   {"target", target()},
+                   {"config", nullptr}};
+  if (program.getSymName() != "schedule")
+    top["name"] = program.getSymName();
+  applyResiduals(program, top);
+  return top;
+}
+
 json::Value Exporter::target() {
   TargetAttr target = program.getTargetAttr();
   if (!target)
@@ -174,7 +157,8 @@ json::Value Exporter::target() {
                       {"hbm_gbps", target.getHbmGBps()}};
 }
 
-FailureOr<json::Object> Exporter::buffer(BufferOp op, int64_t index) {
+FailureOr<json::Object> Exporter::buffer(size_t index) {
+  BufferOp op = bufferOps[index];
   MemRefType type = op.getType();
   std::optional<StringRef> dtype = exportDType(type.getElementType());
   if (!dtype)
@@ -196,15 +180,30 @@ FailureOr<json::Object> Exporter::buffer(BufferOp op, int64_t index) {
   return object;
 }
 
-json::Object Exporter::counter(EventOp op, int64_t index) {
+json::Object Exporter::counter(size_t index) {
+  EventOp op = eventOps[index];
   json::Object object{
       {"id", ids[op]}, {"init", op.getInit()}, {"note", op.getName()}};
   applyResiduals(op, object);
   return object;
 }
 
-json::Value Exporter::pages(ArrayRef<PageOp> pageOps,
-                            ArrayRef<BufferOp> bufferOps) {
+json::Object Exporter::page(size_t index) {
+  PageOp op = pageOps[index];
+  IntervalAttr live = op.getLiveAttr();
+  json::Object object{
+      {"id", ids[op]},
+      {"space", "GLOBAL_SCRATCH"},
+      {"nbytes", op.getBytes()},
+      {"live_start", live ? json::Value(live.getLo()) : nullptr},
+      {"live_end", live ? json::Value(live.getHi()) : nullptr}};
+  if (op.getName() != llvm::formatv("p{0}", ids[op]).str())
+    object["name"] = op.getName();
+  applyResiduals(op, object);
+  return object;
+}
+
+json::Value Exporter::pages() {
   if (pageOps.empty())
     return nullptr;
   json::Object bufferToPage;
@@ -212,19 +211,8 @@ json::Value Exporter::pages(ArrayRef<PageOp> pageOps,
     if (Value page = buffer.getPage())
       bufferToPage[std::to_string(ids[buffer])] = ids[page];
   json::Array list;
-  for (PageOp page : pageOps) {
-    IntervalAttr live = page.getLiveAttr();
-    json::Object object{
-        {"id", ids[page]},
-        {"space", "GLOBAL_SCRATCH"},
-        {"nbytes", page.getBytes()},
-        {"live_start", live ? json::Value(live.getLo()) : nullptr},
-        {"live_end", live ? json::Value(live.getHi()) : nullptr}};
-    if (page.getName() != llvm::formatv("p{0}", ids[page]).str())
-      object["name"] = page.getName();
-    applyResiduals(page, object);
-    list.push_back(std::move(object));
-  }
+  for (size_t index = 0; index < pageOps.size(); ++index)
+    list.push_back(page(index));
   return json::Object{{"buffer_to_page", std::move(bufferToPage)},
                       {"pages", std::move(list)}};
 }
@@ -233,7 +221,8 @@ json::Array Exporter::idsOf(ArrayRef<Value> values) {
   return json::Array(llvm::map_range(values, [&](Value v) { return ids[v]; }));
 }
 
-FailureOr<json::Object> Exporter::task(TaskOp op, int64_t index) {
+FailureOr<json::Object> Exporter::task(size_t index) {
+  TaskOp op = taskOps[index];
   Block &body = op.getBodyBlock();
   size_t count = body.getOperations().size();
   if (count > 1)
@@ -273,17 +262,16 @@ FailureOr<json::Object> Exporter::task(TaskOp op, int64_t index) {
   return object;
 }
 
-FailureOr<json::Object> json_interop::programToJSON(ProgramOp program) {
-  return Exporter(program).run();
-}
-
 LogicalResult mlir::amk::exportAMKJSON(ModuleOp module, raw_ostream &os) {
   auto programs = llvm::to_vector(module.getOps<ProgramOp>());
   if (programs.size() != 1)
     return emitError(module.getLoc()) << "--export-amk-json needs exactly one "
                                          "amk.program, found "
                                       << programs.size();
-  FailureOr<json::Object> object = programToJSON(programs.front());
+  Exporter exporter(programs.front());
+  if (failed(exporter.collect()))
+    return failure();
+  FailureOr<json::Object> object = exporter.run();
   if (failed(object))
     return failure();
   os << llvm::formatv("{0:2}", json::Value(std::move(*object))) << "\n";

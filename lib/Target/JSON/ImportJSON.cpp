@@ -5,14 +5,17 @@
 //===----------------------------------------------------------------------===//
 //
 // Reads the document section by section (pages, buffers, counters, tasks),
-// refusing malformed input with the file and the JSON path of the problem.
-// Once the program is built, it is exported again and every field that
-// comes out different from the file is kept as an `amk.json.*` attribute
-// (see docs/json-interop.md), so that nothing is lost.
+// refusing malformed input with the file, the line and column, and the JSON
+// path of the problem. Once the program is built, each entity is exported
+// again and every field that comes out different from the file is kept as an
+// `amk.json.*` attribute (see docs/json-interop.md), so that nothing is lost.
+// The large sections are kept as the text of their entries and parsed one
+// entry at a time (JSONText.h): memory stays near the size of the IR built.
 //
 //===----------------------------------------------------------------------===//
 
 #include "AMK/Target/JSON/AMKJSON.h"
+#include "JSONText.h"
 #include "Schema.h"
 
 #include "AMK/Support/BoundedJSON.h"
@@ -31,24 +34,51 @@ namespace json = llvm::json;
 /// A schedule of the largest model is tens of MB.
 static constexpr JSONLimits kScheduleLimits{"a schedule", 1 << 30};
 
+/// The sections kept as the text of their entries (SplitDocument::lazy).
+static constexpr StringRef kLazySections[] = {"buffers", "counters", "tasks"};
+
 namespace {
-/// A JSON value (null when absent) and its path in the document.
+/// A JSON value (null when absent) and its path in the document. A section
+/// of the document's top level is an array kept as the text of its elements
+/// (`elements`); at() parses one of them, which the node then owns.
 struct Node {
   const json::Value *value;
   std::string path;
+  const std::vector<StringRef> *elements = nullptr;
+  std::shared_ptr<const json::Value> owned = nullptr;
+  /// On the root only: the sections kept as text.
+  const llvm::StringMap<std::vector<StringRef>> *sections = nullptr;
 
   Node field(StringRef key) const {
+    std::string child = path.empty() ? key.str() : path + "." + key.str();
+    if (sections)
+      if (auto it = sections->find(key); it != sections->end())
+        return {nullptr, child, &it->second};
     const json::Object *object = value ? value->getAsObject() : nullptr;
-    return {object ? object->get(key) : nullptr,
-            path.empty() ? key.str() : path + "." + key.str()};
+    return {object ? object->get(key) : nullptr, child};
   }
   Node at(size_t index) const {
-    return {&(*value->getAsArray())[index],
-            path + "[" + std::to_string(index) + "]"};
+    std::string child = path + "[" + std::to_string(index) + "]";
+    if (!elements)
+      return {&(*value->getAsArray())[index], child};
+    // The span parsed when the document was split; cannot fail.
+    llvm::Expected<json::Value> parsed = json::parse((*elements)[index]);
+    auto element = std::make_shared<const json::Value>(
+        parsed ? std::move(*parsed) : json::Value(nullptr));
+    if (!parsed)
+      llvm::consumeError(parsed.takeError());
+    return {element.get(), child, nullptr, element};
+  }
+  /// The number of elements of an array (0 for anything else).
+  size_t size() const {
+    if (elements)
+      return elements->size();
+    const json::Array *array = value ? value->getAsArray() : nullptr;
+    return array ? array->size() : 0;
   }
   /// True unless absent or null.
   bool present() const {
-    return value && value->kind() != json::Value::Null;
+    return elements || (value && value->kind() != json::Value::Null);
   }
 };
 
@@ -58,6 +88,9 @@ public:
   Importer(StringRef fileName, MLIRContext *context)
       : fileName(fileName), context(context), builder(context),
         loc(FileLineColLoc::get(context, fileName, 0, 0)) {}
+
+  /// The location of byte `offset` of the text.
+  Location locationOf(size_t offset);
 
   OwningOpRef<ModuleOp> run(StringRef text);
 
@@ -84,9 +117,10 @@ private:
   FailureOr<SmallVector<Value, 4>> bufferList(const Node &node, size_t max);
   void findPosition(const Node &tasks);
   void setId(Operation *op, int64_t id, size_t index);
-  void keepResiduals(const Node &root, const json::Object &derived);
+  LogicalResult keepResiduals(const Node &root);
 
   std::string fileName;
+  StringRef text;
   MLIRContext *context;
   OpBuilder builder;
   Location loc;
@@ -106,14 +140,21 @@ private:
 // Typed access with diagnostics
 //===----------------------------------------------------------------------===//
 
+Location Importer::locationOf(size_t offset) {
+  auto [line, column] = lineAndColumn(text, offset);
+  return FileLineColLoc::get(context, fileName, line, column);
+}
+
 LogicalResult Importer::fail(const Node &node, const Twine &message) {
-  emitError(loc) << (node.path.empty() ? "(root)" : node.path) << ": "
-                 << message;
+  emitError(locationOf(locatePath(text, node.path)))
+      << (node.path.empty() ? "(root)" : node.path) << ": " << message;
   return failure();
 }
 
 /// Describes the JSON kind of `node` for a diagnostic.
 static StringRef kindName(const Node &node) {
+  if (node.elements)
+    return "an array";
   if (!node.value)
     return "missing";
   switch (node.value->kind()) {
@@ -152,14 +193,13 @@ FailureOr<StringRef> Importer::string(const Node &node) {
 }
 
 FailureOr<size_t> Importer::array(const Node &node, size_t max) {
-  const json::Array *value = node.value ? node.value->getAsArray() : nullptr;
-  if (!value)
+  if (!node.elements && !(node.value && node.value->getAsArray()))
     return fail(node, "expected an array, got " + kindName(node));
-  if (value->size() > max)
+  if (node.size() > max)
     return fail(node, llvm::formatv("has {0} entries; the format allows at "
                                     "most {1}",
-                                    value->size(), max));
-  return value->size();
+                                    node.size(), max));
+  return node.size();
 }
 
 LogicalResult Importer::optional(const Node &node, json::Value::Kind kind,
@@ -445,11 +485,14 @@ FailureOr<SmallVector<Value, 4>> Importer::bufferList(const Node &node,
 
 /// The program's position: the `pos` all KV_APPEND tasks agree on.
 void Importer::findPosition(const Node &tasks) {
-  const json::Array *list = tasks.value->getAsArray();
   std::set<int64_t> positions;
   bool symbolic = false;
-  for (const json::Value &task : *list) {
-    const json::Object *object = task.getAsObject();
+  for (size_t i = 0, e = tasks.size(); i < e; ++i) {
+    // Only entries that mention KV_APPEND are parsed.
+    if (tasks.elements && !(*tasks.elements)[i].contains("KV_APPEND"))
+      continue;
+    Node task = tasks.at(i);
+    const json::Object *object = task.value->getAsObject();
     if (!object || object->getString("op") != StringRef("KV_APPEND"))
       continue;
     const json::Object *params = object->getObject("params");
@@ -604,42 +647,69 @@ static void keepFields(Operation *op, const json::Object &original,
     op->setAttr(kAbsentAttr, builder.getArrayAttr(absent));
 }
 
-void Importer::keepResiduals(const Node &root, const json::Object &derived) {
-  keepFields(program, *root.value->getAsObject(), derived,
+/// Compares each entity with its export, one at a time, and keeps what
+/// differs.
+LogicalResult Importer::keepResiduals(const Node &root) {
+  Exporter exporter(program);
+  if (failed(exporter.collect()))
+    return failure();
+  keepFields(program, *root.value->getAsObject(), exporter.header(),
              {"ir_version", "abi_version", "meta", "target", "config", "name"});
-  auto section = [&](const Node &list, const json::Value *mine,
-                     ArrayRef<Operation *> ops, ArrayRef<StringRef> fields) {
+  auto section = [&](const Node &list, ArrayRef<Operation *> ops,
+                     ArrayRef<StringRef> fields,
+                     llvm::function_ref<FailureOr<json::Object>(size_t)> derive)
+      -> LogicalResult {
     for (auto [i, op] : llvm::enumerate(ops)) {
-      const json::Object &o = *list.at(i).value->getAsObject();
-      const json::Object &d = *(*mine->getAsArray())[i].getAsObject();
-      keepFields(op, o, d, fields);
+      FailureOr<json::Object> derived = derive(i);
+      if (failed(derived))
+        return failure();
+      keepFields(op, *list.at(i).value->getAsObject(), *derived, fields);
     }
+    return success();
   };
-  section(root.field("buffers"), derived.get("buffers"), bufferOps,
-          {"name", "kind", "dtype", "shape", "space", "source"});
-  section(root.field("counters"), derived.get("counters"), counterOps,
-          {"init", "note"});
-  section(root.field("tasks"), derived.get("tasks"), taskOps,
-          {"op", "inputs", "outputs", "out_counter", "waits", "params", "sm",
-           "est_bytes", "est_flops", "label"});
-  if (!pageOps.empty())
-    section(root.field("pages").field("pages"),
-            derived.getObject("pages")->get("pages"), pageOps,
-            {"space", "live_start", "live_end", "name"});
+  return success(
+      succeeded(section(root.field("buffers"), bufferOps,
+                        {"name", "kind", "dtype", "shape", "space", "source"},
+                        [&](size_t i) { return exporter.buffer(i); })) &&
+      succeeded(section(root.field("counters"), counterOps, {"init", "note"},
+                        [&](size_t i) -> FailureOr<json::Object> {
+                          return exporter.counter(i);
+                        })) &&
+      succeeded(section(root.field("tasks"), taskOps,
+                        {"op", "inputs", "outputs", "out_counter", "waits",
+                         "params", "sm", "est_bytes", "est_flops", "label"},
+                        [&](size_t i) { return exporter.task(i); })) &&
+      succeeded(section(root.field("pages").field("pages"), pageOps,
+                        {"space", "live_start", "live_end", "name"},
+                        [&](size_t i) -> FailureOr<json::Object> {
+                          return exporter.page(i);
+                        })));
 }
 
-OwningOpRef<ModuleOp> Importer::run(StringRef text) {
-  if (llvm::Error err = checkJSONLimits(text, fileName, kScheduleLimits)) {
-    emitError(loc) << llvm::toString(std::move(err));
+OwningOpRef<ModuleOp> Importer::run(StringRef source) {
+  text = source;
+  if (text.size() > kScheduleLimits.maxBytes) {
+    emitError(loc) << llvm::toString(
+        checkJSONLimits(text, fileName, kScheduleLimits));
     return nullptr;
   }
-  llvm::Expected<json::Value> document = json::parse(text);
-  if (!document) {
-    emitError(loc) << "not valid JSON: "
-                   << llvm::toString(document.takeError());
+  if (std::optional<size_t> tooDeep =
+          findTooDeep(text, kScheduleLimits.maxDepth)) {
+    emitError(locationOf(*tooDeep))
+        << "arrays and objects nest deeper than the "
+        << kScheduleLimits.maxDepth << " levels allowed for "
+        << kScheduleLimits.what;
     return nullptr;
   }
-  Node root{&*document, ""};
+  SplitDocument document;
+  if (std::optional<TextError> error =
+          splitDocument(text, kLazySections, document)) {
+    emitError(locationOf(error->offset))
+        << "not valid JSON: " << error->message;
+    return nullptr;
+  }
+  Node root{&document.root, ""};
+  root.sections = &document.lazy;
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
   builder.setInsertionPointToEnd(module->getBody());
   if (failed(importHeader(root)))
@@ -650,12 +720,8 @@ OwningOpRef<ModuleOp> Importer::run(StringRef text) {
       failed(importCounters(root.field("counters"))) ||
       failed(importTasks(root.field("tasks"))))
     return nullptr;
-  if (failed(verify(*module)))
+  if (failed(verify(*module)) || failed(keepResiduals(root)))
     return nullptr;
-  FailureOr<json::Object> derived = programToJSON(program);
-  if (failed(derived))
-    return nullptr;
-  keepResiduals(root, *derived);
   return module;
 }
 

@@ -90,9 +90,43 @@ FailureOr<JSONOp> describeOp(Operation *op, const OpContext &context);
 bool buildOp(OpBuilder &builder, Location loc, const JSONOp &task,
              const OpContext &context, std::string &why);
 
-/// The whole program as JSON, derived from the IR and the `amk.json.*`
-/// attributes; fails with a diagnostic when the format cannot express it.
-FailureOr<llvm::json::Object> programToJSON(ProgramOp program);
+/// Derives a program's JSON from the IR and the `amk.json.*` attributes,
+/// the whole document or one entity at a time (what the importer compares
+/// with the text, without building the whole document).
+class Exporter {
+public:
+  explicit Exporter(ProgramOp program)
+      : program(program), context{program.getPosition()} {}
+
+  /// Collects the program's entities and their ids; fails with a diagnostic
+  /// on what the format cannot express (a barrier).
+  LogicalResult collect();
+  /// The whole document (after collect); fails with a diagnostic when the
+  /// format cannot express the program.
+  FailureOr<llvm::json::Object> run();
+  /// The top-level fields but the four sections.
+  llvm::json::Object header();
+  /// Entity `index` of its section, in document order.
+  FailureOr<llvm::json::Object> buffer(size_t index);
+  llvm::json::Object counter(size_t index);
+  FailureOr<llvm::json::Object> task(size_t index);
+  llvm::json::Object page(size_t index);
+
+private:
+  llvm::json::Value pages();
+  llvm::json::Value target();
+  llvm::json::Array idsOf(ArrayRef<Value> values);
+
+  ProgramOp program;
+  OpContext context;
+  DenseMap<Value, int64_t> ids;
+  SmallVector<BufferOp> bufferOps;
+  SmallVector<PageOp> pageOps;
+  SmallVector<EventOp> eventOps;
+  /// In document order: program order, each worker's tasks permuted among
+  /// their places into queue order.
+  SmallVector<TaskOp> taskOps;
+};
 
 } // namespace json_interop
 } // namespace amk
