@@ -28,7 +28,16 @@ def LowerMegakernel : Pass<"amk-lower-megakernel", "::mlir::ModuleOp"> {
            "Threads per worker block (a multiple of 32 in [64, 1024])">,
     Option<"trace", "trace", "bool", /*default=*/"false",
            "Add a tenth kernel parameter, an i64 array of 3 global-timer "
-           "stamps per descriptor (start, waits satisfied, end), for profiling">
+           "stamps per descriptor (start, waits satisfied, end), for profiling">,
+    Option<"stageWeights", "stage-weights", "bool", /*default=*/"false",
+           "Stream GEMV weight tiles into a two-stage shared-memory ring "
+           "(asynchronous copies issued before the task's waits) instead of "
+           "loading them into registers after the waits (measured slower on "
+           "H200 so far: docs/perf-notes.md M3)">,
+    Option<"l2Prefetch", "l2-prefetch", "bool", /*default=*/"false",
+           "Prefetch the next task's weights into L2 while a task waits and "
+           "runs (measured: 11% slower on the Llama-3.2-1B shape, L2 "
+           "thrash; docs/perf-notes.md M3)">
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::NVVM::NVVMDialect",

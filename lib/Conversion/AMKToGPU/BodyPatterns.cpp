@@ -141,91 +141,204 @@ static int64_t vectorWidth(Type type, int64_t k) {
   return width;
 }
 
-/// Rows one warp computes together (they share the input vector's loads)
-/// and vector loads per row in flight per lane. Two rows per warp measured
-/// slower on H200 (docs/perf-notes.md): GEMV tiles are often narrower than
-/// the block's warp count, so pairing rows idles half the warps.
-constexpr int64_t kGemvRows = 1;
+/// Vector loads per lane in flight per GEMV row. One row per warp: GEMV
+/// tiles are often narrower than the block's warp count, so pairing rows
+/// idles half the warps (measured slower on H200, docs/perf-notes.md).
 constexpr int64_t kGemvUnroll = 8;
 
-static void lowerGemv(KernelBuilder &kb, GemvOp op, Args a) {
-  int64_t k = shapeOf(op.getWeight())[1];
-  Type weightType = a.type(0), inputType = a.type(1);
+/// The warp's dot product of the `k`-element row at element `rowStart` of
+/// `weight` (global or shared) with `input`, summed over the lanes. Lane l
+/// reads vectors l, l + 32, ... of the row, `unroll` of them before any is
+/// used; out-of-row vectors of a ragged last chunk load the row's last
+/// vector and are masked to zero.
+static Value warpRowDot(KernelBuilder &kb, Value weight, Type weightType,
+                        Value rowStart, Value input, Type inputType,
+                        int64_t k) {
   int64_t width = std::min(vectorWidth(weightType, k),
                            vectorWidth(inputType, k));
-  Value weight = a.buffer(0), input = a.buffer(1), out = a.buffer(2);
-  unsigned next = 3;
-  Value bias = op.getBias() ? a.buffer(next++) : Value();
-  Value residual = op.getResidual() ? a.buffer(next++) : Value();
   auto vectorType = VectorType::get({width}, kb.b.getF32Type());
   Value zero = arith::ConstantOp::create(
       kb.b, kb.loc, vectorType,
       DenseElementsAttr::get(vectorType, kb.b.getF32FloatAttr(0)));
-  // Lane l reads vectors l, l + 32, l + 64, ... of each of the warp's rows;
-  // `unroll` of them per row are loaded before any is used. Out-of-row
-  // vectors (a ragged last chunk) load the row's last vector and are masked
-  // to zero; rows past the tile repeat its last row and are not stored.
   int64_t vectors = k / width, perLane = (vectors + 31) / 32;
   int64_t unroll = std::min(perLane, kGemvUnroll);
   int64_t chunks = (perLane + unroll - 1) / unroll;
   bool ragged = chunks * unroll * 32 != vectors;
-  Value lo = a.integer(0), hi = a.integer(1);
-  kb.loop(kb.add(lo, kb.mul(kb.warp, kb.i64(kGemvRows))), hi,
-          kb.i64(kb.numWarps() * kGemvRows), [&](Value n0) {
-    SmallVector<Value> rows, rowStarts;
-    for (int64_t r = 0; r < kGemvRows; ++r) {
-      rows.push_back(kb.add(n0, kb.i64(r)));
-      Value clamped = kb.min(rows.back(), kb.sub(hi, kb.i64(1)));
-      rowStarts.push_back(kb.mul(clamped, kb.i64(k)));
-    }
-    SmallVector<Value> inits(kGemvRows, zero);
-    SmallVector<Value> accs = kb.loop(
-        kb.i64(0), kb.i64(chunks), kb.i64(1), inits,
-        [&](Value chunk, ValueRange acc) -> SmallVector<Value> {
-          Value first = kb.add(kb.mul(chunk, kb.i64(32 * unroll)), kb.lane);
-          SmallVector<Value> offsets, inputs, valid;
-          SmallVector<SmallVector<Value>> weights(kGemvRows);
-          for (int64_t u = 0; u < unroll; ++u) {
-            Value v = kb.add(first, kb.i64(32 * u));
-            if (ragged) {
-              valid.push_back(
-                  kb.cmp(arith::CmpIPredicate::slt, v, kb.i64(vectors)));
-              v = kb.min(v, kb.i64(vectors - 1));
-            }
-            offsets.push_back(kb.mul(v, kb.i64(width)));
+  SmallVector<Value> acc = kb.loop(
+      kb.i64(0), kb.i64(chunks), kb.i64(1), ValueRange{zero},
+      [&](Value chunk, ValueRange sums) -> SmallVector<Value> {
+        Value first = kb.add(kb.mul(chunk, kb.i64(32 * unroll)), kb.lane);
+        SmallVector<Value> offsets, valid, weights, inputs;
+        for (int64_t u = 0; u < unroll; ++u) {
+          Value v = kb.add(first, kb.i64(32 * u));
+          if (ragged) {
+            valid.push_back(
+                kb.cmp(arith::CmpIPredicate::slt, v, kb.i64(vectors)));
+            v = kb.min(v, kb.i64(vectors - 1));
           }
-          for (int64_t r = 0; r < kGemvRows; ++r)
-            for (Value offset : offsets)
-              weights[r].push_back(kb.loadVectorF32(
-                  weight, weightType, kb.add(rowStarts[r], offset), width));
-          for (Value offset : offsets)
-            inputs.push_back(kb.loadVectorF32(input, inputType, offset, width));
-          SmallVector<Value> sums(acc.begin(), acc.end());
-          for (int64_t r = 0; r < kGemvRows; ++r)
-            for (int64_t u = 0; u < unroll; ++u) {
-              Value w = weights[r][u];
-              if (ragged)
-                w = arith::SelectOp::create(kb.b, kb.loc, valid[u], w, zero);
-              sums[r] = vector::FMAOp::create(kb.b, kb.loc, w, inputs[u],
-                                              sums[r]);
-            }
-          return sums;
-        });
-    for (int64_t r = 0; r < kGemvRows; ++r) {
-      Value sum = kb.warpSum(vector::ReductionOp::create(
-          kb.b, kb.loc, vector::CombiningKind::ADD, accs[r]));
-      Value store = arith::AndIOp::create(
-          kb.b, kb.loc, kb.cmp(arith::CmpIPredicate::eq, kb.lane, kb.i64(0)),
-          kb.cmp(arith::CmpIPredicate::slt, rows[r], hi));
-      kb.ifThen(store, [&] {
-        Value n = rows[r], value = sum;
-        if (bias)
-          value = kb.fadd(value, kb.loadF32(bias, a.type(3), n));
-        if (residual)
-          value = kb.fadd(kb.loadF32(residual, a.type(next - 1), n), value);
-        kb.storeF32(out, a.type(2), n, value);
+          offsets.push_back(kb.mul(v, kb.i64(width)));
+        }
+        for (Value offset : offsets)
+          weights.push_back(kb.loadVectorF32(
+              weight, weightType, kb.add(rowStart, offset), width));
+        for (Value offset : offsets)
+          inputs.push_back(kb.loadVectorF32(input, inputType, offset, width));
+        Value sum = sums[0];
+        for (int64_t u = 0; u < unroll; ++u) {
+          Value w = weights[u];
+          if (ragged)
+            w = arith::SelectOp::create(kb.b, kb.loc, valid[u], w, zero);
+          sum = vector::FMAOp::create(kb.b, kb.loc, w, inputs[u], sum);
+        }
+        return {sum};
       });
+  return kb.warpSum(vector::ReductionOp::create(
+      kb.b, kb.loc, vector::CombiningKind::ADD, acc[0]));
+}
+
+/// Lane 0 stores output row `n` of GEMV `op`: `sum` (+ bias, + residual).
+static void storeGemvRow(KernelBuilder &kb, GemvOp op, Args a, Value n,
+                         Value sum) {
+  kb.ifThen(kb.cmp(arith::CmpIPredicate::eq, kb.lane, kb.i64(0)), [&] {
+    unsigned next = 3;
+    Value value = sum;
+    if (op.getBias()) {
+      value = kb.fadd(value, kb.loadF32(a.buffer(next), a.type(next), n));
+      ++next;
     }
+    if (op.getResidual())
+      value = kb.fadd(kb.loadF32(a.buffer(next), a.type(next), n), value);
+    kb.storeF32(a.buffer(2), a.type(2), n, value);
+  });
+}
+
+/// Bytes of one weight row of GEMV `op`.
+static int64_t rowBytesOf(GemvOp op) {
+  auto type = cast<MemRefType>(op.getWeight().getType());
+  return type.getShape()[1] * type.getElementTypeBitWidth() / 8;
+}
+
+/// Weight rows of `op` one ring stage holds; 0 when `op` is not staged (no
+/// ring, a row that is not a whole number of 16-byte copies, or a row
+/// larger than a stage).
+static int64_t stagedRows(GemvOp op, int64_t stageBytes) {
+  auto type = cast<MemRefType>(op.getWeight().getType());
+  if (type.getShape()[1] * type.getElementTypeBitWidth() % 128)
+    return 0;
+  return stageBytes / rowBytesOf(op);
+}
+static int64_t stagedRows(KernelBuilder &kb, GemvOp op) {
+  return kb.ring ? stagedRows(op, kb.ringStageBytes) : 0;
+}
+
+/// The ring byte at `offset` (i64) as `!llvm.ptr<3>`.
+static Value ringByte(KernelBuilder &kb, Value offset) {
+  return kb.gep(kb.ring, kb.b.getI8Type(), offset);
+}
+
+/// The ring's round counter: ring rounds issued before the current op.
+static Value ringCounter(KernelBuilder &kb) {
+  return LLVM::LoadOp::create(kb.b, kb.loc, kb.b.getI64Type(),
+                              ringByte(kb, kb.i64(16)));
+}
+
+/// Ring round `g` (counted over the kernel's life) uses stage `g % 2`,
+/// whose mbarrier completes its phase `g / 2` with parity `(g / 2) % 2`.
+struct RingSlot {
+  Value data, barrier, parity;
+};
+static RingSlot ringSlot(KernelBuilder &kb, Value g) {
+  Value stage = arith::AndIOp::create(kb.b, kb.loc, g, kb.i64(1));
+  Value phase = arith::AndIOp::create(
+      kb.b, kb.loc, arith::ShRUIOp::create(kb.b, kb.loc, g, kb.i64(1)),
+      kb.i64(1));
+  return {ringByte(kb, kb.add(kb.i64(kRingHeader),
+                              kb.mul(stage, kb.i64(kb.ringStageBytes)))),
+          ringByte(kb, kb.mul(stage, kb.i64(8))),
+          arith::TruncIOp::create(kb.b, kb.loc, kb.b.getI32Type(), phase)};
+}
+
+/// Staged GEMV `op` of `a`: rows `[lo, hi)` go through the ring in rounds of
+/// `rows` rows; round `r` is ring round `counter + r`.
+struct StagedTile {
+  GemvOp op;
+  Args a;
+  int64_t rows;
+  Value lo, hi, counter, rounds;
+};
+static StagedTile stagedTile(KernelBuilder &kb, GemvOp op, Args a) {
+  int64_t rows = stagedRows(kb, op);
+  Value lo = a.integer(0), hi = a.integer(1);
+  Value rounds = arith::DivSIOp::create(
+      kb.b, kb.loc, kb.add(kb.max(kb.sub(hi, lo), kb.i64(0)), kb.i64(rows - 1)),
+      kb.i64(rows));
+  return {op, a, rows, lo, hi, ringCounter(kb), rounds};
+}
+
+/// Issues the copy of round `r` of `tile` into its stage (every thread).
+static void issueRound(KernelBuilder &kb, const StagedTile &tile, Value r) {
+  int64_t rowBytes = rowBytesOf(tile.op);
+  Value first = kb.add(tile.lo, kb.mul(r, kb.i64(tile.rows)));
+  Value count = kb.min(kb.i64(tile.rows), kb.sub(tile.hi, first));
+  RingSlot slot = ringSlot(kb, kb.add(tile.counter, r));
+  Value src = kb.gep(Args(tile.a).buffer(0), kb.b.getI8Type(),
+                     kb.mul(first, kb.i64(rowBytes)));
+  auto toI32 = [&](Value v) {
+    return arith::TruncIOp::create(kb.b, kb.loc, kb.b.getI32Type(), v);
+  };
+  kb.copier->emitIssue(kb.b, kb.loc, slot.data, src,
+                       toI32(kb.mul(count, kb.i64(rowBytes))), slot.barrier,
+                       toI32(kb.tid), kb.blockSize);
+}
+
+/// Issues round `r` of `tile` when it exists.
+static void issueRoundIfAny(KernelBuilder &kb, const StagedTile &tile,
+                            Value r) {
+  kb.ifThen(kb.cmp(arith::CmpIPredicate::slt, r, tile.rounds),
+            [&] { issueRound(kb, tile, r); });
+}
+
+/// The GEMV through the ring: waits for each round's stage, each warp takes
+/// rows of it, and the stage is refilled two rounds ahead once every warp
+/// is done with it. Rounds 0 and 1 were issued before the task's waits when
+/// `prologueIssued`.
+static void lowerStagedGemv(KernelBuilder &kb, GemvOp op, Args a,
+                            bool prologueIssued) {
+  StagedTile tile = stagedTile(kb, op, a);
+  if (!prologueIssued) {
+    issueRoundIfAny(kb, tile, kb.i64(0));
+    issueRoundIfAny(kb, tile, kb.i64(1));
+  }
+  int64_t k = shapeOf(op.getWeight())[1];
+  Value input = a.buffer(1);
+  kb.loop(kb.i64(0), tile.rounds, kb.i64(1), [&](Value r) {
+    RingSlot slot = ringSlot(kb, kb.add(tile.counter, r));
+    kb.copier->emitWait(kb.b, kb.loc, slot.barrier, slot.parity);
+    Value first = kb.add(tile.lo, kb.mul(r, kb.i64(tile.rows)));
+    Value count = kb.min(kb.i64(tile.rows), kb.sub(tile.hi, first));
+    kb.forEachWarp(kb.i64(0), count, [&](Value i) {
+      Value sum = warpRowDot(kb, slot.data, a.type(0), kb.mul(i, kb.i64(k)),
+                             input, a.type(1), k);
+      storeGemvRow(kb, op, a, kb.add(first, i), sum);
+    });
+    kb.barrier();
+    issueRoundIfAny(kb, tile, kb.add(r, kb.i64(2)));
+  });
+  // Every thread read the counter before the first round's barrier; all
+  // write the same new value.
+  LLVM::StoreOp::create(kb.b, kb.loc, kb.add(tile.counter, tile.rounds),
+                        ringByte(kb, kb.i64(16)));
+}
+
+static void lowerGemv(KernelBuilder &kb, GemvOp op, Args a,
+                      bool prologueIssued) {
+  if (stagedRows(kb, op) > 0)
+    return lowerStagedGemv(kb, op, a, prologueIssued);
+  int64_t k = shapeOf(op.getWeight())[1];
+  kb.forEachWarp(a.integer(0), a.integer(1), [&](Value n) {
+    Value sum = warpRowDot(kb, a.buffer(0), a.type(0), kb.mul(n, kb.i64(k)),
+                           a.buffer(1), a.type(1), k);
+    storeGemvRow(kb, op, a, n, sum);
   });
 }
 
@@ -556,12 +669,31 @@ static void lowerCopy(KernelBuilder &kb, CopyOp, Args a) {
   });
 }
 
-LogicalResult amk::lowerComputeOp(KernelBuilder &kb, Operation *op) {
+bool amk::canStageWeights(Operation *op, int64_t stageBytes) {
+  auto gemv = dyn_cast<GemvOp>(op);
+  return gemv && stagedRows(gemv, stageBytes) > 0;
+}
+
+bool amk::stagesWeights(KernelBuilder &kb, Operation *op) {
+  auto gemv = dyn_cast<GemvOp>(op);
+  return gemv && stagedRows(kb, gemv) > 0;
+}
+
+void amk::emitWeightPrologue(KernelBuilder &kb, Operation *op) {
+  StagedTile tile = stagedTile(kb, cast<GemvOp>(op), Args{kb, op});
+  issueRoundIfAny(kb, tile, kb.i64(0));
+  issueRoundIfAny(kb, tile, kb.i64(1));
+}
+
+LogicalResult amk::lowerComputeOp(KernelBuilder &kb, Operation *op,
+                                  bool prologueIssued) {
   Args a{kb, op};
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](EmbedOp o) { return lowerEmbed(kb, o, a), success(); })
       .Case([&](RMSNormOp o) { return lowerRMSNorm(kb, o, a), success(); })
-      .Case([&](GemvOp o) { return lowerGemv(kb, o, a), success(); })
+      .Case([&](GemvOp o) {
+        return lowerGemv(kb, o, a, prologueIssued), success();
+      })
       .Case([&](RopeOp o) { return lowerRope(kb, o, a), success(); })
       .Case([&](KVAppendOp o) { return lowerKVAppend(kb, o, a), success(); })
       .Case([&](AttentionOp o) { return lowerAttention(kb, o, a), success(); })

@@ -14,6 +14,8 @@
 #ifndef AMK_CONVERSION_AMKTOGPU_KERNELBUILDER_H
 #define AMK_CONVERSION_AMKTOGPU_KERNELBUILDER_H
 
+#include "AMK/Conversion/TileCopy.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
@@ -24,6 +26,8 @@ namespace amk {
 /// Address spaces of NVPTX.
 constexpr unsigned kGlobalSpace = 1;
 constexpr unsigned kSharedSpace = 3;
+/// Bytes before the first stage of the weight ring.
+constexpr int64_t kRingHeader = 128;
 
 /// Emits block-level code inside the megakernel. All integer index values
 /// are i64 unless a name says i32.
@@ -44,6 +48,15 @@ public:
   Value argBase;
   /// Shared memory scratch (`f32` words, `!llvm.ptr<3>`).
   Value smem;
+  /// The weight ring in dynamic shared memory (`!llvm.ptr<3>`), null when
+  /// weights are not staged: two stage mbarriers at bytes 0 and 8, the
+  /// ring's round counter (i64) at byte 16, stage `s` at
+  /// `kRingHeader + s * ringStageBytes`.
+  Value ring;
+  /// Bytes of one ring stage (a multiple of 128).
+  int64_t ringStageBytes = 0;
+  /// The chip's global -> shared copier (set when `ring` is).
+  const TileCopy *copier = nullptr;
 
   int64_t numWarps() const { return blockSize / 32; }
 

@@ -61,13 +61,20 @@ enum KernelParam {
 enum WaitCode { kSatisfied = 0, kTimedOut = 1, kAborted = 2 };
 
 namespace {
+/// The lowering's knobs (the pass options).
+struct LoweringOptions {
+  int64_t blockSize;
+  bool trace, stageWeights, l2Prefetch;
+};
+
 /// Builds the persistent kernel of one task table.
 class KernelEmitter {
 public:
   KernelEmitter(KernelBuilder &kb, gpu::GPUFuncOp func, const TaskTable &table,
-                int64_t sharedWords, bool bulkPrefetch, bool trace)
+                int64_t sharedWords, bool bulkPrefetch, bool l2Prefetch,
+                bool trace)
       : kb(kb), func(func), table(table), sharedWords(sharedWords),
-        bulkPrefetch(bulkPrefetch), trace(trace) {}
+        bulkPrefetch(bulkPrefetch), l2Prefetch(l2Prefetch), trace(trace) {}
 
   LogicalResult emit();
 
@@ -81,6 +88,9 @@ private:
   Value emitWaits(Value first, Value count, Value taskId);
   Value emitSpin(Value event, Value target);
   LogicalResult emitBodies(Value variant, Value argBase);
+  int64_t firstStagedOp(const BodyVariant &variant);
+  void emitPrologues(Value variant, Value argBase);
+  void emitRingInit();
   Value i32(Value i64) {
     return arith::TruncIOp::create(kb.b, kb.loc, kb.b.getI32Type(), i64);
   }
@@ -91,6 +101,8 @@ private:
   int64_t sharedWords;
   /// Prefetch weights into L2 with bulk prefetches (else line prefetches).
   bool bulkPrefetch;
+  /// Prefetch the next task's weights into L2 at all.
+  bool l2Prefetch;
   /// Stamp every descriptor's start, end of waits and end (`trace=true`).
   bool trace;
   Value worker;
@@ -293,6 +305,59 @@ Value KernelEmitter::emitWaits(Value first, Value count, Value taskId) {
   return kb.cmp(arith::CmpIPredicate::ne, code, kb.i32(kSatisfied));
 }
 
+/// Index of the first op of \p variant whose weights go through the ring,
+/// or -1.
+int64_t KernelEmitter::firstStagedOp(const BodyVariant &variant) {
+  for (auto [k, op] : llvm::enumerate(variant.ops))
+    if (stagesWeights(kb, op))
+      return int64_t(k);
+  return -1;
+}
+
+/// Issues, before the task's waits, the first weight-ring rounds of the
+/// first staged op of the task's variant (nothing for other variants).
+void KernelEmitter::emitPrologues(Value variant, Value argBase) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  SmallVector<int64_t> cases;
+  for (auto [i, ops] : llvm::enumerate(table.variants))
+    if (firstStagedOp(ops) >= 0)
+      cases.push_back(int64_t(i));
+  if (cases.empty())
+    return;
+  Value selector = arith::IndexCastOp::create(b, loc, b.getIndexType(), variant);
+  auto dispatch = scf::IndexSwitchOp::create(b, loc, TypeRange{}, selector,
+                                             cases, cases.size());
+  OpBuilder::InsertionGuard guard(b);
+  b.createBlock(&dispatch.getDefaultRegion());
+  scf::YieldOp::create(b, loc);
+  for (auto [i, index] : llvm::enumerate(cases)) {
+    const BodyVariant &ops = table.variants[index];
+    int64_t k = firstStagedOp(ops);
+    b.createBlock(&dispatch.getCaseRegions()[i]);
+    kb.argBase = kb.add(argBase, kb.i64(ops.argOffsets[k]));
+    emitWeightPrologue(kb, ops.ops[k]);
+    scf::YieldOp::create(b, loc);
+  }
+}
+
+/// Thread 0 initialises the ring's two stage mbarriers and its round
+/// counter; the block then synchronises before any use.
+void KernelEmitter::emitRingInit() {
+  if (!kb.ring)
+    return;
+  OpBuilder &b = kb.b;
+  kb.ifThen(kb.cmp(arith::CmpIPredicate::eq, kb.tid, kb.i64(0)), [&] {
+    for (int64_t stage = 0; stage < 2; ++stage)
+      emitInitBarrier(b, kb.loc, kb.gep(kb.ring, b.getI8Type(),
+                                        kb.i64(8 * stage)),
+                      kb.copier->barrierArrivals(kb.blockSize));
+    LLVM::StoreOp::create(b, kb.loc, kb.i64(0),
+                          kb.gep(kb.ring, b.getI8Type(), kb.i64(16)));
+  });
+  kb.barrier();
+}
+
 LogicalResult KernelEmitter::emitBodies(Value variant, Value argBase) {
   OpBuilder &b = kb.b;
   Location loc = kb.loc;
@@ -307,11 +372,12 @@ LogicalResult KernelEmitter::emitBodies(Value variant, Value argBase) {
   scf::YieldOp::create(b, loc);
   for (auto [i, variantOps] : llvm::enumerate(table.variants)) {
     b.createBlock(&dispatch.getCaseRegions()[i]);
+    int64_t staged = firstStagedOp(variantOps);
     for (auto [k, op] : llvm::enumerate(variantOps.ops)) {
       if (k > 0)
         kb.barrier();
       kb.argBase = kb.add(argBase, kb.i64(variantOps.argOffsets[k]));
-      if (failed(lowerComputeOp(kb, op)))
+      if (failed(lowerComputeOp(kb, op, int64_t(k) == staged)))
         return failure();
     }
     scf::YieldOp::create(b, loc);
@@ -337,8 +403,10 @@ LogicalResult KernelEmitter::emit() {
       "amk_smem");
   Value begin = word(param(kQueues), worker);
   Value end = word(param(kQueues), kb.add(worker, kb.i64(1)));
-  kb.ifThen(kb.cmp(arith::CmpIPredicate::slt, begin, end),
-            [&] { emitPrefetch(begin); });
+  emitRingInit();
+  if (l2Prefetch)
+    kb.ifThen(kb.cmp(arith::CmpIPredicate::slt, begin, end),
+              [&] { emitPrefetch(begin); });
 
   auto loop = scf::WhileOp::create(b, loc, TypeRange{i64Type},
                                    ValueRange{begin});
@@ -359,8 +427,9 @@ LogicalResult KernelEmitter::emit() {
     emitStamp(t, 0);
     // Stream the next task's weights into L2 while this one waits and runs.
     Value successor = kb.add(t, kb.i64(1));
-    kb.ifThen(kb.cmp(arith::CmpIPredicate::slt, successor, end),
-              [&] { emitPrefetch(successor); });
+    if (l2Prefetch)
+      kb.ifThen(kb.cmp(arith::CmpIPredicate::slt, successor, end),
+                [&] { emitPrefetch(successor); });
     Value desc = kb.mul(t, kb.i64(kDescriptorWords));
     auto field = [&](int64_t k) {
       return word(param(kTasks), kb.add(desc, kb.i64(k)));
@@ -372,6 +441,7 @@ LogicalResult KernelEmitter::emit() {
         arith::AndIOp::create(b, loc, field(6), kb.i64(kFlagArriveFirst)),
         kb.i64(0));
     kb.ifThen(arriveFirst, [&] { emitSignal(signal); });
+    emitPrologues(variant, argBase);
     Value stop = emitWaits(waitBegin, waitCount, taskId);
     emitStamp(t, 1);
     Value notStopped = arith::XOrIOp::create(b, loc, stop, kb.i1(true));
@@ -412,7 +482,9 @@ static LogicalResult checkAssigned(ProgramOp program) {
 }
 
 static FailureOr<gpu::GPUModuleOp>
-lowerProgram(ProgramOp program, int64_t blockSize, bool trace) {
+lowerProgram(ProgramOp program, const LoweringOptions &options) {
+  int64_t blockSize = options.blockSize;
+  bool trace = options.trace;
   if (failed(checkAssigned(program)) || failed(validateProgram(program)))
     return failure();
   FailureOr<TaskTable> table = buildTaskTable(program);
@@ -437,6 +509,30 @@ lowerProgram(ProgramOp program, int64_t blockSize, bool trace) {
       b, loc, LLVM::LLVMArrayType::get(b.getF32Type(), sharedWords + 4),
       /*isConstant=*/false, LLVM::Linkage::Internal, "amk_smem", Attribute(),
       /*alignment=*/16, kSharedSpace);
+  const ChipInfo &chip = getChipInfo(target);
+  std::unique_ptr<TileCopy> copier =
+      options.stageWeights ? createTileCopy(chip) : nullptr;
+  int64_t stageBytes = 0, dynamicSmem = 0;
+  if (copier) {
+    // Two stages in what the chip leaves after the static scratch (and a
+    // margin for the compiler's own shared memory).
+    int64_t left = chip.smemPerBlock - 4 * (sharedWords + 4) - 1024 -
+                   kRingHeader;
+    stageBytes = left / 2 / 128 * 128;
+    if (llvm::none_of(table->variants, [&](const BodyVariant &variant) {
+          return llvm::any_of(variant.ops, [&](Operation *op) {
+            return canStageWeights(op, stageBytes);
+          });
+        }))
+      copier.reset();
+  }
+  if (copier) {
+    dynamicSmem = kRingHeader + 2 * stageBytes;
+    LLVM::GlobalOp::create(
+        b, loc, LLVM::LLVMArrayType::get(b.getI8Type(), 0),
+        /*isConstant=*/false, LLVM::Linkage::External, "amk_ring",
+        Attribute(), /*alignment=*/128, kSharedSpace);
+  }
 
   auto global = LLVM::LLVMPointerType::get(ctx, kGlobalSpace);
   SmallVector<Type> params(kEpoch, global);
@@ -452,15 +548,21 @@ lowerProgram(ProgramOp program, int64_t blockSize, bool trace) {
   func->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(), b.getI32IntegerAttr(1));
   b.setInsertionPointToStart(&func.getBody().front());
   KernelBuilder kb(b, loc, blockSize);
-  KernelEmitter emitter(kb, func, *table, sharedWords,
-                        getChipInfo(target).hasBulkCopy(), trace);
+  if (copier) {
+    kb.ring = LLVM::AddressOfOp::create(
+        b, loc, LLVM::LLVMPointerType::get(ctx, kSharedSpace), "amk_ring");
+    kb.ringStageBytes = stageBytes;
+    kb.copier = copier.get();
+  }
+  KernelEmitter emitter(kb, func, *table, sharedWords, chip.hasBulkCopy(),
+                        options.l2Prefetch, trace);
   if (failed(emitter.emit()))
     return failure();
 
   std::string manifest;
   llvm::raw_string_ostream os(manifest);
   os << llvm::json::Value(
-      buildManifest(program, *table, target.getChip(), blockSize, 0));
+      buildManifest(program, *table, target.getChip(), blockSize, dynamicSmem));
   module->setAttr("amk.manifest", b.getStringAttr(manifest));
   return module;
 }
@@ -484,7 +586,8 @@ struct LowerMegakernelPass
           << "found " << programs.size();
       return signalPassFailure();
     }
-    if (failed(lowerProgram(programs.front(), blockSize, trace)))
+    if (failed(lowerProgram(programs.front(),
+                            {blockSize, trace, stageWeights, l2Prefetch})))
       return signalPassFailure();
     programs.front().erase();
     module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),

@@ -319,8 +319,7 @@ private:
 Type kvElementType(StringRef name, Type weightType) {
   Builder builder(weightType.getContext());
   return llvm::StringSwitch<Type>(name)
-      .Case("", weightType)
-      .Case("f32", builder.getF32Type())
+      .Cases("", "f32", builder.getF32Type())
       .Case("f16", builder.getF16Type())
       .Case("bf16", builder.getBF16Type())
       .Default(Type());
@@ -399,7 +398,7 @@ void mlir::amk::registerImportHFTranslation() {
   static llvm::cl::opt<std::string> clKVDType(
       "kv-dtype",
       llvm::cl::desc("KV cache element type for --import-hf: f32, f16 or bf16 "
-                     "(default: the weights' dtype)"),
+                     "(default: f32, which keeps HF's fp32 reference exactly)"),
       llvm::cl::init(""));
   TranslateToMLIRRegistration registration(
       "import-hf",

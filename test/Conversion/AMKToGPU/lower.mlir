@@ -1,4 +1,8 @@
-// RUN: amk-opt %s --amk-lower-megakernel -split-input-file | FileCheck %s
+// RUN: amk-opt %s --amk-lower-megakernel=l2-prefetch=true -split-input-file | FileCheck %s
+// RUN: amk-opt %s --amk-lower-megakernel -split-input-file | FileCheck %s --check-prefix=DEFAULT
+
+// Test: L2 prefetch is off by default (it thrashed L2 on H200).
+// DEFAULT-NOT: prefetch
 
 // Two tiles of one GEMV share one body variant (the column range is a
 // run-time argument); the KV append + attention task is a second variant.

@@ -26,9 +26,10 @@ namespace amk {
 struct ImportHFOptions {
   /// KV cache rows per layer; 0 means min(max_position_embeddings, 4096).
   int64_t kvRows = 0;
-  /// KV cache element type: "f32", "f16", "bf16", or empty for the weights'
-  /// dtype (halves cache traffic for bf16 models; f32 matches HF's fp32
-  /// reference exactly).
+  /// KV cache element type: "f32", "f16" or "bf16"; empty means f32, which
+  /// keeps HF's fp32 reference exactly (with bf16 caches Llama-3-8B's logits
+  /// drift past 2e-2 of HF's over 64 steps; bf16 halves the cache's memory
+  /// and traffic, under 1% of a step's bytes at 512 tokens).
   std::string kvDType;
 };
 
