@@ -33,7 +33,9 @@
 # check copies the weights),
 # CPU_STEPS (default per shape: 8, 2, 1 for 135M, 1B, 8B: the reference
 # path is single-threaded and slow at real sizes), LOG (prepare: measured
-# trials that refit the cost model; default bench/results/tune-runs.jsonl).
+# trials that refit the cost model; default bench/results/tune-runs.jsonl),
+# PREP_CONTEXT (the decode position the search ranks candidates at, default
+# 1; the same candidates are measured at every context).
 #
 #===----------------------------------------------------------------------===#
 set -euo pipefail
@@ -84,6 +86,7 @@ prepare() {
     rm -rf "${art:?}/$shape"
     python3 -m amk tune-prepare "$fake/$shape" --chip "$CHIP" \
       --budget "$(budget "$shape")" --pool "${POOL:-4}" --kv-rows 2048 \
+      --context "${PREP_CONTEXT:-1}" \
       -o "$art/$shape" ${log:+--log "$log"}
     tar -czf "$art/$shape.tar.gz" -C "$art" "$shape"
     rm -rf "${art:?}/$shape" "${fake:?}/$shape"

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AMK/Analysis/ScheduleModel.h"
+#include "AMK/Dialect/AMK/IR/AMKLimits.h"
 #include "AMK/Transforms/Passes.h"
 
 #include "llvm/Support/JSON.h"
@@ -57,7 +58,8 @@ int64_t uniqueWeightBytes(const ProgramIndex &index, int64_t pos) {
   return total;
 }
 
-FailureOr<Stats> computeStats(ProgramOp program, double syncNs) {
+FailureOr<Stats> computeStats(ProgramOp program, double syncNs,
+                              int64_t position) {
   Stats stats;
   ProgramIndex index(program);
   bool assigned = llvm::all_of(index.tasks, [](TaskOp t) {
@@ -75,6 +77,8 @@ FailureOr<Stats> computeStats(ProgramOp program, double syncNs) {
            << "amk-schedule-stats: the schedule has a "
               "cycle; run --amk-validate for a witness";
   CostModel cost = CostModel::forProgram(program, stats.workers, syncNs);
+  if (position >= 0)
+    cost.position = position;
   Simulation sim = simulate(index, *order, cost);
   stats.tasks = index.tasks.size();
   stats.events = index.events.size();
@@ -158,7 +162,14 @@ struct ScheduleStatsPass : amk::impl::ScheduleStatsBase<ScheduleStatsPass> {
     if (failed(checkKnob(program.getLoc(), "amk-schedule-stats", knobs::kSyncNs,
                          syncNs)))
       return signalPassFailure();
-    FailureOr<Stats> stats = computeStats(program, double(syncNs));
+    if (position < -1 || position > limits::kMaxPosition) {
+      program.emitError() << "amk-schedule-stats: position = "
+                          << int64_t(position)
+                          << " is out of range [-1, " << limits::kMaxPosition
+                          << "]";
+      return signalPassFailure();
+    }
+    FailureOr<Stats> stats = computeStats(program, double(syncNs), position);
     if (failed(stats))
       return signalPassFailure();
     if (json)

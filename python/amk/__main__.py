@@ -230,7 +230,7 @@ def cmd_tune_prepare(args):
     index = tune.prepare(args.model, args.chip, args.budget, args.out_dir,
                          pool=args.pool, seed=args.seed, kv_rows=args.kv_rows,
                          kv_dtype=args.kv_dtype, log_path=args.log,
-                         progress=_progress)
+                         context=args.context, progress=_progress)
     print(json.dumps(index, sort_keys=True))
     return 0 if index["candidates"] else BAD_INPUT
 
@@ -364,7 +364,7 @@ def _parser():
                    "the state (JSON, stdin) and prints a proposal")
     p.add_argument("--weights", help="checkpoint to run (default MODEL)")
     p.add_argument("--context", type=int, default=1,
-                   help="position timed (GPU)")
+                   help="decode position timed (GPU) and predicted at")
     p.add_argument("--work-dir", help="folder for the trials' files")
     _add_tune_options(p)
     _add_measure_options(p)
@@ -378,6 +378,8 @@ def _parser():
     p.add_argument("model", metavar="MODEL")
     p.add_argument("--chip", default="sm_90a")
     p.add_argument("-o", "--out-dir", required=True)
+    p.add_argument("--context", type=int, default=1, help="decode position "
+                   "the cost model ranks at (default 1)")
     _add_tune_options(p)
     p.set_defaults(func=cmd_tune_prepare)
 

@@ -123,10 +123,18 @@ def _config_path(config, out_dir, name):
     return os.path.abspath(path)
 
 
-def _schedule(program, out, chip, knobs, config=None, validate=True):
+def _stats_flag(position=None):
+    """--amk-schedule-stats as the tuner reads it: JSON, the fixed wait cost,
+    costs at decode ``position`` (None: the program's)."""
+    flag = "--amk-schedule-stats=json sync-ns=%d" % STATS_SYNC_NS
+    return flag if position is None else flag + " position=%d" % position
+
+
+def _schedule(program, out, chip, knobs, config=None, validate=True,
+              position=None):
     """amk-opt --amk-compile (which validates unless ``validate`` is False)
     with the knobs of the file ``config`` (explicit ``knobs`` win); returns
-    the statistics."""
+    the statistics (costs at decode ``position``)."""
     options = dict(chip=chip, **knobs)
     if config is not None:
         if any(c.isspace() for c in config):
@@ -137,16 +145,15 @@ def _schedule(program, out, chip, knobs, config=None, validate=True):
         options["validate"] = False
     done = _tools.run("compile", "amk-opt", [
         program, "--amk-compile=%s" % _knob_text(options),
-        "--amk-schedule-stats=json sync-ns=%d" % STATS_SYNC_NS,
-        _NO_PRINT_OP, "-o", out])
+        _stats_flag(position), _NO_PRINT_OP, "-o", out])
     return _last_json_object(done.stderr)
 
 
-def stats_of(schedule):
-    """The --amk-schedule-stats JSON object of a scheduled .mlir file."""
+def stats_of(schedule, position=None):
+    """The --amk-schedule-stats JSON object of a scheduled .mlir file (costs
+    at decode ``position``)."""
     done = _tools.run("stats", "amk-opt", [
-        schedule, "--amk-schedule-stats=json sync-ns=%d" % STATS_SYNC_NS,
-        _NO_PRINT_OP, "-o", os.devnull])
+        schedule, _stats_flag(position), _NO_PRINT_OP, "-o", os.devnull])
     return _last_json_object(done.stderr)
 
 

@@ -267,7 +267,8 @@ class Workspace:
                                          os.path.join(folder, "config.json"))
             schedule = os.path.join(folder, "schedule.mlir")
             stats = compiler._schedule(self.program, schedule, self.chip, {},
-                                       config=path, validate=False)
+                                       config=path, validate=False,
+                                       position=self.context)
             with open(schedule, "rb") as f:
                 digest = hashlib.sha1(f.read()).hexdigest()
             self._screened[k] = cached = (schedule, stats, digest)
@@ -307,7 +308,7 @@ class Workspace:
                               reason="%s: no such schedule file" % path)
                 return None
             try:
-                return path, compiler.stats_of(path)
+                return path, compiler.stats_of(path, self.context)
             except CompileError as e:
                 record.update(verdict="invalid", reason=str(e))
                 return None

@@ -361,15 +361,16 @@ def tune(model_dir, chip="sm_90a", budget=8, device="cpu", log_path=None,
 
 
 def prepare(model_dir, chip, budget, out_dir, pool=4, seed=0, kv_rows=None,
-            kv_dtype=None, log_path=None, progress=None):
+            kv_dtype=None, log_path=None, context=1, progress=None):
     """Searches by the cost model and compiles ``budget`` certified
     candidates (plus our default, c000) into out_dir/cNNN/kernel.ptx for
     ``measure``; every proposal, rejected ones included, goes to
-    out_dir/candidates.jsonl. Returns the index written to
-    out_dir/index.json."""
+    out_dir/candidates.jsonl; the search ranks by the cost at decode
+    position ``context``. Returns the index written to out_dir/index.json."""
     os.makedirs(out_dir, exist_ok=True)
     ws = Workspace(model_dir, chip, os.path.join(out_dir, "work"),
-                   kv_rows=kv_rows, kv_dtype=kv_dtype, progress=progress)
+                   kv_rows=kv_rows, kv_dtype=kv_dtype, context=context,
+                   progress=progress)
     model = CostModel().fit([r for r in read_log(log_path)
                              if r.get("chip") == chip])
     log = Log(os.path.join(out_dir, "candidates.jsonl"))
@@ -408,7 +409,7 @@ def prepare(model_dir, chip, budget, out_dir, pool=4, seed=0, kv_rows=None,
               encoding="utf-8") as f:
         f.write(config_json)
     index = {"model": ws.model, "chip": chip, "commit": ws.commit,
-             "kv_rows": kv_rows, "candidates": candidates,
+             "kv_rows": kv_rows, "context": context, "candidates": candidates,
              "proposals": ws.trials,
              "rejected_unsafe": sum(r["verdict"] == "rejected"
                                     for r in log.records),

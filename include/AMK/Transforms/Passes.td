@@ -186,7 +186,10 @@ def ScheduleStats : Pass<"amk-schedule-stats", "::mlir::amk::ProgramOp"> {
            /*default=*/"::mlir::amk::knobs::kSyncNs.defaultValue",
            "Cost of one wait in nanoseconds">,
     Option<"json", "json", "bool", /*default=*/"false",
-           "Print one JSON object instead of text">
+           "Print one JSON object instead of text">,
+    Option<"position", "position", "int64_t", /*default=*/"-1",
+           "Decode position the costs are computed at (-1 = the program's "
+           "pinned position, else 0): attention reads the KV rows up to it">
   ];
 }
 
