@@ -163,10 +163,9 @@ struct ScheduleStatsPass : amk::impl::ScheduleStatsBase<ScheduleStatsPass> {
                          syncNs)))
       return signalPassFailure();
     if (position < -1 || position > limits::kMaxPosition) {
-      program.emitError() << "amk-schedule-stats: position = "
-                          << int64_t(position)
-                          << " is out of range [-1, " << limits::kMaxPosition
-                          << "]";
+      emitError(program.getLoc())
+          << "amk-schedule-stats: position = " << int64_t(position)
+          << " is out of range [-1, " << limits::kMaxPosition << "]";
       return signalPassFailure();
     }
     FailureOr<Stats> stats = computeStats(program, double(syncNs), position);
