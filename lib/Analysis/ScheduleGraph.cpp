@@ -9,6 +9,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <numeric>
 
 using namespace mlir;
 using namespace mlir::amk;
@@ -228,16 +229,19 @@ bool ScheduleGraph::addCommonAncestorEdges(
       open.size() > kMaxOrderedProducers)
     return false;
   size_t rank = open.size() - needed; // 0-based, from the largest
-  const int32_t *own = getClock(wait.task);
   bool changed = false;
   SmallVector<int32_t> values(open.size());
-  for (uint32_t chain = 0; chain < numChains; ++chain) {
+  // The producers share the waiter's component (through the event).
+  const Component &component = components[componentOf[wait.task]];
+  for (uint32_t chain = component.firstChain;
+       chain < component.firstChain + component.numChains; ++chain) {
     for (auto [i, producer] : llvm::enumerate(open))
-      values[i] = getClock(producer)[chain];
+      values[i] = clockAt(producer, chain);
     std::nth_element(values.begin(), values.begin() + rank, values.end(),
                      std::greater<int32_t>());
     int32_t pos = values[rank];
-    if (pos < 0 || pos <= own[chain] || chainNodes[chain][pos] == ~0u)
+    if (pos < 0 || pos <= clockAt(wait.task, chain) ||
+        chainNodes[chain][pos] == ~0u)
       continue;
     addEdge(chainNodes[chain][pos], taskNode(wait.task), -1, wait.event);
     changed = true;
@@ -297,8 +301,62 @@ LogicalResult ScheduleGraph::sortAndClock() {
       taskRank[node] = rank;
   if (!assigned)
     assignGreedyChains();
+  computeComponents();
   computeClocks();
   return success();
+}
+
+/// Splits the graph (edges and waits) into weakly connected components and
+/// renumbers the greedy chains so that each component's chains are
+/// consecutive (a chain follows edges, so it lies in one component).
+void ScheduleGraph::computeComponents() {
+  size_t n = numNodes();
+  componentOf.assign(n, 0);
+  if (assigned) {
+    components.assign(1, Component{0, numChains});
+    return;
+  }
+  std::vector<uint32_t> parent(n);
+  std::iota(parent.begin(), parent.end(), 0);
+  auto find = [&](uint32_t x) {
+    while (parent[x] != x)
+      x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (uint32_t node = 0; node < n; ++node)
+    for (const Pred &pred : preds[node])
+      parent[find(node)] = find(pred.node);
+  // A waiter shares its producers' component even when the wait adds no
+  // edge (partial waits): their common ancestors may still order it.
+  for (const WaitInfo &wait : waits)
+    parent[find(taskNode(wait.task))] = find(eventNode(wait.event));
+  components.clear();
+  std::vector<int64_t> idOf(n, -1);
+  for (uint32_t node = 0; node < n; ++node) {
+    int64_t &id = idOf[find(node)];
+    if (id < 0) {
+      id = components.size();
+      components.emplace_back();
+    }
+    componentOf[node] = id;
+  }
+  // The old id of each chain's first task, by component.
+  std::vector<std::vector<uint32_t>> chainsOf(components.size());
+  std::vector<bool> seen(numChains, false);
+  for (uint32_t task = 0; task < tasks.size(); ++task)
+    if (!seen[chainOf[task]]) {
+      seen[chainOf[task]] = true;
+      chainsOf[componentOf[task]].push_back(chainOf[task]);
+    }
+  std::vector<uint32_t> renumbered(numChains);
+  uint32_t next = 0;
+  for (auto [id, chains] : llvm::enumerate(chainsOf)) {
+    components[id] = Component{next, uint32_t(chains.size())};
+    for (uint32_t chain : chains)
+      renumbered[chain] = next++;
+  }
+  for (uint32_t &chain : chainOf)
+    chain = renumbered[chain];
 }
 
 void ScheduleGraph::assignGreedyChains() {
@@ -335,19 +393,26 @@ void ScheduleGraph::assignGreedyChains() {
 
 void ScheduleGraph::computeClocks() {
   criticalPath = 0;
-  size_t width = numChains;
-  clocks.assign(numNodes() * width, -1);
+  clockStart.assign(numNodes(), 0);
+  size_t total = 0;
+  for (uint32_t node = 0; node < numNodes(); ++node) {
+    clockStart[node] = total;
+    total += components[componentOf[node]].numChains;
+  }
+  clocks.assign(total, -1);
   std::vector<int64_t> length(numNodes(), 0);
   for (uint32_t node : order) {
-    int32_t *row = clocks.data() + size_t(node) * width;
+    const Component &component = components[componentOf[node]];
+    size_t width = component.numChains;
+    int32_t *row = clocks.data() + clockStart[node];
     for (const Pred &pred : preds[node]) {
-      const int32_t *from = clocks.data() + size_t(pred.node) * width;
+      const int32_t *from = clocks.data() + clockStart[pred.node];
       for (size_t c = 0; c < width; ++c)
         row[c] = std::max(row[c], from[c]);
       length[node] = std::max(length[node], length[pred.node]);
     }
     if (kindOf(node) == NodeKind::Task) {
-      row[chainOf[node]] = posOf[node];
+      row[chainOf[node] - component.firstChain] = posOf[node];
       criticalPath = std::max(criticalPath, ++length[node]);
     } else if (kindOf(node) == NodeKind::Barrier) {
       for (size_t w = 0; w < width; ++w)

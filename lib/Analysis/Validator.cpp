@@ -150,6 +150,8 @@ private:
   std::vector<int32_t> coverIndex;
   std::vector<CoverState> covers;
   llvm::DenseSet<std::pair<uint32_t, uint32_t>> reportedRaces;
+  /// Per chain, -1 between uses: scratch of the replays (ReadHistory).
+  std::vector<int32_t> chainLatest;
   mutable SmallVector<TaskOp> taskOps;
   PositionRange positions;
   bool assigned = false;
@@ -900,6 +902,7 @@ void Validator::checkConflicts(const ScheduleGraph &graph) {
     linear[group] = linear[group] && record.linear;
   }
   coverIndex.assign(accesses.size(), -1);
+  chainLatest.assign(graph.getNumChains(), -1);
   accTask.resize(accesses.size());
   accBuffer.resize(accesses.size());
   for (auto [i, record] : llvm::enumerate(accesses)) {
@@ -1056,8 +1059,11 @@ struct ReadNode {
 /// proportional to the chains the list touches.
 class ReadHistory {
 public:
-  ReadHistory(const ScheduleGraph &graph, ArrayRef<uint32_t> accTask)
-      : graph(graph), accTask(accTask), latest(graph.getNumChains(), -1) {}
+  /// `latest` has an entry per chain, all -1, and is left so (it is shared
+  /// by the groups, so a group costs nothing per chain it does not touch).
+  ReadHistory(const ScheduleGraph &graph, ArrayRef<uint32_t> accTask,
+              std::vector<int32_t> &latest)
+      : graph(graph), accTask(accTask), latest(latest) {}
 
   /// The list `old` (-1: empty) extended with `read`. Lists extended with
   /// the same read share the result; `fresh` memoizes the one-read list.
@@ -1089,9 +1095,8 @@ public:
   /// True when `task` happens after every read of list `head`. Reads of one
   /// chain are replayed in chain order, so the latest one on each decides.
   bool afterAllReads(int32_t head, uint32_t task) {
-    const int32_t *clock = graph.getClock(task);
     for (auto [chain, position] : summarize(head))
-      if (clock[chain] < position)
+      if (graph.clockAt(task, chain) < position)
         return false;
     return true;
   }
@@ -1143,7 +1148,7 @@ private:
   ArrayRef<uint32_t> accTask;
   std::vector<ReadNode> nodes;
   std::vector<Summary> summaries;
-  std::vector<int32_t> latest;
+  std::vector<int32_t> &latest;
   std::vector<uint32_t> touched;
 };
 } // namespace
@@ -1160,7 +1165,7 @@ void Validator::replayGroup(const ScheduleGraph &graph,
   }
   llvm::sort(keys);
 
-  ReadHistory history(graph, accTask);
+  ReadHistory history(graph, accTask, chainLatest);
   SegmentMap segments;
   // KV rows below the lowest position hold earlier steps' appends.
   int64_t historyEnd = historyBits(accBuffer[group.front()]);
@@ -1317,7 +1322,7 @@ bool Validator::sweepWouldBeClean(const ScheduleGraph &graph,
     order.push_back({first, uint32_t(index)});
   }
   llvm::sort(order);
-  std::vector<int32_t> latest(graph.getNumChains(), -1);
+  std::vector<int32_t> &latest = chainLatest;
   std::vector<uint32_t> touched;
   for (size_t k = 0; k + 1 < order.size(); ++k) {
     ArrayRef<uint32_t> before = byBuffer.begin()[order[k].second].second;
@@ -1331,9 +1336,9 @@ bool Validator::sweepWouldBeClean(const ScheduleGraph &graph,
     }
     bool ordered = true;
     for (uint32_t m : after) {
-      const int32_t *clock = graph.getClock(accTask[group[m]]);
+      uint32_t task = accTask[group[m]];
       for (uint32_t chain : touched)
-        ordered &= clock[chain] >= latest[chain];
+        ordered &= graph.clockAt(task, chain) >= latest[chain];
       if (!ordered)
         break;
     }
@@ -1360,7 +1365,7 @@ bool Validator::replayQuietly(
                       r.access.isWrite(), uint32_t(m));
   }
   llvm::sort(keys);
-  ReadHistory history(graph, accTask);
+  ReadHistory history(graph, accTask, chainLatest);
   SegmentMap segments;
   for (auto &key : keys) {
     uint32_t m = std::get<3>(key);

@@ -128,16 +128,21 @@ public:
 
   /// True when task `a` happens before task `b` (`a != b`).
   bool happensBefore(uint32_t a, uint32_t b) const {
-    return a != b && clocks[size_t(b) * numChains + chainOf[a]] >= int32_t(posOf[a]);
+    return a != b && clockAt(b, chainOf[a]) >= int32_t(posOf[a]);
   }
   /// The chain of task `task` and its position on it: `a` HB `b` iff
-  /// `getClock(b)[getChain(a)] >= getChainPosition(a)` (`a != b`).
+  /// `clockAt(b, getChain(a)) >= getChainPosition(a)` (`a != b`).
   uint32_t getChain(uint32_t task) const { return chainOf[task]; }
   int32_t getChainPosition(uint32_t task) const { return posOf[task]; }
-  /// The vector clock of task `task`, one entry per chain: the last position
-  /// on each chain that happens before or is `task` (-1 when none).
-  const int32_t *getClock(uint32_t task) const {
-    return clocks.data() + size_t(task) * numChains;
+  /// Entry `chain` of the vector clock of task (or node) `node`: the last
+  /// position on that chain that happens before or is `node` (-1 when none;
+  /// always for chains of another weakly connected component).
+  int32_t clockAt(uint32_t node, uint32_t chain) const {
+    const Component &component = components[componentOf[node]];
+    if (chain < component.firstChain ||
+        chain >= component.firstChain + component.numChains)
+      return -1;
+    return clocks[clockStart[node] + (chain - component.firstChain)];
   }
   /// Position of task `task` in a topological order of the graph.
   uint32_t getTopologicalRank(uint32_t task) const { return taskRank[task]; }
@@ -164,6 +169,7 @@ private:
   uint32_t queueOf(int64_t worker) const;
   void addQueueEdges();
   void assignGreedyChains();
+  void computeComponents();
   void computeClocks();
   LogicalResult sortAndClock();
   bool resolveOrderedPartialWaits();
@@ -203,8 +209,20 @@ private:
   uint32_t numChains = 0;
   /// Chain positions of each barrier, indexed by queue.
   std::vector<std::vector<uint32_t>> barrierPos;
-  /// `clocks[node * numChains + c]`: the last position on chain `c` that
-  /// happens before or is `node`, -1 when none.
+  /// A weakly connected part of the graph: no node of it is ordered with a
+  /// node of another, so its clocks need only its own chains, numbered
+  /// `[firstChain, firstChain + numChains)`. Assigned programs are one
+  /// component (barriers span every worker).
+  struct Component {
+    uint32_t firstChain = 0, numChains = 0;
+  };
+  std::vector<Component> components;
+  std::vector<uint32_t> componentOf;
+  /// `clocks[clockStart[node] + c - firstChain]`: the last position on chain
+  /// `c` of the node's component that happens before or is `node`, -1 when
+  /// none. Memory: the sum over components of nodes x chains, so it does not
+  /// grow with the number of independent parts of an unassigned program.
+  std::vector<size_t> clockStart;
   std::vector<int32_t> clocks;
   int64_t criticalPath = 0;
 };
