@@ -7,10 +7,60 @@
 #include "AMK/Dialect/AMK/IR/AMKOps.h"
 #include "AMK/Target/JSON/AMKJSON.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
+
+/// Source lines longer than this are not echoed whole under a diagnostic.
+static constexpr size_t kMaxEchoedLine = 200;
+
+/// "error", "warning", "note" or "remark".
+static StringRef severityName(DiagnosticSeverity severity) {
+  switch (severity) {
+  case DiagnosticSeverity::Error:
+    return "error";
+  case DiagnosticSeverity::Warning:
+    return "warning";
+  case DiagnosticSeverity::Note:
+    return "note";
+  case DiagnosticSeverity::Remark:
+    return "remark";
+  }
+  llvm_unreachable("every severity is named");
+}
+
+/// Prints `diag` when it points into a line of `text` (the file `name`)
+/// longer than kMaxEchoedLine, with an excerpt around its column instead of
+/// the line: a minified schedule is one line of tens of MB. Fails (leaving
+/// the diagnostic to the tool's handler) otherwise.
+static LogicalResult printOnLongLine(Diagnostic &diag, StringRef text,
+                                     StringRef name) {
+  auto loc = dyn_cast<FileLineColLoc>(diag.getLocation());
+  if (!loc || loc.getFilename() != name || loc.getLine() == 0)
+    return failure();
+  size_t start = 0;
+  for (unsigned line = 1; line < loc.getLine(); ++line) {
+    start = text.find('\n', start);
+    if (start == StringRef::npos)
+      return failure();
+    ++start;
+  }
+  StringRef line = text.slice(start, text.find('\n', start));
+  if (line.size() <= kMaxEchoedLine)
+    return failure();
+  size_t column = std::min<size_t>(loc.getColumn(), line.size() + 1) - 1;
+  size_t from = column > 60 ? column - 60 : 0;
+  StringRef prefix = from ? "..." : "";
+  llvm::errs() << name << ":" << loc.getLine() << ":" << loc.getColumn() << ": "
+               << severityName(diag.getSeverity()) << ": " << diag.str() << "\n"
+               << prefix << line.substr(from, 120) << "...\n"
+               << std::string(prefix.size() + column - from, ' ') << "^\n";
+  for (Diagnostic &note : diag.getNotes())
+    llvm::errs() << note.getLocation() << ": note: " << note.str() << "\n";
+  return success();
+}
 
 void mlir::amk::registerAMKJSONTranslations() {
   TranslateToMLIRRegistration importer(
@@ -19,6 +69,10 @@ void mlir::amk::registerAMKJSONTranslations() {
          MLIRContext *context) -> OwningOpRef<Operation *> {
         const llvm::MemoryBuffer *buffer =
             sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID());
+        ScopedDiagnosticHandler longLines(context, [&](Diagnostic &diag) {
+          return printOnLongLine(diag, buffer->getBuffer(),
+                                 buffer->getBufferIdentifier());
+        });
         return OwningOpRef<Operation *>(
             importAMKJSON(buffer->getBuffer(), buffer->getBufferIdentifier(),
                           context)
