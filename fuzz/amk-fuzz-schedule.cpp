@@ -7,7 +7,9 @@
 // Feeds each input through the schedule pipeline: a JSON schedule (input
 // starting with `{`) through the importer, anything else through the MLIR
 // parser; then the verifier, `--amk-validate`, `--amk-schedule-stats` and the
-// JSON exporter. Bad input must end in a diagnostic, never a crash.
+// JSON exporter. Bad input must end in a diagnostic, never a crash. What was
+// imported or parsed must also print to text that parses back (the residual
+// `amk.json.*` attributes of an import included); the harness traps if not.
 // fuzz/run.sh builds it against the project's libraries (built by
 // scripts/build.sh) and the shared libMLIR.
 //
@@ -47,6 +49,15 @@ static OwningOpRef<ModuleOp> load(llvm::StringRef text) {
   return parseSourceString<ModuleOp>(text, &context(), "fuzz.mlir");
 }
 
+/// Traps unless \p module prints to text that parses back.
+static void checkPrintsBack(ModuleOp module) {
+  std::string printed;
+  llvm::raw_string_ostream os(printed);
+  module.print(os);
+  if (!parseSourceString<ModuleOp>(printed, &context(), "printed.mlir"))
+    __builtin_trap();
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   ScopedDiagnosticHandler quiet(&context(), [](Diagnostic &) {
     return success();
@@ -57,6 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   OwningOpRef<ModuleOp> module = load(text);
   if (!module || failed(verify(*module)))
     return 0;
+  checkPrintsBack(*module);
   PassManager pm(&context());
   pm.addNestedPass<amk::ProgramOp>(amk::createValidate());
   amk::ScheduleStatsOptions stats;
