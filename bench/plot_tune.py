@@ -18,6 +18,8 @@ import os
 import re
 import sys
 
+from svgchart import grouped_bars
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NAME = re.compile(r"tune-(.+)-ctx(\d+)\.json$")
 
@@ -65,45 +67,19 @@ def table(rows):
 
 def svg(rows):
     """A grouped bar chart of the measured summaries (default, tuned, floor
-    per shape and context), bars scaled per group to its default."""
-    measured = [r for r in rows if r[2].get("time_kind") == "measured"
-                and _ms(r[2], "default") and _ms(r[2], "best")]
-    width, height, left, top, group = 120 + 150 * max(1, len(measured)), 320, \
-        60, 30, 150
-    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
-           'font-family="sans-serif" font-size="11">' % (width, height),
-           '<text x="%d" y="18" font-size="13">Decode step time, tuned vs '
-           'default (ms, lower is better)</text>' % left]
-    colors = (("default", "#9e9e9e"), ("tuned", "#1f77b4"),
-              ("floor", "#d62728"))
-    for i, (label, color) in enumerate(colors):
-        out.append('<rect x="%d" y="%d" width="10" height="10" fill="%s"/>'
-                   '<text x="%d" y="%d">%s</text>' % (
-                       width - 90, top + 16 * i, color, width - 75,
-                       top + 9 + 16 * i, label))
-    base = height - 60
-    for n, (shape, context, s) in enumerate(measured):
+    per shape and context), bars scaled per group to its largest."""
+    groups = []
+    for shape, context, s in rows:
         default, tuned = _ms(s, "default"), _ms(s, "best")
+        if s.get("time_kind") != "measured" or not default or not tuned:
+            continue
         floor = (s["best"].get("floor_us") or 0) / 1e3
-        scale = (base - top - 20) / max(default, tuned, floor)
-        x0 = left + group * n
-        for j, (value, color) in enumerate(((default, colors[0][1]),
-                                            (tuned, colors[1][1]),
-                                            (floor, colors[2][1]))):
-            h = value * scale
-            out.append('<rect x="%d" y="%.1f" width="30" height="%.1f" '
-                       'fill="%s"/><text x="%d" y="%.1f" text-anchor="middle">'
-                       '%.3g</text>' % (x0 + 34 * j, base - h, h, color,
-                                        x0 + 34 * j + 15, base - h - 3, value))
-        out.append('<text x="%d" y="%d" text-anchor="middle">%s</text>'
-                   '<text x="%d" y="%d" text-anchor="middle">ctx %d, %.2fx'
-                   '</text>' % (x0 + 51, base + 16, shape, x0 + 51, base + 30,
-                                context, default / tuned))
-    if not measured:
-        out.append('<text x="%d" y="%d">no measured results yet</text>'
-                   % (left, base - 40))
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+        groups.append((shape, "ctx %d, %.2fx" % (context, default / tuned),
+                       [default, tuned, floor]))
+    return grouped_bars(
+        "Decode step time, tuned vs default (ms, lower is better)",
+        [("default", "#9e9e9e"), ("tuned", "#1f77b4"), ("floor", "#d62728")],
+        groups)
 
 
 def main(argv=None):
