@@ -182,8 +182,9 @@ class Runner:
         return verdict, reason, dict(detail, **gpu)
 
     def time_us(self, kernel, context):
-        """Median step time (µs) at position ``context`` over ``steps`` steps
-        after ``warmup`` (CUDA events, through the runtime's C API)."""
+        """The runtime's median step time (µs) over ``warmup`` + ``steps``
+        steps at position ``context`` in a fresh session (CUDA events,
+        through the runtime's C API)."""
         from .runtime import Megakernel
         with Megakernel(kernel, self.weights, device=self.device,
                         max_seq=max(context + 1, 1)) as mk:
