@@ -82,11 +82,12 @@ prepare() {
   [ -f "${LOG:-bench/results/tune-runs.jsonl}" ] && log="${LOG:-bench/results/tune-runs.jsonl}"
   for shape in $SHAPES; do
     echo "== $shape: search, certify, compile (budget $(budget "$shape"))"
+    # shellcheck disable=SC2086
     python3 scripts/make-fake-checkpoint.py "$shape" "$fake/$shape" >/dev/null
     rm -rf "${art:?}/$shape"
     python3 -m amk tune-prepare "$fake/$shape" --chip "$CHIP" \
       --budget "$(budget "$shape")" --pool "${POOL:-4}" --kv-rows 2048 \
-      --context "${PREP_CONTEXT:-1}" \
+      --context "${PREP_CONTEXT:-1}" --stats-at $CONTEXTS \
       -o "$art/$shape" ${log:+--log "$log"}
     tar -czf "$art/$shape.tar.gz" -C "$art" "$shape"
     rm -rf "${art:?}/$shape" "${fake:?}/$shape"

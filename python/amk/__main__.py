@@ -230,7 +230,8 @@ def cmd_tune_prepare(args):
     index = tune.prepare(args.model, args.chip, args.budget, args.out_dir,
                          pool=args.pool, seed=args.seed, kv_rows=args.kv_rows,
                          kv_dtype=args.kv_dtype, log_path=args.log,
-                         context=args.context, progress=_progress)
+                         context=args.context, stats_at=args.stats_at,
+                         progress=_progress)
     print(json.dumps(index, sort_keys=True))
     return 0 if index["candidates"] else BAD_INPUT
 
@@ -380,6 +381,10 @@ def _parser():
     p.add_argument("-o", "--out-dir", required=True)
     p.add_argument("--context", type=int, default=1, help="decode position "
                    "the cost model ranks at (default 1)")
+    p.add_argument("--stats-at", type=int, nargs="*", default=[],
+                   metavar="POS", help="also record each candidate's "
+                   "statistics at these positions (the contexts "
+                   "tune-measure will time), for the refit")
     _add_tune_options(p)
     p.set_defaults(func=cmd_tune_prepare)
 

@@ -90,13 +90,16 @@ class CostModel:
     def fitted(self):
         return self.coef is not None
 
-    def fit(self, records):
+    def fit(self, records, context=None):
         """Refits from log records with verdict "measured" (each with
-        ``stats`` and ``measured_us``); keeps the compiler's model when fewer
-        than two carry the chain decomposition. Returns self."""
+        ``stats`` and ``measured_us``), only those measured at decode
+        position ``context`` when given (a time at 512 says nothing about
+        one at 1); keeps the compiler's model when fewer than two carry the
+        chain decomposition. Returns self."""
         rows, ys = [], []
         for record in records:
-            if record.get("verdict") != "measured":
+            if record.get("verdict") != "measured" or (
+                    context is not None and record.get("context") != context):
                 continue
             x = features(record.get("stats") or {})
             y = record.get("measured_us")

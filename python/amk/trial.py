@@ -231,16 +231,19 @@ class Workspace:
     """A model imported once for a chip, and the trials run on it.
 
     ``runner``: a Runner (None to compile and certify only, for
-    ``tune-prepare``); ``kv_rows``/``kv_dtype`` go to the importer."""
+    ``tune-prepare``); ``kv_rows``/``kv_dtype`` go to the importer;
+    statistics are computed at decode position ``context``, and for a
+    certified schedule also at each position of ``stats_at``."""
 
     def __init__(self, model_dir, chip, work_dir, runner=None, kv_rows=None,
-                 kv_dtype=None, context=1, progress=None):
+                 kv_dtype=None, context=1, stats_at=(), progress=None):
         self.model_dir = str(model_dir)
         self.model = os.path.basename(os.path.normpath(self.model_dir))
         self.chip = chip
         self.work_dir = str(work_dir)
         self.runner = runner
         self.context = context
+        self.stats_at = [p for p in stats_at if p != context]
         self.say = progress or (lambda message: None)
         self.commit = commit()
         self.trials = 0
@@ -340,6 +343,7 @@ class Workspace:
             return record
         schedule, stats = scheduled
         record["stats"] = {k: stats[k] for k in STATS_KEYS if k in stats}
+        record["stats_position"] = self.context
         record["predicted_us"] = stats.get("predicted_us")
         record["floor_us"] = stats.get("floor_us")
         if model is not None and stats:
@@ -350,6 +354,11 @@ class Workspace:
             record.update(verdict="rejected", reason=str(report),
                           violations=[v.message for v in report.violations])
             return record
+        if self.stats_at:
+            # Other positions' statistics, for measurements there to refit.
+            record["stats_at"] = {str(p): {
+                k: v for k, v in compiler.stats_of(schedule, p).items()
+                if k in STATS_KEYS} for p in self.stats_at}
         folder = os.path.join(self.work_dir, "t%03d" % record["trial"])
         os.makedirs(folder, exist_ok=True)
         try:

@@ -303,7 +303,7 @@ def tune(model_dir, chip="sm_90a", budget=8, device="cpu", log_path=None,
     ws = Workspace(model_dir, chip, work_dir, runner=runner, kv_rows=kv_rows,
                    kv_dtype=kv_dtype, context=context, progress=progress)
     history = [r for r in read_log(log_path) if r.get("chip") == chip]
-    model = CostModel().fit(history)
+    model = CostModel().fit(history, context)
     log = Log(log_path)
     say = progress or (lambda message: None)
 
@@ -337,7 +337,7 @@ def tune(model_dir, chip="sm_90a", budget=8, device="cpu", log_path=None,
             record = ws.evaluate(proposal, source, model)
         record["kept"] = _keep(record, incumbent, model)
         if record["verdict"] == "measured":
-            model.fit(history + log.records + [record])
+            model.fit(history + log.records + [record], context)
         if record["verdict"] in FINISHED and record.get("config") is not None:
             elite = (elite + [record["config"]])[-4:]
         if record["kept"]:
@@ -361,18 +361,21 @@ def tune(model_dir, chip="sm_90a", budget=8, device="cpu", log_path=None,
 
 
 def prepare(model_dir, chip, budget, out_dir, pool=4, seed=0, kv_rows=None,
-            kv_dtype=None, log_path=None, context=1, progress=None):
+            kv_dtype=None, log_path=None, context=1, stats_at=(),
+            progress=None):
     """Searches by the cost model and compiles ``budget`` certified
     candidates (plus our default, c000) into out_dir/cNNN/kernel.ptx for
     ``measure``; every proposal, rejected ones included, goes to
     out_dir/candidates.jsonl; the search ranks by the cost at decode
-    position ``context``. Returns the index written to out_dir/index.json."""
+    position ``context``; each candidate's statistics are also recorded at
+    the positions ``stats_at`` (the contexts measure will time). Returns
+    the index written to out_dir/index.json."""
     os.makedirs(out_dir, exist_ok=True)
     ws = Workspace(model_dir, chip, os.path.join(out_dir, "work"),
                    kv_rows=kv_rows, kv_dtype=kv_dtype, context=context,
-                   progress=progress)
+                   stats_at=stats_at, progress=progress)
     model = CostModel().fit([r for r in read_log(log_path)
-                             if r.get("chip") == chip])
+                             if r.get("chip") == chip], context)
     log = Log(os.path.join(out_dir, "candidates.jsonl"))
     if os.path.exists(log.path):
         os.remove(log.path)
@@ -442,7 +445,6 @@ def measure(prep_dir, weights, golden, contexts=(1,), device="cuda",
                     work_dir=work)
     history = [r for r in read_log(log_path) if r.get("chip") == index["chip"]]
     log = Log(log_path)
-    model = CostModel().fit(history)
     names = index["candidates"]
     kernels = {n: os.path.join(prep_dir, n, "kernel.ptx") for n in names}
     say("CPU reference checks of %d candidates, %d at a time, while the "
@@ -457,12 +459,17 @@ def measure(prep_dir, weights, golden, contexts=(1,), device="cuda",
     summaries = []
     for context in contexts:
         incumbent, default, records = None, None, []
+        model = CostModel().fit(history + log.records, context)
         for n, name in enumerate(names):
             base = prepared.get(name) or {}
             record = dict(base, trial=n + 1, context=context,
                           device=runner.device_name, verdict=None,
                           reason="", measured_us=None,
                           source=base.get("source", "prepared"))
+            at = (base.get("stats_at") or {}).get(str(context))
+            if at:  # the statistics at the position being timed
+                record.update(stats=at, stats_position=context,
+                              predicted_us=at.get("predicted_us"))
             checked, times = gpu[name]
             verdict, reason, detail = cpu[name]
             if not verdict and checked:
@@ -477,7 +484,7 @@ def measure(prep_dir, weights, golden, contexts=(1,), device="cuda",
             if n == 0:
                 default = record
             if record["verdict"] == "measured":
-                model.fit(history + log.records + [record])
+                model.fit(history + log.records + [record], context)
             records.append(record)
             log.append(record)
         prior = [r for r in proposals if not r.get("candidate")]

@@ -118,7 +118,7 @@ def test_unsafe_proposal_is_rejected_with_the_witness(tmp_path, llama_kernel):
 def test_prepare_then_measure_on_the_cpu(tmp_path):
     prep = str(tmp_path / "prep")
     done = amk_cli("tune-prepare", LLAMA, "--budget", "1", "--pool", "2",
-                   "-o", prep)
+                   "-o", prep, "--stats-at", "1", "100")
     assert done.returncode == 0, done.stderr
     index = json.loads(done.stdout)
     assert index["candidates"] == ["c000", "c001"]
@@ -129,6 +129,12 @@ def test_prepare_then_measure_on_the_cpu(tmp_path):
     prepared = read_lines(os.path.join(prep, "candidates.jsonl"))
     assert prepared[0]["config"] == {} and all(
         r["verdict"] == "certified" for r in prepared if "candidate" in r)
+    # Ranked at position 1; statistics also at 100, where attention reads
+    # 101 KV rows.
+    first = prepared[0]
+    assert first["stats_position"] == 1 and list(first["stats_at"]) == ["100"]
+    assert first["stats_at"]["100"]["bytes_per_worker_max"] > \
+        first["stats"]["bytes_per_worker_max"]
     log = str(tmp_path / "measured.jsonl")
     done = amk_cli("tune-measure", prep, "--weights", LLAMA, "--device",
                    "cpu", "--cpu-steps", "4", "--log", log, "--out",
@@ -170,6 +176,7 @@ def test_prepare_then_measure_on_the_cpu(tmp_path):
     assert low["speedup_vs_default"] == 1.0
     assert high["best"]["trial"] == 2
     assert high["speedup_vs_default"] == pytest.approx(2.0)
+    assert high["default"]["time_us"] == 120.0
     assert withheld["verdicts"] == {"withheld": 2} and "best" not in withheld
 
 
@@ -205,6 +212,10 @@ def test_refit_recovers_constants_and_never_predicts_below_floor():
     # Too few measurements: the compiler's prediction.
     one = costmodel.CostModel().fit(records[:1])
     assert not one.fitted and one.predict(stats) == stats["predicted_us"]
+    # Only measurements at the context predicted for count.
+    at = [dict(r, context=512 if i < 4 else 1) for i, r in enumerate(records)]
+    assert costmodel.CostModel().fit(at, 512).samples == 4
+    assert not costmodel.CostModel().fit(at, 1).fitted  # one sample
 
 
 class FakeRunner(trial.Runner):
