@@ -145,7 +145,10 @@ void ManifestReader::readBuffer(const json &entry, const std::string &where) {
     b.shape.push_back(shape[i].get<int64_t>());
   }
   b.bytes = integer(entry, "bytes", where, 0, INT64_MAX / 2);
-  if (b.bytes != elements * int64_t(kernels::dtypeSize(b.dtype)))
+  // The size the compiler's storage model gives (amk::storage).
+  ::amk::storage::BufferLayout layout{8 * int64_t(kernels::dtypeSize(b.dtype)),
+                                      elements};
+  if (layout.bytes() != b.bytes)
     fail(where + ".bytes",
          std::to_string(b.bytes) + " is not " + std::to_string(elements) +
              " elements x " + std::to_string(kernels::dtypeSize(b.dtype)) +

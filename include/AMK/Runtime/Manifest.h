@@ -17,6 +17,7 @@
 
 #include "AMK/Kernels/Kernels.h"
 #include "AMK/Runtime/Status.h"
+#include "AMK/Support/StorageModel.h"
 
 #include <array>
 #include <cstdint>
@@ -34,8 +35,8 @@ constexpr int kWaitWords = 3;
 constexpr int kAbortWords = 8;
 /// Descriptor flag: signal before waiting (a grid-barrier arrival).
 constexpr int32_t kFlagArriveFirst = 1;
-/// Alignment of every buffer offset in its arena.
-constexpr int64_t kArenaAlignment = 256;
+/// Alignment of every buffer offset in its arena (the storage model's).
+constexpr int64_t kArenaAlignment = ::amk::storage::kAlignment;
 
 /// The arenas buffers live in.
 enum class Arena { Weights, KV, Scratch, IO };
