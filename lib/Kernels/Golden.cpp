@@ -39,9 +39,6 @@ Status amk::kernels::runDecode(const StepFunction &step,
                                DecodeTrace &trace) {
   if (prompt.empty() || steps == 0)
     return fail("the prompt is empty or no token is to be generated");
-  if (!forced.empty() && forced.size() + 1 < steps)
-    return fail(format("%u steps need %u forced tokens, got %zu", steps,
-                       steps - 1, forced.size()));
   auto run = [&](int64_t token, int64_t pos, bool record) {
     std::vector<float> logits;
     int64_t next = -1;
@@ -63,7 +60,7 @@ Status amk::kernels::runDecode(const StepFunction &step,
     return status;
   while (trace.tokens.size() < steps) {
     size_t i = trace.tokens.size();
-    int64_t token = forced.empty() ? trace.tokens.back() : forced[i - 1];
+    int64_t token = i - 1 < forced.size() ? forced[i - 1] : trace.tokens.back();
     if (Status status = run(token, ++pos, true); status.failed())
       return status;
   }

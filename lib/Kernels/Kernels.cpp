@@ -251,6 +251,14 @@ static void storeHead(const AttentionArgs &args, int64_t head,
                       const HeadResult &result) {
   BufferView &out = *args.output;
   int64_t dim = result.acc.size();
+  if (args.packed) {
+    int64_t base = head * (dim + 2);
+    for (int64_t i = 0; i < dim; ++i)
+      out.set(base + i, result.acc[i]);
+    out.set(base + dim, result.max);
+    out.set(base + dim + 1, result.sum);
+    return;
+  }
   if (!args.stats) {
     for (int64_t i = 0; i < dim; ++i)
       out.set(head * dim + i, result.acc[i] / result.sum);
@@ -308,6 +316,30 @@ Status amk::kernels::attentionCombine(const BufferView &partial,
     }
     for (int64_t i = 0; i < dim; ++i)
       out.set(h * dim + i, acc[i] / sum);
+  }
+  return Status::ok();
+}
+
+Status amk::kernels::attentionMerge(
+    const std::vector<const BufferView *> &partials, BufferView &out) {
+  int64_t width = out.size();
+  int64_t heads = (partials.front()->size() - width) / 2, dim = width / heads;
+  for (int64_t h = 0; h < heads; ++h) {
+    int64_t base = h * (dim + 2);
+    float max = -std::numeric_limits<float>::infinity();
+    for (const BufferView *p : partials)
+      max = std::max(max, p->get(base + dim));
+    float sum = 0;
+    std::vector<float> acc(dim, 0.0f);
+    for (const BufferView *p : partials) {
+      float splitSum = p->get(base + dim + 1);
+      float weight = splitSum > 0 ? std::exp(p->get(base + dim) - max) : 0.0f;
+      sum += splitSum * weight;
+      for (int64_t i = 0; i < dim; ++i)
+        acc[i] += p->get(base + i) * weight;
+    }
+    for (int64_t i = 0; i < dim; ++i)
+      out.set(h * dim + i, acc[i] / std::max(sum, 1e-20f));
   }
   return Status::ok();
 }

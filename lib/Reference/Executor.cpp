@@ -143,10 +143,27 @@ Error Executor::allocate(llvm::StringRef weightsDir) {
     if (Error err = loader->load(*buffer.getKey(), view))
       return err;
   }
-  for (llvm::StringRef input : {"tokens", "pos"})
-    if (!ioBuffers.count(input))
-      return fail("the program has no input buffer '" + input + "'");
+  tokenInput = findTokenInput();
+  if (!tokenInput)
+    return fail("the program has no input buffer 'tokens' and no embedding "
+                "of a weight table reading an input");
+  if (!ioBuffers.count("pos"))
+    return fail("the program has no input buffer 'pos'");
   return Error::success();
+}
+
+Value Executor::findTokenInput() {
+  if (Value tokens = ioBuffers.lookup("tokens"))
+    return tokens;
+  Value found;
+  program.walk([&](EmbedOp embed) {
+    auto table = embed.getTable().getDefiningOp<BufferOp>();
+    auto token = embed.getToken().getDefiningOp<BufferOp>();
+    if (table && token && table.getKind() == BufferKind::Weight &&
+        token.getKind() == BufferKind::Input)
+      found = token.getResult();
+  });
+  return found;
 }
 
 void Executor::indexSchedule() {
@@ -189,12 +206,52 @@ Executor::output(llvm::StringRef name) const {
 }
 
 Expected<int64_t> Executor::nextToken() const {
+  if (!ioBuffers.count("next_token"))
+    return argmaxOfLogits();
   Expected<llvm::ArrayRef<float>> token = output("next_token");
   if (!token)
     return token.takeError();
   if (std::isnan(token->front()))
     return fail("'next_token' was not written (NaN)");
   return int64_t(token->front());
+}
+
+Expected<int64_t> Executor::argmaxOfLogits() const {
+  Expected<llvm::ArrayRef<float>> logits = output("logits");
+  if (!logits)
+    return fail("the program has neither 'next_token' nor 'logits' outputs");
+  int64_t best = 0;
+  for (auto [i, value] : llvm::enumerate(*logits)) {
+    if (std::isnan(value))
+      return fail(llvm::formatv("'logits' was not written (NaN at {0})", i));
+    if (value > (*logits)[best])
+      best = i;
+  }
+  return best;
+}
+
+Error Executor::copyKVCaches(Executor &from) {
+  auto caches = [](ProgramOp program) {
+    SmallVector<BufferOp> list;
+    for (BufferOp buffer : program.getOps<BufferOp>())
+      if (buffer.getKind() == BufferKind::KVCache)
+        list.push_back(buffer);
+    return list;
+  };
+  SmallVector<BufferOp> mine = caches(program), theirs = caches(from.program);
+  if (mine.size() != theirs.size())
+    return fail(llvm::formatv("cannot carry the KV caches: {0} caches vs {1}",
+                              theirs.size(), mine.size()));
+  for (auto [to, source] : llvm::zip(mine, theirs)) {
+    if (to.getType().getShape() != source.getType().getShape())
+      return fail("cannot carry KV cache '" + source.getName() + "' into '" +
+                  to.getName() + "': the shapes differ");
+    BufferView &dst = views[to.getResult()];
+    const BufferView &src = from.views[source.getResult()];
+    for (int64_t i = 0, e = dst.size(); i < e; ++i)
+      dst.set(i, src.get(i));
+  }
+  return Error::success();
 }
 
 Error Executor::checkStepInputs(int64_t token, int64_t pos) {
@@ -227,7 +284,7 @@ Error Executor::step(int64_t token, int64_t pos) {
   if (Error err = checkStepInputs(token, pos))
     return err;
   resetTransients();
-  views[ioBuffers.lookup("tokens")].values()[0] = float(token);
+  views[tokenInput].values()[0] = float(token);
   views[ioBuffers.lookup("pos")].values()[0] = float(pos);
   return runTasks(pos);
 }

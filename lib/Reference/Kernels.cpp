@@ -60,6 +60,7 @@ static kernels::Status runAttention(AttentionOp op, const StepState &s) {
   args.scale = op.getScale().convertToDouble();
   if (op.getWindow())
     args.window = int64_t(*op.getWindow());
+  args.packed = op.getPacked();
   return kernels::attention(args);
 }
 
@@ -105,6 +106,12 @@ static kernels::Status run(Operation *op, const StepState &s) {
                                          s.view(o.getStats()),
                                          s.view(o.getOutput()),
                                          rangeOf(o.getHeadsAttr()), pos);
+      })
+      .Case([&](AttentionMergeOp o) {
+        std::vector<const kernels::BufferView *> partials;
+        for (Value partial : o.getPartials())
+          partials.push_back(&s.view(partial));
+        return kernels::attentionMerge(partials, s.view(o.getOutput()));
       })
       .Case([&](SiluMulOp o) {
         return kernels::siluMul(s.view(o.getLhs()), s.view(o.getRhs()),

@@ -310,7 +310,8 @@ void TilePass::runOnOperation() {
     if (auto gemv = task.getSingleOp<GemvOp>(); gemv && !gemv.getCols())
       tileGemv(task, gemv);
     else if (auto attn = task.getSingleOp<AttentionOp>();
-             attn && !attn.getStats() && !attn.getHeads())
+             attn && !attn.getStats() && !attn.getPacked() &&
+             !attn.getHeads())
       tileAttention(task, attn);
     else if (auto argmax = task.getSingleOp<ArgmaxOp>())
       tileArgmax(task, argmax);

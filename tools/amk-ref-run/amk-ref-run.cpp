@@ -9,6 +9,9 @@
 // prints them. With `--golden FILE` the continuation is teacher-forced with
 // the golden's tokens and every step's logits and token are compared with
 // HF's; a mismatch exits 1. Bad input, a deadlock or a garbage read exits 2.
+// With `--splice FILE` the step at the position FILE's program is fixed at
+// (e.g. an imported schedule) runs on that program, with the KV caches
+// carried in and out; its logits must match PROGRAM's at that step.
 //
 //===----------------------------------------------------------------------===//
 
@@ -60,6 +63,11 @@ static cl::opt<double>
               cl::desc("Logit tolerance relative to the step's largest |logit| "
                        "(default: 1e-4 with fp32 KV caches, 2e-2 otherwise)"),
               cl::cat(RefRunCategory));
+static cl::opt<std::string>
+    spliceFile("splice",
+               cl::desc("A program fixed at one position that runs that "
+                        "position's step"),
+               cl::cat(RefRunCategory));
 static cl::opt<std::string>
     dumpLogits("dump-logits", cl::desc("Write tokens and logits as JSON"),
                cl::cat(RefRunCategory));
@@ -119,6 +127,50 @@ static int checkGolden(const DecodeTrace &trace, const Golden &golden,
   return 0;
 }
 
+/// Compares with the golden, ignoring steps past its end (a splice may
+/// need them).
+static int checkGoldenPrefix(DecodeTrace trace, const Golden &golden,
+                             double bound) {
+  size_t extra = trace.tokens.size() > golden.tokens.size()
+                     ? trace.tokens.size() - golden.tokens.size()
+                     : 0;
+  trace.tokens.resize(trace.tokens.size() - extra);
+  trace.logits.resize(trace.logits.size() - extra);
+  if (extra)
+    llvm::outs() << extra << " steps past the golden are not compared\n";
+  return checkGolden(trace, golden, bound);
+}
+
+/// The program of --splice, fixed at a position, and its executor.
+struct SplicedProgram {
+  OwningOpRef<ModuleOp> module;
+  std::unique_ptr<Executor> executor;
+  Splice splice;
+};
+
+static llvm::Expected<SplicedProgram>
+loadSplice(MLIRContext &context, const ExecutorOptions &options,
+           double tolerance) {
+  SplicedProgram result;
+  if (spliceFile.empty())
+    return std::move(result);
+  llvm::SourceMgr sourceMgr;
+  result.module = parseSourceFile<ModuleOp>(spliceFile, sourceMgr, &context);
+  if (!result.module)
+    return llvm::createStringError(spliceFile + ": cannot be parsed");
+  auto programs = llvm::to_vector(result.module->getOps<ir::ProgramOp>());
+  if (programs.size() != 1 || !programs.front().getPosition())
+    return llvm::createStringError(
+        spliceFile + ": expected one amk.program fixed at a position");
+  auto executor = Executor::create(programs.front(), weightsDir, options);
+  if (!executor)
+    return executor.takeError();
+  result.executor = std::move(*executor);
+  result.splice = Splice{result.executor.get(),
+                         int64_t(*programs.front().getPosition()), tolerance};
+  return std::move(result);
+}
+
 static int run(ir::ProgramOp program) {
   if (tolerance.getNumOccurrences() &&
       !(std::isfinite(tolerance) && tolerance >= 0))
@@ -150,8 +202,14 @@ static int run(ir::ProgramOp program) {
   llvm::ArrayRef<int64_t> forced;
   if (golden)
     forced = golden->tokens;
+  double bound = tolerance.getNumOccurrences() ? double(tolerance)
+                                               : defaultTolerance(program);
+  llvm::Expected<SplicedProgram> spliced =
+      loadSplice(*program->getContext(), options, bound);
+  if (!spliced)
+    return reportError(spliced.takeError());
   llvm::Expected<DecodeTrace> trace =
-      runDecode(**executor, prompt, steps, forced);
+      runDecode(**executor, prompt, steps, forced, spliced->splice);
   if (!trace)
     return reportError(trace.takeError());
   llvm::outs() << "tokens: "
@@ -166,9 +224,7 @@ static int run(ir::ProgramOp program) {
       return reportError(std::move(err));
   if (!golden)
     return 0;
-  double bound = tolerance.getNumOccurrences() ? double(tolerance)
-                                               : defaultTolerance(program);
-  return checkGolden(*trace, *golden, bound);
+  return checkGoldenPrefix(*trace, *golden, bound);
 }
 
 int main(int argc, char **argv) {

@@ -36,8 +36,8 @@ using StepFunction = std::function<Status(
 
 /// Feeds \p prompt one step per token (positions 0, 1, ...), then generates
 /// \p steps (at least 1) tokens greedily, feeding each back; with \p forced
-/// (teacher forcing), step i > 0 is fed `forced[i - 1]` instead, so that its
-/// logits stay comparable after a near-tie flip. A failed step's error is
+/// (teacher forcing), step i > 0 is fed `forced[i - 1]` instead while forced
+/// tokens remain, so that its logits stay comparable after a near-tie flip. A failed step's error is
 /// prefixed with `step at position P: `.
 Status runDecode(const StepFunction &step, const std::vector<int64_t> &prompt,
                  unsigned steps, const std::vector<int64_t> &forced,

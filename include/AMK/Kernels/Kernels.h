@@ -18,6 +18,7 @@
 #include "AMK/Kernels/Numeric.h"
 
 #include <optional>
+#include <vector>
 #include <string>
 
 namespace amk::kernels {
@@ -87,6 +88,8 @@ struct AttentionArgs {
   double scale = 1;
   /// Sliding window (rows > pos - window), or none.
   std::optional<int64_t> window;
+  /// The packed partial form: per head, D unnormalized values, max, sum.
+  bool packed = false;
 };
 
 /// Causal GQA attention over the KV rows \p kv (capped at the position read
@@ -96,6 +99,11 @@ Status attention(const AttentionArgs &args);
 /// Combines split-KV partials weighted by their (max, sum) statistics.
 Status attentionCombine(const BufferView &partial, const BufferView &stats,
                         BufferView &out, OptRange heads, int64_t pos);
+
+/// Merges packed partials (per head: D unnormalized values, max, sum)
+/// into the normalized output; a partial with a zero sum counts for nothing.
+Status attentionMerge(const std::vector<const BufferView *> &partials,
+                      BufferView &out);
 
 /// `out[n] = silu(gate[n]) * up[n]` over \p cols.
 Status siluMul(const BufferView &gate, const BufferView &up, BufferView &out,

@@ -60,13 +60,21 @@ public:
   /// The values of the output buffer named \p name.
   llvm::Expected<llvm::ArrayRef<float>> output(llvm::StringRef name) const;
 
-  /// The token the last step chose (`next_token`).
+  /// The token the last step chose: `next_token`, or without that output
+  /// the argmax of `logits` (lowest index on ties).
   llvm::Expected<int64_t> nextToken() const;
+  /// Copies every KV cache of \p from into this executor's KV caches, the
+  /// i-th cache of one program into the i-th of the other (same shapes).
+  llvm::Error copyKVCaches(Executor &from);
 
 private:
   Executor(mlir::amk::ProgramOp program, ExecutorOptions options);
   llvm::Error allocate(llvm::StringRef weightsDir);
   void indexSchedule();
+  /// The input fed the token: `tokens`, else the input an embedding of a
+  /// weight table reads (null when there is none).
+  mlir::Value findTokenInput();
+  llvm::Expected<int64_t> argmaxOfLogits() const;
   llvm::Error checkStepInputs(int64_t token, int64_t pos);
   void resetTransients();
   llvm::Error runTasks(int64_t pos);
@@ -84,6 +92,8 @@ private:
   llvm::DenseMap<mlir::Value, BufferView> views;
   /// Input and output buffers by name.
   llvm::StringMap<mlir::Value> ioBuffers;
+  /// The input buffer each step writes its token into.
+  mlir::Value tokenInput;
   std::vector<mlir::amk::TaskOp> tasks;
   std::vector<mlir::amk::BarrierOp> barriers;
   llvm::DenseMap<mlir::Value, unsigned> eventIds;

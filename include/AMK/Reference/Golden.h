@@ -27,14 +27,28 @@ using kernels::describeMatch;
 using kernels::Golden;
 using kernels::GoldenComparison;
 
+/// A second executor that runs one position of a decode instead of the
+/// main one (e.g. a schedule fixed at that position).
+struct Splice {
+  Executor *executor = nullptr;
+  int64_t position = -1;
+  /// Largest |logit difference| from the main executor's step, relative to
+  /// its largest |logit|.
+  double tolerance = 1e-4;
+};
+
 /// Feeds \p prompt one step per token (positions 0, 1, ...), then generates
 /// \p steps (at least 1) tokens greedily from `next_token`, feeding each
 /// back; with \p forced (teacher forcing), step i > 0 is fed `forced[i - 1]`
-/// instead, so that its logits stay comparable after a near-tie flip.
+/// instead while forced tokens remain, so that its logits stay comparable
+/// after a near-tie flip. With a \p splice, its position runs on the
+/// spliced executor too: it gets the KV caches, its logits must match the
+/// main executor's and its KV caches (its appended rows) are carried back.
 llvm::Expected<DecodeTrace> runDecode(Executor &executor,
                                       llvm::ArrayRef<int64_t> prompt,
                                       unsigned steps,
-                                      llvm::ArrayRef<int64_t> forced = {});
+                                      llvm::ArrayRef<int64_t> forced = {},
+                                      const Splice &splice = {});
 
 /// Reads a golden.json file.
 llvm::Expected<Golden> readGolden(llvm::StringRef path);

@@ -26,7 +26,7 @@ namespace json = llvm::json;
 static void applyResiduals(Operation *op, json::Object &object) {
   for (NamedAttribute attr : op->getDiscardableAttrs()) {
     StringRef name = attr.getName().strref();
-    if (!name.consume_front(kPrefix) || attr.getName() == kFallbackAttr)
+    if (!name.consume_front(kPrefix))
       continue;
     if (attr.getName() == kAbsentAttr) {
       for (Attribute field : cast<ArrayAttr>(attr.getValue()))
@@ -149,12 +149,22 @@ json::Value Exporter::target() {
   TargetAttr target = program.getTargetAttr();
   if (!target)
     return nullptr;
+  // The paper tool's GpuTarget fields (it needs all of them); the ones the
+  // IR does not know are 0. `arch` names the chip for AMK's reader.
+  int64_t smem = target.getSmemPerBlock();
   return json::Object{{"arch", target.getChip()},
                       {"name", target.getName()},
+                      {"sm_arch", target.getSmVersion()},
                       {"num_sms", target.getSmCount()},
-                      {"smem_per_block", target.getSmemPerBlock()},
+                      {"smem_bytes_per_sm", smem},
+                      {"smem_bytes_per_block_optin", smem},
+                      {"regs_per_sm", 0},
+                      {"max_threads_per_sm", 0},
+                      {"max_regs_per_thread", 0},
                       {"l2_bytes", target.getL2Bytes()},
-                      {"hbm_gbps", target.getHbmGBps()}};
+                      {"hbm_bytes", 0},
+                      {"hbm_bandwidth_gbs", target.getHbmGBps()},
+                      {"fp16_tflops", 0}};
 }
 
 FailureOr<json::Object> Exporter::buffer(size_t index) {
@@ -195,8 +205,8 @@ json::Object Exporter::page(size_t index) {
       {"id", ids[op]},
       {"space", "GLOBAL_SCRATCH"},
       {"nbytes", op.getBytes()},
-      {"live_start", live ? json::Value(live.getLo()) : nullptr},
-      {"live_end", live ? json::Value(live.getHi()) : nullptr}};
+      {"live_start", live ? live.getLo() : -1},
+      {"live_end", live ? live.getHi() : -1}};
   if (op.getName() != llvm::formatv("p{0}", ids[op]).str())
     object["name"] = op.getName();
   applyResiduals(op, object);

@@ -108,6 +108,9 @@ private:
                        llvm::StringSet<> &used);
 
   LogicalResult importHeader(const Node &root);
+  LogicalResult importTarget(const Node &target);
+  FailureOr<int64_t> targetField(const Node &target, ArrayRef<StringRef> keys,
+                                 int64_t fallback);
   LogicalResult importPages(const Node &pages);
   LogicalResult importBuffers(const Node &buffers);
   LogicalResult importBuffer(const Node &node, size_t index);
@@ -116,6 +119,8 @@ private:
   LogicalResult importTask(const Node &node, size_t index);
   FailureOr<SmallVector<Value, 4>> bufferList(const Node &node, size_t max);
   void findPosition(const Node &tasks);
+  void placeTasks();
+  void findHeadShaped(const Node &tasks);
   void setId(Operation *op, int64_t id, size_t index);
   LogicalResult keepResiduals(const Node &root);
 
@@ -128,9 +133,10 @@ private:
   OpContext opContext;
   std::map<int64_t, Value> pages, buffers, counters;
   std::map<int64_t, Node> bufferToPage;
+  /// Buffers imported as their flat view (findHeadShaped).
+  std::set<int64_t> headShaped;
   std::set<int64_t> bufferIds, taskIds;
   llvm::StringSet<> bufferNames, counterNames, taskNames;
-  std::map<int64_t, int64_t> queueLength;
   /// The ops of each section in document order.
   SmallVector<Operation *> pageOps, bufferOps, counterOps, taskOps;
 };
@@ -275,26 +281,82 @@ LogicalResult Importer::importHeader(const Node &root) {
       root.field("name").present() ? root.field("name").value->getAsString()
                                    : std::nullopt;
   program = ProgramOp::create(builder, loc, name.value_or("schedule"));
-  // A target naming a built-in chip becomes #amk.target.
-  Node target = root.field("target");
-  for (StringRef key : {"arch", "chip"}) {
-    std::optional<StringRef> chip =
-        target.present() ? target.field(key).value
-                               ? target.field(key).value->getAsString()
-                               : std::nullopt
-                         : std::nullopt;
-    TargetAttr attr = chip ? TargetAttr::lookup(context, *chip) : TargetAttr();
-    if (!attr)
+  return importTarget(root.field("target"));
+}
+
+/// The built-in chip that runs code for SM version `arch` (compute
+/// capability x 10): the newest one of the same major version not above it.
+static StringRef chipForArch(int64_t arch) {
+  if (arch >= 120)
+    return "sm_120a";
+  if (arch >= 100)
+    return "sm_100a";
+  if (arch >= 90)
+    return "sm_90a";
+  if (arch >= 80)
+    return "sm_80";
+  return "";
+}
+
+/// Integer field `key` of `target` when present, else `fallback`.
+FailureOr<int64_t> Importer::targetField(const Node &target,
+                                         ArrayRef<StringRef> keys,
+                                         int64_t fallback) {
+  for (StringRef key : keys) {
+    Node field = target.field(key);
+    if (!field.present())
       continue;
-    Node sms = target.field("num_sms");
-    if (sms.value && sms.value->getAsInteger() && *sms.value->getAsInteger() > 0)
-      attr = TargetAttr::get(context, attr.getChip(), attr.getName(),
-                             attr.getSmVersion(), *sms.value->getAsInteger(),
-                             attr.getSmemPerBlock(), attr.getL2Bytes(),
-                             attr.getHbmGBps());
-    program.setTargetAttr(attr);
-    break;
+    if (std::optional<double> number = field.value->getAsNumber())
+      if (*number >= 1 && *number < 9.0e18)
+        return int64_t(*number);
+    return fail(field, "expected a positive number, got " + kindName(field));
   }
+  return fallback;
+}
+
+/// The target: a chip named by `arch`/`chip` (AMK's export) or derived from
+/// `sm_arch` (the paper tool's GpuTarget), with the SM count, shared memory
+/// per block, L2 size and bandwidth the record gives.
+LogicalResult Importer::importTarget(const Node &target) {
+  if (!target.present())
+    return success();
+  TargetAttr base;
+  for (StringRef key : {"arch", "chip"})
+    if (std::optional<StringRef> chip =
+            target.field(key).present()
+                ? target.field(key).value->getAsString()
+                : std::nullopt)
+      if ((base = TargetAttr::lookup(context, *chip)))
+        break;
+  Node arch = target.field("sm_arch");
+  if (!base && arch.present()) {
+    FailureOr<int64_t> version = integer(arch, 0);
+    if (failed(version))
+      return failure();
+    base = TargetAttr::lookup(context, chipForArch(*version));
+    if (!base)
+      return fail(arch, llvm::formatv("SM version {0} has no AMK chip (known: "
+                                      "{1}; versions 80 and newer map to "
+                                      "them)",
+                                      *version, TargetAttr::knownChips()));
+  }
+  if (!base)
+    return success(); // Kept whole as `amk.json.target`; no grid checks.
+  std::optional<StringRef> name = target.field("name").present()
+                                      ? target.field("name").value->getAsString()
+                                      : std::nullopt;
+  FailureOr<int64_t> sms = targetField(target, {"num_sms"}, base.getSmCount());
+  FailureOr<int64_t> smem = targetField(
+      target, {"smem_bytes_per_block_optin", "smem_per_block"},
+      base.getSmemPerBlock());
+  FailureOr<int64_t> l2 = targetField(target, {"l2_bytes"}, base.getL2Bytes());
+  FailureOr<int64_t> hbm = targetField(
+      target, {"hbm_bandwidth_gbs", "hbm_gbps"}, base.getHbmGBps());
+  if (failed(sms) || failed(smem) || failed(l2) || failed(hbm))
+    return failure();
+  program.setTargetAttr(TargetAttr::get(
+      context, base.getChip(), name.value_or(base.getName()),
+      base.getSmVersion(), *sms, *smem, *l2, *hbm));
   return success();
 }
 
@@ -322,9 +384,13 @@ LogicalResult Importer::importPages(const Node &root) {
       return fail(page.field("space"), "unknown space '" +
                                            *page.field("space").value->getAsString() +
                                            "' (HBM GLOBAL_SCRATCH SMEM REGISTER)");
+    // -1 (the paper tool's default) or null leaves a bound unset.
     IntervalAttr live;
     Node start = page.field("live_start"), end = page.field("live_end");
-    if (start.present() || end.present()) {
+    auto unset = [](const Node &bound) {
+      return !bound.present() || bound.value->getAsInteger() == -1;
+    };
+    if (!unset(start) || !unset(end)) {
       FailureOr<int64_t> lo = integer(start, 0);
       if (failed(lo))
         return failure();
@@ -358,6 +424,40 @@ LogicalResult Importer::importPages(const Node &root) {
     bufferToPage.emplace(buffer, node);
   }
   return success();
+}
+
+/// The ids of `ids` (an array of buffer ids, if it is one).
+static void collectIds(const json::Value *ids, std::set<int64_t> &into) {
+  if (const json::Array *list = ids ? ids->getAsArray() : nullptr)
+    for (const json::Value &id : *list)
+      if (std::optional<int64_t> value = id.getAsInteger())
+        into.insert(*value);
+}
+
+/// Buffers the format's ops address by heads, which the amk ops read as
+/// vectors: EMBED and ROPE outputs, ROPE, KV_APPEND and ATTENTION_TILE's
+/// first input, ATTENTION_TILE's single output and the packed partials
+/// ATTENTION_COMBINE merges.
+void Importer::findHeadShaped(const Node &tasks) {
+  const json::Array *list = tasks.value ? tasks.value->getAsArray() : nullptr;
+  for (const json::Value &task : list ? *list : json::Array()) {
+    const json::Object *object = task.getAsObject();
+    std::optional<StringRef> op = object ? object->getString("op") : std::nullopt;
+    if (!op)
+      continue;
+    const json::Array *inputs = object->getArray("inputs");
+    const json::Array *outputs = object->getArray("outputs");
+    json::Value first = inputs && !inputs->empty() ? (*inputs)[0] : nullptr;
+    const json::Object *params = object->getObject("params");
+    bool stats = params && params->getBoolean("amk_stats").value_or(false);
+    if (*op == "ROPE" || *op == "KV_APPEND" || *op == "ATTENTION_TILE")
+      collectIds(&first, headShaped);
+    if (*op == "EMBED" || *op == "ROPE" ||
+        (*op == "ATTENTION_TILE" && outputs && outputs->size() == 1))
+      collectIds(object->get("outputs"), headShaped);
+    if (*op == "ATTENTION_COMBINE" && !stats)
+      collectIds(object->get("inputs"), headShaped);
+  }
 }
 
 LogicalResult Importer::importBuffers(const Node &list) {
@@ -415,6 +515,11 @@ LogicalResult Importer::importBuffer(const Node &node, size_t index) {
   }
   if (shape.empty()) // A scalar; `amk.json.shape` keeps the [].
     shape.push_back(1);
+  // A transient buffer the ops read by heads (the tool's [heads, head_dim])
+  // imports as its flat row-major view; `amk.json.shape` keeps the shape.
+  if ((*kind == BufferKind::Activation || *kind == BufferKind::Scratch) &&
+      headShaped.count(*id) && !getVectorLength(MemRefType::get(shape, element)))
+    shape = {ShapedType::getNumElements(shape)};
   Node source = node.field("source");
   StringAttr key;
   if (source.present() &&
@@ -511,10 +616,33 @@ LogicalResult Importer::importTasks(const Node &list) {
   if (failed(count))
     return failure();
   findPosition(list);
+  for (Operation *op : bufferOps) {
+    auto buffer = cast<BufferOp>(op);
+    if (buffer.getName() == "pos" && buffer.getKind() == BufferKind::Input)
+      opContext.positionBuffer = buffer.getResult();
+  }
   for (size_t i = 0; i < *count; ++i)
     if (failed(importTask(list.at(i), i)))
       return failure();
+  placeTasks();
   return success();
+}
+
+/// The paper tool's loader: when some tasks have an SM, the others run on
+/// SM 0; every SM runs its tasks in task-list order.
+void Importer::placeTasks() {
+  auto assigned = [](Operation *op) {
+    return cast<TaskOp>(op).getWorker().has_value();
+  };
+  if (llvm::none_of(taskOps, assigned))
+    return;
+  std::map<int64_t, int64_t> queueLength;
+  for (Operation *op : taskOps) {
+    auto task = cast<TaskOp>(op);
+    int64_t worker = task.getWorker().value_or(0);
+    task.setWorkerAttr(builder.getI64IntegerAttr(worker));
+    task.setQueueAttr(builder.getI64IntegerAttr(queueLength[worker]++));
+  }
 }
 
 LogicalResult Importer::importTask(const Node &node, size_t index) {
@@ -577,10 +705,8 @@ LogicalResult Importer::importTask(const Node &node, size_t index) {
   jsonOp.outputs = std::move(*outputs);
   std::string name = pickName(node.field("label"), "t", *id, taskNames);
   auto task = TaskOp::create(builder, loc, name, waits, thresholds, *signal);
-  if (worker) {
+  if (worker)
     task.setWorkerAttr(builder.getI64IntegerAttr(*worker));
-    task.setQueueAttr(builder.getI64IntegerAttr(queueLength[*worker]++));
-  }
   setId(task, *id, index);
   taskOps.push_back(task);
   OpBuilder::InsertionGuard guard(builder);
@@ -588,16 +714,17 @@ LogicalResult Importer::importTask(const Node &node, size_t index) {
   bool nop = jsonOp.name == "NOP" && jsonOp.inputs.empty() &&
              jsonOp.outputs.empty();
   std::string why;
-  if (nop || buildOp(builder, loc, jsonOp, opContext, why) ||
-      jsonOp.outputs.empty())
+  if (nop || buildOp(builder, loc, jsonOp, opContext, why))
     return success();
-  auto opaque = OpaqueOp::create(
-      builder, loc, jsonOp.name, jsonOp.inputs, jsonOp.outputs,
-      jsonOp.params.empty()
-          ? DictionaryAttr()
-          : cast<DictionaryAttr>(toAttribute(*params.value, context)));
   if (!why.empty())
-    opaque->setAttr(kFallbackAttr, builder.getStringAttr(why));
+    return fail(node, jsonOp.name + " '" + name + "': " + why);
+  if (jsonOp.outputs.empty())
+    return success();
+  OpaqueOp::create(builder, loc, jsonOp.name, jsonOp.inputs, jsonOp.outputs,
+                   jsonOp.params.empty()
+                       ? DictionaryAttr()
+                       : cast<DictionaryAttr>(
+                             toAttribute(*params.value, context)));
   return success();
 }
 
@@ -715,6 +842,7 @@ OwningOpRef<ModuleOp> Importer::run(StringRef source) {
   if (failed(importHeader(root)))
     return nullptr;
   builder.setInsertionPointToEnd(program.getBody());
+  findHeadShaped(root.field("tasks"));
   if (failed(importPages(root.field("pages"))) ||
       failed(importBuffers(root.field("buffers"))) ||
       failed(importCounters(root.field("counters"))) ||

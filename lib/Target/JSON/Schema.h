@@ -36,8 +36,6 @@ inline constexpr llvm::StringLiteral kAbsentAttr = "amk.json.absent";
 inline constexpr llvm::StringLiteral kParamsAttr = "amk.json.params";
 /// Params the op's export adds but the file did not have.
 inline constexpr llvm::StringLiteral kParamsAbsentAttr = "amk.json.params_absent";
-/// Why a task of a known op became `amk.opaque` (never exported).
-inline constexpr llvm::StringLiteral kFallbackAttr = "amk.json.fallback";
 /// Limits of the format.
 inline constexpr size_t kMaxInputs = 8, kMaxOutputs = 4, kMaxWaits = 8,
                         kMaxRank = 4;
@@ -73,11 +71,17 @@ struct JSONOp {
   std::string name;
   llvm::SmallVector<Value, 4> inputs, outputs;
   llvm::json::Object params;
+  /// Params written for readers that require them but that do not change
+  /// what the op computes (a file may disagree; its value is kept).
+  llvm::SmallVector<llvm::StringRef, 1> advisory = {};
 };
 
-/// What an op mapping needs beyond the task: the program's decode position.
+/// What an op mapping needs beyond the task: the program's decode position
+/// and its position input (the one-element i32 input named `pos`, which the
+/// format's KV_APPEND and ATTENTION_TILE read implicitly).
 struct OpContext {
   std::optional<int64_t> position;
+  Value positionBuffer;
 };
 
 /// Describes compute op `op` as a JSON task; fails with a diagnostic on `op`
@@ -85,8 +89,9 @@ struct OpContext {
 FailureOr<JSONOp> describeOp(Operation *op, const OpContext &context);
 
 /// Builds the compute op(s) of `task` at `builder`'s insertion point (a task
-/// body). Returns false and sets `why` when the op has no amk counterpart or
-/// the operands do not fit it; nothing is left built then.
+/// body). Returns false when the op has no amk counterpart, and false with
+/// `why` set when the operands or params do not fit it; nothing is left
+/// built then.
 bool buildOp(OpBuilder &builder, Location loc, const JSONOp &task,
              const OpContext &context, std::string &why);
 

@@ -748,6 +748,16 @@ LogicalResult AttentionOp::verify() {
 }
 
 LogicalResult AttentionOp::verifyPartialForm(int64_t width) {
+  if (getPacked()) {
+    if (getStats() || getSlot())
+      return emitOpError() << "the packed form has no 'stats' or 'slot'";
+    int64_t heads = width / memrefOf(getKeyCache()).getDimSize(2);
+    FailureOr<int64_t> outWidth = vectorLength(*this, getOutput(), "output");
+    if (failed(outWidth))
+      return failure();
+    return expectSize(*this, "output", *outWidth, width + 2 * heads,
+                      "heads * (head_dim + 2) of the packed form");
+  }
   if (!getStats()) {
     if (getSlot())
       return emitOpError() << "'slot' needs the partial form";
@@ -823,6 +833,11 @@ void AttentionOp::getAccesses(SmallVectorImpl<Access> &accesses) {
     accesses.push_back(read);
   }
   accesses.push_back(Access::whole(getPosition(), AccessKind::Read));
+  if (getPacked()) {
+    accesses.push_back(Access::columns(getOutput(), AccessKind::Write,
+                                       scaled(qHeads, headDim + 2)));
+    return;
+  }
   if (!getStats()) {
     accesses.push_back(Access::columns(getOutput(), AccessKind::Write, cols));
     return;
@@ -873,6 +888,46 @@ void AttentionCombineOp::getAccesses(SmallVectorImpl<Access> &accesses) {
   statsRead.box[1] = range;
   accesses.push_back(statsRead);
   accesses.push_back(Access::columns(getOutput(), AccessKind::Write, cols));
+}
+
+//===----------------------------------------------------------------------===//
+// AttentionMergeOp
+//===----------------------------------------------------------------------===//
+
+int64_t AttentionMergeOp::getNumHeads() {
+  int64_t width = *getVectorLength(getOutput().getType());
+  return (*getVectorLength(getPartials().front().getType()) - width) / 2;
+}
+
+LogicalResult AttentionMergeOp::verify() {
+  if (getPartials().empty())
+    return emitOpError() << "needs at least one partial";
+  FailureOr<int64_t> width = vectorLength(*this, getOutput(), "output");
+  if (failed(width) || failed(expectFloat(*this, getOutput(), "output")))
+    return failure();
+  Type partial = getPartials().front().getType();
+  for (Value other : getPartials())
+    if (other.getType() != partial)
+      return emitOpError() << "partials differ: " << partial << " vs "
+                           << other.getType();
+  FailureOr<int64_t> packed =
+      vectorLength(*this, getPartials().front(), "partial");
+  if (failed(packed) ||
+      failed(expectFloat(*this, getPartials().front(), "partial")))
+    return failure();
+  int64_t extra = *packed - *width;
+  if (extra <= 0 || extra % 2 != 0 || *width % (extra / 2) != 0)
+    return emitOpError() << "a partial of " << *packed
+                         << " elements is not heads * (head_dim + 2) for an "
+                            "output of "
+                         << *width << " elements";
+  return success();
+}
+
+void AttentionMergeOp::getAccesses(SmallVectorImpl<Access> &accesses) {
+  for (Value partial : getPartials())
+    accesses.push_back(Access::whole(partial, AccessKind::Read));
+  accesses.push_back(Access::whole(getOutput(), AccessKind::Write));
 }
 
 //===----------------------------------------------------------------------===//

@@ -365,13 +365,19 @@ def AMK_AttentionOp : AMK_ComputeOp<"attention"> {
     the `[heads * D]` vector `output`. The partial form (split-KV) writes the
     unnormalized result into slot `slot` of `output` (`[splits, heads * D]`)
     and the running max and sum into `stats` (`[splits, heads, 2]`), for an
-    `amk.attention_combine`.
+    `amk.attention_combine`. The packed partial form (the paper tool's
+    split-KV shard) writes, for every query head `h`, the unnormalized result
+    followed by the running max and sum into elements
+    `[h * (D + 2), (h + 1) * (D + 2))` of `output`, for an
+    `amk.attention_merge`.
 
     ```mlir
     amk.attention %q, %kc, %vc, %pos -> %o kv [0, pos + 1) scale 0.25
       : memref<64xf32>, memref<128x2x16xbf16>, memref<128x2x16xbf16>, memref<1xi32>, memref<64xf32>
     amk.attention %q, %kc, %vc, %pos -> %op partial %st slot 1 heads [0, 4) kv [64, 128) scale 0.25
       : memref<64xf32>, memref<128x2x16xbf16>, memref<128x2x16xbf16>, memref<1xi32>, memref<2x64xf32>, memref<2x4x2xf32>
+      amk.attention %q, %kc, %vc, %pos -> %p0 packed kv [0, 16) scale 0.25
+      : memref<64xf32>, memref<128x2x16xbf16>, memref<128x2x16xbf16>, memref<1xi32>, memref<72xf32>
     ```
   }];
   let arguments = (ins AMK_BufferValue:$query, AMK_BufferValue:$key_cache,
@@ -381,10 +387,11 @@ def AMK_AttentionOp : AMK_ComputeOp<"attention"> {
                        OptionalAttr<I64Attr>:$slot,
                        OptionalAttr<AMK_IntervalAttr>:$heads,
                        AMK_IntervalAttr:$kv, F64Attr:$scale,
-                       OptionalAttr<I64Attr>:$window);
+                       OptionalAttr<I64Attr>:$window, UnitAttr:$packed);
   let assemblyFormat = [{
     $query `,` $key_cache `,` $value_cache `,` $position `->` $output
-    (`partial` $stats^ `slot` $slot)? (`heads` custom<Interval>($heads)^)?
+    (`partial` $stats^ `slot` $slot)? (`packed` $packed^)?
+    (`heads` custom<Interval>($heads)^)?
     `kv` custom<Interval>($kv) `scale` $scale (`window` $window^)? attr-dict
     `:` type(operands)
   }];
@@ -414,6 +421,31 @@ def AMK_AttentionCombineOp : AMK_ComputeOp<"attention_combine"> {
   let assemblyFormat = [{
     $partial `,` $stats `->` $output (`heads` custom<Interval>($heads)^)?
     attr-dict `:` type(operands)
+  }];
+}
+
+def AMK_AttentionMergeOp : AMK_ComputeOp<"attention_merge"> {
+  let summary = "Merges packed split-KV partial attention results";
+  let description = [{
+    Each partial is the `[heads * (D + 2)]` vector a packed partial
+    `amk.attention` writes (per head: D unnormalized values, the running max,
+    the running sum). For every head, rescales the partials to their common
+    max and writes the normalized `[heads * D]` result into `output`. A
+    partial with a zero sum (an empty KV range) contributes nothing.
+
+    ```mlir
+    amk.attention_merge %p0, %p1 -> %o : memref<72xf32>, memref<72xf32> -> memref<64xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<AMK_BufferValue>:$partials,
+                       AMK_BufferValue:$output);
+  let assemblyFormat = [{
+    $partials `->` $output attr-dict `:` type($partials) `->` type($output)
+  }];
+  let extraClassDeclaration = [{
+    /// Number of heads: the partials hold two more values per head than the
+    /// output.
+    int64_t getNumHeads();
   }];
 }
 
