@@ -135,7 +135,7 @@ FailureOr<json::Object> Exporter::run() {
 
 json::Object Exporter::header() {
   json::Object top{{"ir_version", kIRVersion},
-                   {"abi_version", 1},
+                   {"abi_version", kABIVersion},
                    {"meta", json::Object()},
                    {"target", target()},
                    {"config", nullptr}};
@@ -272,13 +272,24 @@ FailureOr<json::Object> Exporter::task(size_t index) {
   return object;
 }
 
-LogicalResult mlir::amk::exportAMKJSON(ModuleOp module, raw_ostream &os) {
+LogicalResult mlir::amk::exportAMKJSON(ModuleOp module, raw_ostream &os,
+                                       std::optional<int64_t> position) {
   auto programs = llvm::to_vector(module.getOps<ProgramOp>());
   if (programs.size() != 1)
     return emitError(module.getLoc()) << "--export-amk-json needs exactly one "
                                          "amk.program, found "
                                       << programs.size();
-  Exporter exporter(programs.front());
+  ProgramOp program = programs.front();
+  if (position) {
+    std::optional<uint64_t> fixed = program.getPosition();
+    if (fixed && int64_t(*fixed) != *position)
+      return program.emitError()
+             << "--amk-json-position=" << *position
+             << ": the program is fixed at position " << *fixed;
+    program.setPositionAttr(
+        Builder(module.getContext()).getI64IntegerAttr(*position));
+  }
+  Exporter exporter(program);
   if (failed(exporter.collect()))
     return failure();
   FailureOr<json::Object> object = exporter.run();

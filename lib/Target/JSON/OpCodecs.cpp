@@ -265,6 +265,14 @@ static IntervalAttr kvRange(TaskReader &r, const OpContext &context) {
   MLIRContext *ctx = r.builder.getContext();
   if (!len)
     return IntervalAttr::get(ctx, *start, false, offset.value_or(1), true);
+  // The tool reads every row of the range; amk.attention masks rows past the
+  // position, so a range reaching past it cannot be mapped.
+  if (context.position && *start + *len > *context.position + 1)
+    return r.fail("params.kv_start + kv_len = " +
+                  std::to_string(*start + *len) + " reads KV rows past the "
+                  "position " + std::to_string(*context.position) +
+                  " (not yet written this step)"),
+           IntervalAttr();
   if (context.position && *start + *len == *context.position + 1)
     return IntervalAttr::get(ctx, *start, false, 1, true);
   return IntervalAttr::get(ctx, *start, *start + *len);
@@ -573,6 +581,17 @@ static JSONOp describe(OpaqueOp op, const OpContext &) {
 
 FailureOr<JSONOp> json_interop::describeOp(Operation *op,
                                            const OpContext &context) {
+  // The format's ATTENTION_TILE reads every row of its range; amk.attention
+  // masks rows past the position.
+  if (auto attention = dyn_cast<AttentionOp>(op)) {
+    IntervalAttr kv = attention.getKv();
+    if (context.position && !kv.getHiRelative() &&
+        kv.getHi() > *context.position + 1)
+      return op->emitOpError()
+             << "kv [" << kv.getLo() << ", " << kv.getHi()
+             << ") reaches past the position " << *context.position
+             << "; the JSON format's ATTENTION_TILE does not mask those rows";
+  }
   std::optional<JSONOp> d =
       llvm::TypeSwitch<Operation *, std::optional<JSONOp>>(op)
           .Case<GemvOp, EmbedOp, RMSNormOp, RopeOp, KVAppendOp, AttentionOp,

@@ -28,6 +28,8 @@ namespace json_interop {
 
 /// The `ir_version` export writes; import accepts any with major version 0.
 inline constexpr llvm::StringLiteral kIRVersion = "0.2.0";
+/// The `abi_version` export writes (the paper tool's reader checks its major).
+inline constexpr llvm::StringLiteral kABIVersion = "0.2";
 /// Prefix of the discardable attributes that keep JSON fields.
 inline constexpr llvm::StringLiteral kPrefix = "amk.json.";
 /// Fields (array of names) present in the IR's export but absent in the file.

@@ -9,6 +9,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
@@ -62,6 +63,14 @@ static LogicalResult printOnLongLine(Diagnostic &diag, StringRef text,
   return success();
 }
 
+/// `--amk-json-position=N`: export a position-generic program fixed at N
+/// (the format has no symbolic position; the paper tool needs one).
+static llvm::cl::opt<int64_t> jsonPosition(
+    "amk-json-position",
+    llvm::cl::desc("Decode position --export-amk-json fixes a "
+                   "position-generic program at (KV_APPEND pos, kv_len)"),
+    llvm::cl::init(-1));
+
 void mlir::amk::registerAMKJSONTranslations() {
   TranslateToMLIRRegistration importer(
       "import-amk-json", "Import a JSON schedule (ir_version 0.x)",
@@ -82,7 +91,10 @@ void mlir::amk::registerAMKJSONTranslations() {
   TranslateFromMLIRRegistration exporter(
       "export-amk-json", "Export the amk.program as a JSON schedule",
       [](ModuleOp module, raw_ostream &os) {
-        return exportAMKJSON(module, os);
+        std::optional<int64_t> position;
+        if (jsonPosition >= 0)
+          position = jsonPosition;
+        return exportAMKJSON(module, os, position);
       },
       [](DialectRegistry &registry) { registry.insert<AMKDialect>(); });
 }

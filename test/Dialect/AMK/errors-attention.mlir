@@ -1526,3 +1526,86 @@ amk.program @p {
     amk.attention %q, %kc, %vc, %pos -> %o kv [200, pos + 1) scale 0.25 : memref<64xf32>, memref<128x2x16xbf16>, memref<128x2x16xbf16>, memref<1xi32>, memref<64xf32>
   }
 }
+
+// -----
+
+// Test: attention: the packed form has no stats or slot
+amk.program @p {
+  %q = amk.buffer "q" activation : memref<64xf32>
+  %kc = amk.buffer "kc" kv_cache : memref<128x2x16xbf16>
+  %pos = amk.buffer "pos" input : memref<1xi32>
+  %op = amk.buffer "op" scratch : memref<2x64xf32>
+  %st = amk.buffer "st" scratch : memref<2x4x2xf32>
+  %e = amk.event "e"
+  amk.task "t" signals %e {
+    // expected-error @+1 {{'amk.attention' op the packed form has no 'stats' or 'slot'}}
+    amk.attention %q, %kc, %kc, %pos -> %op partial %st slot 0 packed kv [0, 16) scale 2.500000e-01 : memref<64xf32>, memref<128x2x16xbf16>, memref<128x2x16xbf16>, memref<1xi32>, memref<2x64xf32>, memref<2x4x2xf32>
+  }
+}
+
+// -----
+
+// Test: attention: a packed partial holds heads * (head_dim + 2) values
+amk.program @p {
+  %q = amk.buffer "q" activation : memref<64xf32>
+  %kc = amk.buffer "kc" kv_cache : memref<128x2x16xbf16>
+  %pos = amk.buffer "pos" input : memref<1xi32>
+  %p = amk.buffer "p" activation : memref<64xf32>
+  %e = amk.event "e"
+  amk.task "t" signals %e {
+    // expected-error @+1 {{'amk.attention' op 'output' has 64 elements, expected 72 (heads * (head_dim + 2) of the packed form)}}
+    amk.attention %q, %kc, %kc, %pos -> %p packed kv [0, 16) scale 2.500000e-01 : memref<64xf32>, memref<128x2x16xbf16>, memref<128x2x16xbf16>, memref<1xi32>, memref<64xf32>
+  }
+}
+
+// -----
+
+// Test: attention_merge: needs a partial
+amk.program @p {
+  %o = amk.buffer "o" activation : memref<64xf32>
+  %e = amk.event "e"
+  amk.task "t" signals %e {
+    // expected-error @+1 {{'amk.attention_merge' op needs at least one partial}}
+    "amk.attention_merge"(%o) : (memref<64xf32>) -> ()
+  }
+}
+
+// -----
+
+// Test: attention_merge: every partial has one type
+amk.program @p {
+  %p0 = amk.buffer "p0" activation : memref<72xf32>
+  %p1 = amk.buffer "p1" activation : memref<72xbf16>
+  %o = amk.buffer "o" activation : memref<64xf32>
+  %e = amk.event "e"
+  amk.task "t" signals %e {
+    // expected-error @+1 {{'amk.attention_merge' op partials differ: 'memref<72xf32>' vs 'memref<72xbf16>'}}
+    amk.attention_merge %p0, %p1 -> %o : memref<72xf32>, memref<72xbf16> -> memref<64xf32>
+  }
+}
+
+// -----
+
+// Test: attention_merge: a partial is heads * (head_dim + 2) for the output
+amk.program @p {
+  %p0 = amk.buffer "p0" activation : memref<65xf32>
+  %o = amk.buffer "o" activation : memref<64xf32>
+  %e = amk.event "e"
+  amk.task "t" signals %e {
+    // expected-error @+1 {{'amk.attention_merge' op a partial of 65 elements is not heads * (head_dim + 2) for an output of 64 elements}}
+    amk.attention_merge %p0 -> %o : memref<65xf32> -> memref<64xf32>
+  }
+}
+
+// -----
+
+// Test: attention_merge: the output is a vector
+amk.program @p {
+  %p0 = amk.buffer "p0" activation : memref<72xf32>
+  %o = amk.buffer "o" activation : memref<4x16xf32>
+  %e = amk.event "e"
+  amk.task "t" signals %e {
+    // expected-error @+1 {{'amk.attention_merge' op 'output' must be a vector (all dimensions 1 but the last), got 'memref<4x16xf32>'}}
+    amk.attention_merge %p0 -> %o : memref<72xf32> -> memref<4x16xf32>
+  }
+}

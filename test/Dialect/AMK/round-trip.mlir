@@ -371,6 +371,29 @@ amk.program @attention_combine {
 // CHECK-NEXT:  }
 // CHECK-NEXT:  }
 
+amk.program @attention_merge {
+  %q = amk.buffer "q" activation : memref<64xf32>
+  %kc = amk.buffer "kc" kv_cache : memref<128x2x16xbf16>
+  %vc = amk.buffer "vc" kv_cache : memref<128x2x16xbf16>
+  %pos = amk.buffer "pos" input : memref<1xi32>
+  %p0 = amk.buffer "p0" activation : memref<72xf32>
+  %p1 = amk.buffer "p1" activation : memref<72xbf16>
+  %o = amk.buffer "o" activation : memref<1x64xf32>
+  %e = amk.event "e"
+  amk.task "t" signals %e {
+    amk.attention %q, %kc, %vc, %pos -> %p0 packed kv [0, 16) scale 2.500000e-01 : memref<64xf32>, memref<128x2x16xbf16>, memref<128x2x16xbf16>, memref<1xi32>, memref<72xf32>
+    amk.attention %q, %kc, %vc, %pos -> %p1 packed heads [1, 3) kv [16, pos + 1) scale 2.500000e-01 : memref<64xf32>, memref<128x2x16xbf16>, memref<128x2x16xbf16>, memref<1xi32>, memref<72xbf16>
+    amk.attention_merge %p0, %p0 -> %o : memref<72xf32>, memref<72xf32> -> memref<1x64xf32>
+    amk.attention_merge %p1 -> %o : memref<72xbf16> -> memref<1x64xf32>
+  }
+}
+
+// CHECK-LABEL: amk.program @attention_merge {
+// CHECK:       amk.attention %q, %kc, %vc, %pos -> %p0 packed kv [0, 16) scale 2.500000e-01 : memref<64xf32>, memref<128x2x16xbf16>, memref<128x2x16xbf16>, memref<1xi32>, memref<72xf32>
+// CHECK-NEXT:  amk.attention %q, %kc, %vc, %pos -> %p1 packed heads [1, 3) kv [16, pos + 1) scale 2.500000e-01 : memref<64xf32>, memref<128x2x16xbf16>, memref<128x2x16xbf16>, memref<1xi32>, memref<72xbf16>
+// CHECK-NEXT:  amk.attention_merge %p0, %p0 -> %o : memref<72xf32>, memref<72xf32> -> memref<1x64xf32>
+// CHECK-NEXT:  amk.attention_merge %p1 -> %o : memref<72xbf16> -> memref<1x64xf32>
+
 amk.program @elementwise {
   %a = amk.buffer "a" activation : memref<128xf32>
   %b = amk.buffer "b" activation : memref<1x128xf32>

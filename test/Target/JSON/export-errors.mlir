@@ -47,3 +47,17 @@ amk.program @a {
 }
 amk.program @b {
 }
+
+// -----
+
+amk.program @masked position 5 {
+  %q = amk.buffer "q" activation : memref<64xf32>
+  %kc = amk.buffer "kc" kv_cache : memref<128x2x16xf32>
+  %pos = amk.buffer "pos" input : memref<1xi32>
+  %o = amk.buffer "o" activation : memref<64xf32>
+  %e = amk.event "e"
+  amk.task "t" signals %e {
+    // CHECK: error: 'amk.attention' op kv [0, 64) reaches past the position 5; the JSON format's ATTENTION_TILE does not mask those rows
+    amk.attention %q, %kc, %kc, %pos -> %o kv [0, 64) scale 2.500000e-01 : memref<64xf32>, memref<128x2x16xf32>, memref<128x2x16xf32>, memref<1xi32>, memref<64xf32>
+  }
+}

@@ -52,13 +52,13 @@ amk.program @native target <"sm_80", sms = 4> position 5 {
     amk.attention %q, %kc, %vc, %pos -> %o kv [0, pos + 1) scale 2.500000e-01 : memref<64xf32>, memref<128x2x16xbf16>, memref<128x2x16xbf16>, memref<1xi32>, memref<64xf32>
   }
   amk.task "attn.part" signals %e1 worker 3 queue 2 {
-    amk.attention %q, %kc, %vc, %pos -> %op partial %st slot 1 heads [0, 4) kv [64, 128) scale 2.500000e-01 window 32 : memref<64xf32>, memref<128x2x16xbf16>, memref<128x2x16xbf16>, memref<1xi32>, memref<2x64xf32>, memref<2x4x2xf32>
+    amk.attention %q, %kc, %vc, %pos -> %op partial %st slot 1 heads [0, 4) kv [1, 4) scale 2.500000e-01 window 32 : memref<64xf32>, memref<128x2x16xbf16>, memref<128x2x16xbf16>, memref<1xi32>, memref<2x64xf32>, memref<2x4x2xf32>
   }
   amk.task "combine" signals %e1 worker 3 queue 3 {
     amk.attention_combine %op, %st -> %o heads [1, 3) : memref<2x64xf32>, memref<2x4x2xf32>, memref<64xf32>
   }
   amk.task "attn.packed" signals %e1 worker 3 queue 4 {
-    amk.attention %q, %kc, %vc, %pos -> %p0a packed kv [0, 16) scale 2.500000e-01 : memref<64xf32>, memref<128x2x16xbf16>, memref<128x2x16xbf16>, memref<1xi32>, memref<72xf32>
+    amk.attention %q, %kc, %vc, %pos -> %p0a packed kv [0, 3) scale 2.500000e-01 : memref<64xf32>, memref<128x2x16xbf16>, memref<128x2x16xbf16>, memref<1xi32>, memref<72xf32>
   }
   amk.task "merge" signals %e1 worker 3 queue 5 {
     amk.attention_merge %p0a, %p1a -> %o : memref<72xf32>, memref<72xf32> -> memref<64xf32>

@@ -18,6 +18,8 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
+
 namespace mlir {
 namespace amk {
 
@@ -30,8 +32,10 @@ OwningOpRef<ModuleOp> importAMKJSON(llvm::StringRef text,
 
 /// Writes the one `amk.program` in `module` as a JSON schedule to `os`.
 /// Fails with an error diagnostic (and writes nothing) when the program
-/// uses something the format cannot express.
-LogicalResult exportAMKJSON(ModuleOp module, llvm::raw_ostream &os);
+/// uses something the format cannot express. With `position`, a
+/// position-generic program is first fixed at that decode position.
+LogicalResult exportAMKJSON(ModuleOp module, llvm::raw_ostream &os,
+                            std::optional<int64_t> position = std::nullopt);
 
 /// Registers `--import-amk-json` and `--export-amk-json` with
 /// mlir-translate's registry.

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Imports, validates, compiles and runs every paper-tool fixture.
 
-Usage: check_fixtures.py FIXTURE_DIR MODELS_DIR WORK_DIR. For each
+Usage: check_fixtures.py FIXTURE_DIR MODELS_DIR WORK_DIR AMK_TRANSLATE AMK_OPT
+AMK_REF_RUN (the tools' paths). For each
 `<model>-pos<P>-<target>....json` in FIXTURE_DIR:
   1. `amk-translate --import-amk-json` (imported),
   2. `amk-opt --amk-validate` certifies it (validated),
@@ -26,8 +27,13 @@ CHIPS = {90: "sm_90a", 80: "sm_80", 120: "sm_120a", 100: "sm_100a"}
 FIRST_GOLDEN_POSITION = 7  # the prompt has 8 tokens
 
 
+TOOLS = {}
+
+
 def run(args, work, name):
-    """Runs a command; returns its stdout or raises with its stderr."""
+    """Runs a command (tools by name); returns its stdout or raises with its
+    stderr."""
+    args = [TOOLS.get(args[0], args[0])] + args[1:]
     done = subprocess.run(args, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"{name}: {' '.join(args)}\n{done.stderr[-2000:]}")
@@ -66,6 +72,7 @@ def check(path, models, work, counts):
 
 def main():
     fixtures, models, work = sys.argv[1:4]
+    TOOLS.update(zip(("amk-translate", "amk-opt", "amk-ref-run"), sys.argv[4:7]))
     os.makedirs(work, exist_ok=True)
     counts = {"fixtures": 0, "imported": 0, "validated": 0, "compiled": 0,
               "run": 0}
