@@ -315,6 +315,13 @@ FailureOr<int64_t> TableBuilder::variantOf(TaskOp task) {
              << "' has an amk.opaque body op ('"
              << cast<OpaqueOp>(op).getOpKind()
              << "'), which has no GPU lowering";
+    auto attention = dyn_cast<AttentionOp>(op);
+    if (isa<AttentionMergeOp>(op) || (attention && attention.getPacked()))
+      return task.emitError()
+             << "amk-lower-megakernel: task '" << task.getName()
+             << "' has a packed split-KV attention op ('" << op.getName()
+             << "', from the paper tool's schedules), which has no GPU "
+                "lowering yet";
     key.push_back(op.getName().getAsOpaquePointer());
     for (NamedAttribute attr : op.getAttrs())
       if (!isRunTimeAttr(attr.getName()))
