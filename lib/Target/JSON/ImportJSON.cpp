@@ -439,9 +439,9 @@ static void collectIds(const json::Value *ids, std::set<int64_t> &into) {
 /// first input, ATTENTION_TILE's single output and the packed partials
 /// ATTENTION_COMBINE merges.
 void Importer::findHeadShaped(const Node &tasks) {
-  const json::Array *list = tasks.value ? tasks.value->getAsArray() : nullptr;
-  for (const json::Value &task : list ? *list : json::Array()) {
-    const json::Object *object = task.getAsObject();
+  for (size_t i = 0, e = tasks.size(); i < e; ++i) {
+    Node task = tasks.at(i);
+    const json::Object *object = task.value ? task.value->getAsObject() : nullptr;
     std::optional<StringRef> op = object ? object->getString("op") : std::nullopt;
     if (!op)
       continue;
