@@ -17,7 +17,10 @@
 #        /usr/local/cuda/bin/ptxas; CHIPS, default all four; MODELS, names
 #        of test/models directories, default all; KEEP=DIR keeps the PTX and
 #        manifests there; REQUIRE_PTXAS=0 only generates the PTX when ptxas
-#        is missing, saying so)
+#        is missing, saying so; SCHEDULES, JSON schedules (e.g. the paper
+#        tool's fixtures in test/Target/JSON/paper/Inputs) imported with
+#        --import-amk-json and compiled for each chip the same way, after
+#        the models; MODELS= with SCHEDULES checks only the schedules)
 #===----------------------------------------------------------------------===#
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -50,19 +53,25 @@ header() { sed -n "s|^// amk-$1: \\([0-9]*\\).*|\\1|p" "$2" | head -1; }
 runs=0 fails=0
 fail() { fails=$((fails + 1)); echo "FAIL $1"; [ -f "$2" ] && sed 's/^/  /' "$2" | head -20; return 0; }
 models=()
-if [ -n "${MODELS:-}" ]; then
+if [ -n "${MODELS+set}" ]; then
   for name in $MODELS; do models+=("$root/test/models/$name/"); done
 else
   models=("$root"/test/models/*/)
 fi
+read -r -a schedules <<< "${SCHEDULES:-}"
+models+=("${schedules[@]}")
 for model in "${models[@]}"; do
-  if [ ! -f "$model/config.json" ]; then
+  import=(--import-hf "$model")
+  name="$(basename "$model")"
+  if [[ "$model" == *.json ]]; then
+    import=(--import-amk-json "$model")
+    name="$(basename "$model" .json)"
+  elif [ ! -f "$model/config.json" ]; then
     [ -n "${MODELS:-}" ] && fail "$(basename "$model"): no config.json in $model" /dev/null
     continue
   fi
-  name="$(basename "$model")"
-  if ! "$bin/amk-translate" --import-hf "$model" > "$tmp/$name.mlir" 2> "$tmp/err"; then
-    fail "$name: --import-hf" "$tmp/err"; continue
+  if ! "$bin/amk-translate" "${import[@]}" > "$tmp/$name.mlir" 2> "$tmp/err"; then
+    fail "$name: ${import[0]}" "$tmp/err"; continue
   fi
   for chip in "${chips[@]}"; do
     runs=$((runs + 1))

@@ -236,7 +236,13 @@ static HeadResult attendHead(const AttentionArgs &args, int64_t head,
 static Status attendedRows(const AttentionArgs &args, int64_t pos,
                            Range &kv) {
   int64_t rows = args.keyCache->shape[0];
-  if (Status status = rangeOf(args.kv, rows, pos, "kv", kv); status.failed())
+  // A shard starting past its position-relative end (a split-KV schedule
+  // run at an earlier position) is empty, as the GPU lowering reads it.
+  OptRange spec = args.kv;
+  if (spec && !spec->loRelative && spec->hiRelative &&
+      spec->lo > spec->hi + pos && spec->lo <= rows)
+    spec->hi = spec->lo - pos;
+  if (Status status = rangeOf(spec, rows, pos, "kv", kv); status.failed())
     return status;
   kv.hi = std::min(kv.hi, pos + 1);
   if (args.window)

@@ -142,6 +142,7 @@ Status CpuBackend::runOp(const OpSpec &op, int64_t args, int32_t pos) {
     a.kv = RangeSpec{ints[2], ints[3], bool(ints[4] & 1), bool(ints[4] & 2)};
     a.slot = ints[5];
     a.scale = op.scale;
+    a.packed = op.packed;
     if (op.window)
       a.window = op.window;
     status = kernels::attention(a);
@@ -151,6 +152,13 @@ Status CpuBackend::runOp(const OpSpec &op, int64_t args, int32_t pos) {
     status = kernels::attentionCombine(buf(0), buf(1), buf(2),
                                        range(ints[0], ints[1]), pos);
     break;
+  case OpKind::AttentionMerge: {
+    std::vector<const BufferView *> partials;
+    for (int i = 0; i + 1 < op.buffers; ++i)
+      partials.push_back(&buf(i));
+    status = kernels::attentionMerge(partials, buf(op.buffers - 1));
+    break;
+  }
   case OpKind::SiluMul:
     status = kernels::siluMul(buf(0), buf(1), buf(2), range(ints[0], ints[1]),
                               pos);
@@ -254,17 +262,21 @@ Status CpuBackend::step(int32_t token, int32_t pos, uint32_t epoch,
   auto start = std::chrono::steady_clock::now();
   std::fill(arenas[int(Arena::Scratch)].begin(),
             arenas[int(Arena::Scratch)].end(), 0xff);
+  // Inputs the runtime does not drive (the paper tool's `reshape_id0`)
+  // keep the zeros they were allocated with.
   for (const ManifestBuffer &buffer : m.buffers)
-    if (buffer.arena == Arena::IO)
+    if (buffer.arena == Arena::IO && buffer.kind == "output")
       std::memset(views[buffer.id].data, 0xff, buffer.bytes);
   views[m.roles.tokens].set(0, float(token));
   views[m.roles.position].set(0, float(pos));
   if (Status status = runQueues(pos, epoch); status.failed())
     return status;
-  const BufferView &chosen = views[m.roles.nextToken];
-  next = int64_t(chosen.get(0));
-  if (next < 0)
-    return Status::error("'" + chosen.name + "' was not written");
+  if (m.roles.nextToken >= 0) {
+    const BufferView &chosen = views[m.roles.nextToken];
+    next = int64_t(chosen.get(0));
+    if (next < 0)
+      return Status::error("'" + chosen.name + "' was not written");
+  }
   if (logits) {
     const BufferView &values = views[m.roles.logits];
     logits->resize(values.size());

@@ -446,13 +446,15 @@ Status CudaBackend::step(int32_t token, int32_t pos, uint32_t epoch,
   float elapsed = 0;
   cu.cuEventElapsedTime(&elapsed, start, stop);
   ms = elapsed;
-  int32_t chosen = -1;
-  if (Status r = cu.check(cu.cuMemcpyDtoH(&chosen, address(m.roles.nextToken),
-                                          4),
-                          "reading the next token");
-      r.failed())
-    return r;
-  next = chosen;
+  if (m.roles.nextToken >= 0) {
+    int32_t chosen = -1;
+    if (Status r = cu.check(
+            cu.cuMemcpyDtoH(&chosen, address(m.roles.nextToken), 4),
+            "reading the next token");
+        r.failed())
+      return r;
+    next = chosen;
+  }
   if (!logits)
     return Status::ok();
   const ManifestBuffer &buffer = m.buffer(m.roles.logits);

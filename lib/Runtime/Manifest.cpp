@@ -59,6 +59,8 @@ constexpr OpInfo kOps[] = {
     {OpKind::KVAppend, "kv_append", 3, 3},
     {OpKind::Attention, "attention", 5, 6},
     {OpKind::AttentionCombine, "attention_combine", 3, 2},
+    // The partials (their count is static) and the output.
+    {OpKind::AttentionMerge, "attention_merge", 1, 0},
     {OpKind::SiluMul, "silu_mul", 3, 2},
     {OpKind::Add, "add", 3, 2},
     {OpKind::Argmax, "argmax", 2, 0},
@@ -201,12 +203,16 @@ void ManifestReader::readRoles(const json &root) {
   struct RoleField {
     const char *name;
     int64_t *id;
-    bool integer;
-  } fields[] = {{"tokens", &m.roles.tokens, true},
-                {"position", &m.roles.position, true},
-                {"next_token", &m.roles.nextToken, true},
-                {"logits", &m.roles.logits, false}};
+    bool integer, optional;
+  } fields[] = {{"tokens", &m.roles.tokens, true, false},
+                {"position", &m.roles.position, true, false},
+                {"next_token", &m.roles.nextToken, true, true},
+                {"logits", &m.roles.logits, false, false}};
   for (const RoleField &role : fields) {
+    // Without `next_token` (no argmax in the program) the host takes the
+    // argmax of the logits.
+    if (role.optional && !roles.contains(role.name))
+      continue;
     int64_t id = integer(roles, role.name, "roles", 0, INT_MAX);
     std::string where = std::string("roles.") + role.name;
     if (id >= int64_t(m.bufferIndex.size()) || m.bufferIndex[id] < 0)
@@ -270,6 +276,11 @@ void ManifestReader::readStatic(const json &facts, const std::string &where,
     op.window = integer(facts, "window", where, 0, INT_MAX);
     op.partial = boolean(facts, "partial", where);
     op.buffers += op.partial;
+    if (facts.contains("packed"))
+      op.packed = boolean(facts, "packed", where);
+    break;
+  case OpKind::AttentionMerge:
+    op.buffers += int(integer(facts, "partials", where, 1, 63));
     break;
   case OpKind::Copy:
     op.cols = boolean(facts, "cols", where);

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <climits>
 #include <cstring>
 #include <fstream>
@@ -152,6 +153,22 @@ Status Session::open(const Options &options, std::unique_ptr<Session> &out) {
   return Status::ok();
 }
 
+/// The lowest index of the largest of \p logits (buffer \p name), the
+/// token of a program that has no argmax; an unwritten (NaN) logit is an
+/// error.
+static Status argmaxOf(const std::vector<float> &logits,
+                       const std::string &name, int64_t &next) {
+  next = 0;
+  for (size_t i = 0; i < logits.size(); ++i) {
+    if (std::isnan(logits[i]))
+      return Status::error("'" + name + "' was not written (NaN at " +
+                           std::to_string(i) + ")");
+    if (logits[i] > logits[next])
+      next = int64_t(i);
+  }
+  return Status::ok();
+}
+
 Status Session::step(int64_t token, int64_t pos, std::vector<float> *logits,
                      int64_t &next) {
   if (broken)
@@ -168,8 +185,14 @@ Status Session::step(int64_t token, int64_t pos, std::vector<float> *logits,
                          " out of range: vocab is " +
                          std::to_string(vocabSize));
   double ms = 0;
+  // Without a `next_token` buffer the host takes the argmax of the logits.
+  std::vector<float> hostLogits;
+  bool hostArgmax = m.roles.nextToken < 0;
+  std::vector<float> *values = hostArgmax && !logits ? &hostLogits : logits;
   Status status =
-      backend->step(int32_t(token), int32_t(pos), epoch, logits, next, ms);
+      backend->step(int32_t(token), int32_t(pos), epoch, values, next, ms);
+  if (!status.failed() && hostArgmax)
+    status = argmaxOf(*values, m.buffer(m.roles.logits).name, next);
   if (status.failed()) {
     broken = true;
     return status;

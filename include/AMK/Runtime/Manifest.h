@@ -66,8 +66,8 @@ struct ManifestEvent {
 
 /// Compute ops a body variant may hold.
 enum class OpKind {
-  Embed, RMSNorm, Gemv, Rope, KVAppend, Attention, AttentionCombine, SiluMul,
-  Add, Argmax, ArgmaxPartial, ArgmaxReduce, Copy
+  Embed, RMSNorm, Gemv, Rope, KVAppend, Attention, AttentionCombine,
+  AttentionMerge, SiluMul, Add, Argmax, ArgmaxPartial, ArgmaxReduce, Copy
 };
 
 /// One op of a body variant with the static facts the CPU path needs.
@@ -90,6 +90,8 @@ struct OpSpec {
   double scale = 1;
   int64_t window = 0;
   bool partial = false;
+  /// attention: the packed partial form (per head: values, max, sum).
+  bool packed = false;
   /// copy: column-range form (else the whole buffer).
   bool cols = true;
 };

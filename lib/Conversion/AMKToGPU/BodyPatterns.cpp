@@ -446,6 +446,21 @@ static std::pair<Value, Value> attendedRows(KernelBuilder &kb, AttentionOp op,
   return {kb.min(lo, hi), hi};
 }
 
+/// Stores element `d` of query head `head` of a packed partial (the paper
+/// tool's split-KV shard): per head, `head_dim` unnormalized values, then the
+/// running max and sum, at `head * (head_dim + 2)`.
+static void storePackedHead(KernelBuilder &kb, Args a, Value head,
+                            int64_t dim, Value d, Value acc, Value max,
+                            Value sum) {
+  Value out = a.buffer(4);
+  Value base = kb.mul(head, kb.i64(dim + 2));
+  kb.storeF32(out, a.type(4), kb.add(base, d), acc);
+  kb.ifThen(kb.cmp(arith::CmpIPredicate::eq, d, kb.i64(0)), [&] {
+    kb.storeF32(out, a.type(4), kb.add(base, kb.i64(dim)), max);
+    kb.storeF32(out, a.type(4), kb.add(base, kb.i64(dim + 1)), sum);
+  });
+}
+
 static void lowerAttention(KernelBuilder &kb, AttentionOp op, Args a) {
   ArrayRef<int64_t> cache = shapeOf(op.getKeyCache());
   int64_t kvHeads = cache[1], dim = cache[2];
@@ -531,6 +546,8 @@ static void lowerAttention(KernelBuilder &kb, AttentionOp op, Args a) {
         acc = kb.fadd(acc, kb.fmul(weight, kb.loadShared(kb.add(
                                                d, kb.i64(w * stride + 2)))));
       }
+      if (op.getPacked())
+        return storePackedHead(kb, a, head, dim, d, acc, max, sum);
       Value at = kb.add(kb.mul(head, kb.i64(dim)), d);
       if (!partial) {
         kb.storeF32(out, a.type(4), at,
@@ -588,6 +605,44 @@ static void lowerAttentionCombine(KernelBuilder &kb, AttentionCombineOp op,
         });
     kb.storeF32(out, a.type(2), kb.add(kb.mul(head, kb.i64(dim)), d),
                 arith::DivFOp::create(kb.b, kb.loc, sums[1], sums[0]));
+  });
+}
+
+/// Merges packed partials as kernels::attentionMerge does: one thread per
+/// output element; a partial with a positive sum is rescaled to the common
+/// max, one with a zero sum (an empty KV range) counts for nothing, and the
+/// sum is floored at 1e-20.
+static void lowerAttentionMerge(KernelBuilder &kb, AttentionMergeOp op,
+                                Args a) {
+  int64_t width = sizeOf(op.getOutput()), dim = width / op.getNumHeads();
+  unsigned numPartials = op.getPartials().size();
+  auto part = [&](unsigned i, Value index) {
+    return kb.loadF32(a.buffer(i), a.type(i), index);
+  };
+  kb.forEachThread(kb.i64(0), kb.i64(width), [&](Value idx) {
+    Value head = arith::DivSIOp::create(kb.b, kb.loc, idx, kb.i64(dim));
+    Value d = arith::RemSIOp::create(kb.b, kb.loc, idx, kb.i64(dim));
+    Value base = kb.mul(head, kb.i64(dim + 2));
+    SmallVector<Value> maxes, sums;
+    Value max = negInf(kb);
+    for (unsigned i = 0; i < numPartials; ++i) {
+      maxes.push_back(part(i, kb.add(base, kb.i64(dim))));
+      sums.push_back(part(i, kb.add(base, kb.i64(dim + 1))));
+      max = kb.fmax(max, maxes.back());
+    }
+    Value sum = kb.f32(0), acc = kb.f32(0);
+    for (unsigned i = 0; i < numPartials; ++i) {
+      Value used = arith::CmpFOp::create(
+          kb.b, kb.loc, arith::CmpFPredicate::OGT, sums[i], kb.f32(0));
+      Value weight = kb.select(
+          used, kb.exp(arith::SubFOp::create(kb.b, kb.loc, maxes[i], max)),
+          kb.f32(0));
+      sum = kb.fadd(sum, kb.fmul(sums[i], weight));
+      acc = kb.fadd(acc, kb.fmul(part(i, kb.add(base, d)), weight));
+    }
+    kb.storeF32(a.buffer(numPartials), a.type(numPartials), idx,
+                arith::DivFOp::create(kb.b, kb.loc, acc,
+                                      kb.fmax(sum, kb.f32(1e-20))));
   });
 }
 
@@ -699,6 +754,9 @@ LogicalResult amk::lowerComputeOp(KernelBuilder &kb, Operation *op,
       .Case([&](AttentionOp o) { return lowerAttention(kb, o, a), success(); })
       .Case([&](AttentionCombineOp o) {
         return lowerAttentionCombine(kb, o, a), success();
+      })
+      .Case([&](AttentionMergeOp o) {
+        return lowerAttentionMerge(kb, o, a), success();
       })
       .Case([&](SiluMulOp) {
         lowerBinary<SiluMulOp>(kb, a, [&](Value x, Value y) {

@@ -315,13 +315,6 @@ FailureOr<int64_t> TableBuilder::variantOf(TaskOp task) {
              << "' has an amk.opaque body op ('"
              << cast<OpaqueOp>(op).getOpKind()
              << "'), which has no GPU lowering";
-    auto attention = dyn_cast<AttentionOp>(op);
-    if (isa<AttentionMergeOp>(op) || (attention && attention.getPacked()))
-      return task.emitError()
-             << "amk-lower-megakernel: task '" << task.getName()
-             << "' has a packed split-KV attention op ('" << op.getName()
-             << "', from the paper tool's schedules), which has no GPU "
-                "lowering yet";
     key.push_back(op.getName().getAsOpaquePointer());
     for (NamedAttribute attr : op.getAttrs())
       if (!isRunTimeAttr(attr.getName()))
@@ -434,7 +427,7 @@ static FailureOr<OpArguments> argumentsOf(Operation *op) {
             return appendRange(a.ints, o.getColsAttr(),
                                numElements(o.getSource()), op, "cols");
           })
-          .Case<EmbedOp, ArgmaxOp, ArgmaxReduceOp>(
+          .Case<EmbedOp, ArgmaxOp, ArgmaxReduceOp, AttentionMergeOp>(
               [&](Operation *) { return success(); })
           .Default([&](Operation *) {
             return op->emitError() << "amk-lower-megakernel: no lowering for '"
@@ -527,6 +520,7 @@ static json::Object staticsOf(Operation *op) {
         s["scale"] = o.getScale().convertToDouble();
         s["window"] = o.getWindow() ? int64_t(*o.getWindow()) : 0;
         s["partial"] = bool(o.getStats());
+        s["packed"] = o.getPacked();
         s["width"] = dims(o.getOutput()).back();
         s["splits"] = o.getStats() ? dims(o.getStats())[0] : 1;
       })
@@ -536,6 +530,11 @@ static json::Object staticsOf(Operation *op) {
         s["heads"] = stats[1];
         s["width"] = dims(o.getPartial()).back();
         s["head_dim"] = dims(o.getPartial()).back() / stats[1];
+      })
+      .Case([&](AttentionMergeOp o) {
+        s["partials"] = int64_t(o.getPartials().size());
+        s["heads"] = o.getNumHeads();
+        s["head_dim"] = numElements(o.getOutput()) / o.getNumHeads();
       })
       .Case<SiluMulOp, AddOp>(
           [&](auto o) { s["len"] = lastDim(o.getOutput()); })
@@ -554,7 +553,9 @@ static json::Object staticsOf(Operation *op) {
 
 /// The buffers the runtime drives, found by how the program uses them: the
 /// token input embedded, the position input, the argmax output and the
-/// logits the argmax reads.
+/// logits the argmax reads. A program without an argmax (the paper tool's)
+/// has no `next_token` (the host picks the token) and its logits are its one
+/// floating-point output.
 static json::Object rolesOf(ProgramOp program, const TaskTable &table) {
   json::Object roles;
   auto set = [&](StringRef role, Value buffer) {
@@ -566,7 +567,9 @@ static json::Object rolesOf(ProgramOp program, const TaskTable &table) {
   program.walk([&](Operation *op) {
     llvm::TypeSwitch<Operation *>(op)
         .Case([&](EmbedOp o) {
-          if (isKind(o.getToken(), BufferKind::Input))
+          // Not the paper tool's reshape: an embedding of an activation.
+          if (isKind(o.getToken(), BufferKind::Input) &&
+              isKind(o.getTable(), BufferKind::Weight))
             set("tokens", o.getToken());
         })
         .Case<RopeOp, KVAppendOp, AttentionOp>(
@@ -580,6 +583,15 @@ static json::Object rolesOf(ProgramOp program, const TaskTable &table) {
               set("next_token", o.getToken());
         });
   });
+  if (roles.get("logits"))
+    return roles;
+  SmallVector<Value> floatOutputs;
+  for (BufferOp buffer : program.getBody()->getOps<BufferOp>())
+    if (buffer.getKind() == BufferKind::Output &&
+        isa<FloatType>(buffer.getType().getElementType()))
+      floatOutputs.push_back(buffer.getResult());
+  if (floatOutputs.size() == 1)
+    set("logits", floatOutputs.front());
   return roles;
 }
 

@@ -47,16 +47,3 @@ amk.program @p target <"sm_90a", sms = 1> {
     amk.opaque "GELU" ins(%x) outs(%y) : memref<64xf32>, memref<64xf32>
   }
 }
-
-// -----
-
-// Test: the paper tool's packed split-KV merge has no GPU lowering yet.
-amk.program @p target <"sm_90a", sms = 1> {
-  %p = amk.buffer "p" input : memref<72xf32>
-  %y = amk.buffer "y" output : memref<64xf32>
-  %e = amk.event "e"
-  // expected-error @+1 {{amk-lower-megakernel: task 't' has a packed split-KV attention op ('amk.attention_merge', from the paper tool's schedules), which has no GPU lowering yet}}
-  amk.task "t" signals %e worker 0 queue 0 {
-    amk.attention_merge %p -> %y : memref<72xf32> -> memref<64xf32>
-  }
-}
