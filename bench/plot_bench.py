@@ -9,16 +9,14 @@ weights/bandwidth floor, in ms per token) and a markdown table with every
 baseline, percent of floor, correctness, device and commit. A row whose
 correctness check failed has no time: it is listed, never drawn.
 """
-import argparse
 import glob
 import json
 import os
 import re
 import sys
 
-from svgchart import grouped_bars
+from svgchart import grouped_bars, report_main
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NAME = re.compile(r"^(?!tune-)(.+)-ctx(\d+)\.json$")
 
 
@@ -65,32 +63,13 @@ def svg(rows):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("results", nargs="?",
-                    default=os.path.join(ROOT, "bench", "results"))
-    ap.add_argument("--svg", default=os.path.join(ROOT, "docs",
-                                                  "bench-results.svg"))
-    ap.add_argument("--md", help="write the table here (default: stdout)")
-    args = ap.parse_args(argv)
-    rows = load(args.results)
-    if not rows:
-        print("no <shape>-ctx<C>.json rows in %s" % args.results,
-              file=sys.stderr)
-        return 1
-    with open(args.svg, "w", encoding="utf-8") as f:
-        f.write(svg(rows))
-    text = table(rows)
-    if args.md:
-        with open(args.md, "w", encoding="utf-8") as f:
-            f.write("# Benchmark results\n\nWritten by `bench/plot_bench.py` "
-                    "from `bench/results/<shape>-ctx<C>.json` (rows of "
-                    "`bench/bench_decode.py`, run on the GPU machine).\n\n"
-                    "![ms per token](%s)\n\n" % os.path.relpath(
-                        args.svg, os.path.dirname(os.path.abspath(args.md))))
-            f.write(text)
-    else:
-        sys.stdout.write(text)
-    return 0
+    return report_main(
+        argv, __doc__, "bench-results.svg", load, svg, table,
+        "# Benchmark results\n\nWritten by `bench/plot_bench.py` "
+        "from `bench/results/<shape>-ctx<C>.json` (rows of "
+        "`bench/bench_decode.py`, run on the GPU machine).\n\n"
+        "![ms per token](%s)\n\n",
+        "no <shape>-ctx<C>.json rows in %s")
 
 
 if __name__ == "__main__":

@@ -11,16 +11,14 @@ benchmark's baselines, proposals and how many were rejected as unsafe.
 Only measured times are drawn; a summary whose times are predictions is
 listed in the table as such and left out of the chart.
 """
-import argparse
 import glob
 import json
 import os
 import re
 import sys
 
-from svgchart import grouped_bars
+from svgchart import grouped_bars, report_main
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NAME = re.compile(r"tune-(.+)-ctx(\d+)\.json$")
 
 
@@ -83,30 +81,12 @@ def svg(rows):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("results", nargs="?",
-                    default=os.path.join(ROOT, "bench", "results"))
-    ap.add_argument("--svg", default=os.path.join(ROOT, "docs",
-                                                  "tuning-results.svg"))
-    ap.add_argument("--md", help="write the table here (default: stdout)")
-    args = ap.parse_args(argv)
-    rows = load(args.results)
-    if not rows:
-        print("no tune-*-ctx*.json in %s" % args.results, file=sys.stderr)
-        return 1
-    with open(args.svg, "w", encoding="utf-8") as f:
-        f.write(svg(rows))
-    text = table(rows)
-    if args.md:
-        with open(args.md, "w", encoding="utf-8") as f:
-            f.write("# Tuning results\n\nWritten by `bench/plot_tune.py` "
-                    "from `bench/results/tune-*.json` (docs/tuning.md).\n\n"
-                    "![tuned vs default](%s)\n\n" % os.path.relpath(
-                        args.svg, os.path.dirname(os.path.abspath(args.md))))
-            f.write(text)
-    else:
-        sys.stdout.write(text)
-    return 0
+    return report_main(
+        argv, __doc__, "tuning-results.svg", load, svg, table,
+        "# Tuning results\n\nWritten by `bench/plot_tune.py` "
+        "from `bench/results/tune-*.json` (docs/tuning.md).\n\n"
+        "![tuned vs default](%s)\n\n",
+        "no tune-*-ctx*.json in %s")
 
 
 if __name__ == "__main__":

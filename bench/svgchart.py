@@ -37,3 +37,36 @@ def grouped_bars(title, legend, groups, empty="no measured results yet"):
         out.append('<text x="%d" y="%d">%s</text>' % (left, base - 40, empty))
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def report_main(argv, doc, svg_name, load, svg, table, heading, none_found):
+    """The command line both plots share: `[RESULTS_DIR] [--svg FILE]
+    [--md FILE]`. Loads rows with `load(folder)`, writes `svg(rows)` to the
+    SVG file and `table(rows)` to --md (under `heading`, a markdown preamble
+    formatted with the chart's path relative to the table) or stdout.
+    Returns 1 with `none_found % folder` on stderr when there are no rows."""
+    import argparse
+    import os
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("results", nargs="?",
+                    default=os.path.join(root, "bench", "results"))
+    ap.add_argument("--svg", default=os.path.join(root, "docs", svg_name))
+    ap.add_argument("--md", help="write the table here (default: stdout)")
+    args = ap.parse_args(argv)
+    rows = load(args.results)
+    if not rows:
+        print(none_found % args.results, file=sys.stderr)
+        return 1
+    with open(args.svg, "w", encoding="utf-8") as f:
+        f.write(svg(rows))
+    text = table(rows)
+    if not args.md:
+        sys.stdout.write(text)
+        return 0
+    with open(args.md, "w", encoding="utf-8") as f:
+        f.write(heading % os.path.relpath(
+            args.svg, os.path.dirname(os.path.abspath(args.md))))
+        f.write(text)
+    return 0

@@ -89,6 +89,8 @@ private:
   Value emitSpin(Value event, Value target);
   LogicalResult emitBodies(Value variant, Value argBase);
   int64_t firstStagedOp(const BodyVariant &variant);
+  LogicalResult emitSwitch(Value variant, ArrayRef<int64_t> cases,
+                           function_ref<LogicalResult(int64_t)> emitCase);
   void emitPrologues(Value variant, Value argBase);
   void emitRingInit();
   Value i32(Value i64) {
@@ -317,14 +319,28 @@ int64_t KernelEmitter::firstStagedOp(const BodyVariant &variant) {
 /// Issues, before the task's waits, the first weight-ring rounds of the
 /// first staged op of the task's variant (nothing for other variants).
 void KernelEmitter::emitPrologues(Value variant, Value argBase) {
-  OpBuilder &b = kb.b;
-  Location loc = kb.loc;
   SmallVector<int64_t> cases;
   for (auto [i, ops] : llvm::enumerate(table.variants))
     if (firstStagedOp(ops) >= 0)
       cases.push_back(int64_t(i));
   if (cases.empty())
     return;
+  (void)emitSwitch(variant, cases, [&](int64_t index) {
+    const BodyVariant &ops = table.variants[index];
+    int64_t k = firstStagedOp(ops);
+    kb.argBase = kb.add(argBase, kb.i64(ops.argOffsets[k]));
+    emitWeightPrologue(kb, ops.ops[k]);
+    return success();
+  });
+}
+
+/// An `scf.index_switch` on \p variant with one case per index of \p cases
+/// (a variant index), filled by \p emitCase, and an empty default.
+LogicalResult
+KernelEmitter::emitSwitch(Value variant, ArrayRef<int64_t> cases,
+                          function_ref<LogicalResult(int64_t)> emitCase) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
   Value selector = arith::IndexCastOp::create(b, loc, b.getIndexType(), variant);
   auto dispatch = scf::IndexSwitchOp::create(b, loc, TypeRange{}, selector,
                                              cases, cases.size());
@@ -332,13 +348,12 @@ void KernelEmitter::emitPrologues(Value variant, Value argBase) {
   b.createBlock(&dispatch.getDefaultRegion());
   scf::YieldOp::create(b, loc);
   for (auto [i, index] : llvm::enumerate(cases)) {
-    const BodyVariant &ops = table.variants[index];
-    int64_t k = firstStagedOp(ops);
     b.createBlock(&dispatch.getCaseRegions()[i]);
-    kb.argBase = kb.add(argBase, kb.i64(ops.argOffsets[k]));
-    emitWeightPrologue(kb, ops.ops[k]);
+    if (failed(emitCase(index)))
+      return failure();
     scf::YieldOp::create(b, loc);
   }
+  return success();
 }
 
 /// Thread 0 initialises the ring's two stage mbarriers and its round
@@ -359,19 +374,10 @@ void KernelEmitter::emitRingInit() {
 }
 
 LogicalResult KernelEmitter::emitBodies(Value variant, Value argBase) {
-  OpBuilder &b = kb.b;
-  Location loc = kb.loc;
-  SmallVector<int64_t> cases;
-  for (int64_t i = 0, e = int64_t(table.variants.size()); i < e; ++i)
-    cases.push_back(i);
-  Value selector = arith::IndexCastOp::create(b, loc, b.getIndexType(), variant);
-  auto dispatch = scf::IndexSwitchOp::create(b, loc, TypeRange{}, selector,
-                                             cases, cases.size());
-  OpBuilder::InsertionGuard guard(b);
-  b.createBlock(&dispatch.getDefaultRegion());
-  scf::YieldOp::create(b, loc);
-  for (auto [i, variantOps] : llvm::enumerate(table.variants)) {
-    b.createBlock(&dispatch.getCaseRegions()[i]);
+  auto cases = llvm::to_vector(
+      llvm::seq<int64_t>(0, int64_t(table.variants.size())));
+  return emitSwitch(variant, cases, [&](int64_t index) -> LogicalResult {
+    const BodyVariant &variantOps = table.variants[index];
     int64_t staged = firstStagedOp(variantOps);
     for (auto [k, op] : llvm::enumerate(variantOps.ops)) {
       if (k > 0)
@@ -380,9 +386,8 @@ LogicalResult KernelEmitter::emitBodies(Value variant, Value argBase) {
       if (failed(lowerComputeOp(kb, op, int64_t(k) == staged)))
         return failure();
     }
-    scf::YieldOp::create(b, loc);
-  }
-  return success();
+    return success();
+  });
 }
 
 LogicalResult KernelEmitter::emit() {
