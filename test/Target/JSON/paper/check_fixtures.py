@@ -59,7 +59,11 @@ def check(path, models, work, counts):
          mlir, "-o", compiled], work, name)
     counts["compiled"] += 1
     if not os.path.exists(native):
-        run(["amk-translate", "--import-hf", weights, "-o", native], work, name)
+        # The tool keeps KV caches in the weights' dtype; the spliced caches
+        # must have the same one (the importer's default is f32).
+        kv = "bf16" if model.endswith("-bf16") else "f32"
+        run(["amk-translate", "--import-hf", weights, f"--kv-dtype={kv}",
+             "-o", native], work, name)
     steps = str(max(32, pos - FIRST_GOLDEN_POSITION + 1))
     for seed, program in (("1", mlir), ("2", compiled)):
         out = run(["amk-ref-run", native, "--weights", weights, "--golden",
