@@ -239,7 +239,7 @@ static Value ringByte(KernelBuilder &kb, Value offset) {
 /// The ring's round counter: ring rounds issued before the current op.
 static Value ringCounter(KernelBuilder &kb) {
   return LLVM::LoadOp::create(kb.b, kb.loc, kb.b.getI64Type(),
-                              ringByte(kb, kb.i64(16)));
+                              ringByte(kb, kb.i64(kRingCounter)));
 }
 
 /// Ring round `g` (counted over the kernel's life) uses stage `g % 2`,
@@ -254,7 +254,7 @@ static RingSlot ringSlot(KernelBuilder &kb, Value g) {
       kb.i64(1));
   return {ringByte(kb, kb.add(kb.i64(kRingHeader),
                               kb.mul(stage, kb.i64(kb.ringStageBytes)))),
-          ringByte(kb, kb.mul(stage, kb.i64(8))),
+          ringByte(kb, kb.mul(stage, kb.i64(kRingBarrierBytes))),
           arith::TruncIOp::create(kb.b, kb.loc, kb.b.getI32Type(), phase)};
 }
 
@@ -327,7 +327,7 @@ static void lowerStagedGemv(KernelBuilder &kb, GemvOp op, Args a,
   // Every thread read the counter before the first round's barrier; all
   // write the same new value.
   LLVM::StoreOp::create(kb.b, kb.loc, kb.add(tile.counter, tile.rounds),
-                        ringByte(kb, kb.i64(16)));
+                        ringByte(kb, kb.i64(kRingCounter)));
 }
 
 static void lowerGemv(KernelBuilder &kb, GemvOp op, Args a,

@@ -26,7 +26,11 @@ namespace amk {
 /// Address spaces of NVPTX.
 constexpr unsigned kGlobalSpace = 1;
 constexpr unsigned kSharedSpace = 3;
-/// Bytes before the first stage of the weight ring.
+/// The weight ring's header: stage `s`'s mbarrier at byte
+/// `s * kRingBarrierBytes`, the round counter (i64) at `kRingCounter`, the
+/// first stage at `kRingHeader`.
+constexpr int64_t kRingBarrierBytes = 8;
+constexpr int64_t kRingCounter = 16;
 constexpr int64_t kRingHeader = 128;
 
 /// Emits block-level code inside the megakernel. All integer index values

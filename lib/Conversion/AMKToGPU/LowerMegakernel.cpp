@@ -365,10 +365,10 @@ void KernelEmitter::emitRingInit() {
   kb.ifThen(kb.cmp(arith::CmpIPredicate::eq, kb.tid, kb.i64(0)), [&] {
     for (int64_t stage = 0; stage < 2; ++stage)
       emitInitBarrier(b, kb.loc, kb.gep(kb.ring, b.getI8Type(),
-                                        kb.i64(8 * stage)),
+                                        kb.i64(kRingBarrierBytes * stage)),
                       kb.copier->barrierArrivals(kb.blockSize));
     LLVM::StoreOp::create(b, kb.loc, kb.i64(0),
-                          kb.gep(kb.ring, b.getI8Type(), kb.i64(16)));
+                          kb.gep(kb.ring, b.getI8Type(), kb.i64(kRingCounter)));
   });
   kb.barrier();
 }
