@@ -42,6 +42,21 @@ std::string describe(const json::Value &value) {
   return (kindName(value) + " " + text).str();
 }
 
+std::string describeSpan(StringRef span) {
+  constexpr size_t kMaxParsed = 64;
+  span = span.rtrim(" \t\r\n");
+  if (span.size() <= kMaxParsed) {
+    Expected<json::Value> value = json::parse(span);
+    if (value)
+      return describe(*value);
+    consumeError(value.takeError());
+  }
+  StringRef kind = span.starts_with("[")   ? "array"
+                   : span.starts_with("\"") ? "string"
+                                            : "value";
+  return (kind + " " + span.take_front(40) + "...").str();
+}
+
 Expected<const json::Value *> requireField(const json::Object &object,
                                            StringRef key, StringRef where) {
   if (const json::Value *value = object.get(key))

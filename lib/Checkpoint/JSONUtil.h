@@ -36,6 +36,10 @@ inline llvm::Error makeError(const llvm::Twine &message) {
 /// rendering, e.g. `string "abc"` or `number 2.5`.
 std::string describe(const llvm::json::Value &value);
 
+/// Describes the JSON text \p span as describe() does its value, parsing
+/// it only when short (a long one is shown by its kind and first bytes).
+std::string describeSpan(llvm::StringRef span);
+
 /// Returns field \p key of \p object; if absent, an error
 /// "<where>: missing field '<key>'".
 llvm::Expected<const llvm::json::Value *>

@@ -84,7 +84,7 @@ static Error checkExpected(const ExpectedTensor &expected,
     return makeError(checkpoint.source + ": missing tensor '" + expected.name +
                      "' (expected shape " + formatShape(expected.shape) + ")");
   const TensorInfo &info = found->second;
-  std::string where = info.file + ": tensor '" + expected.name + "'";
+  std::string where = *info.file + ": tensor '" + expected.name + "'";
   if (ArrayRef<int64_t>(info.shape) != ArrayRef<int64_t>(expected.shape))
     return makeError(where + ": expected shape " + formatShape(expected.shape) +
                      ", found " + formatShape(info.shape));
@@ -105,7 +105,7 @@ static Error checkExpected(const ExpectedTensor &expected,
 /// harmless extra (recorded in \p weights), else refuses it.
 static Error checkExtra(StringRef name, const TensorInfo &info,
                         const ModelConfig &config, CheckedWeights &weights) {
-  std::string where = (info.file + ": tensor '" + name + "'").str();
+  std::string where = (*info.file + ": tensor '" + name + "'").str();
   if (isRotaryBuffer(name, config)) {
     weights.ignored.push_back(name.str());
     return Error::success();

@@ -8,6 +8,8 @@
 
 #include "JSONUtil.h"
 
+#include "AMK/Support/JSONText.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Endian.h"
@@ -23,9 +25,11 @@
 using namespace llvm;
 using namespace amk::import;
 using amk::import::detail::describe;
+using amk::import::detail::describeSpan;
 using amk::import::detail::makeError;
 using amk::import::detail::parseJSONObject;
 using mlir::amk::readBoundedFile;
+namespace json_text = mlir::amk::json_text;
 using amk::import::detail::kHeaderLimits;
 using amk::import::detail::kIndexLimits;
 using amk::import::detail::requireField;
@@ -156,11 +160,11 @@ static std::optional<uint64_t> byteSize(ArrayRef<int64_t> shape, DType dtype) {
   return bytes;
 }
 
-static Expected<TensorInfo> parseTensor(const json::Value &value,
-                                        StringRef name,
-                                        const SafeTensorsHeader &header,
-                                        StringRef fileName) {
-  std::string where = (fileName + ": tensor '" + name + "'").str();
+static Expected<TensorInfo>
+parseTensor(const json::Value &value, StringRef name,
+            const SafeTensorsHeader &header,
+            const std::shared_ptr<const std::string> &file) {
+  std::string where = (*file + ": tensor '" + name + "'").str();
   const json::Object *entry = value.getAsObject();
   if (!entry)
     return makeError(where + ": expected an object, found " + describe(value));
@@ -188,7 +192,7 @@ static Expected<TensorInfo> parseTensor(const json::Value &value,
     return makeError(where + ": data_offsets " + formatRange(begin, end) +
                      " past end of data (" + Twine(header.dataSize) +
                      " bytes)");
-  return TensorInfo{*dtype, std::move(*shape), fileName.str(),
+  return TensorInfo{*dtype, std::move(*shape), file,
                     header.dataStart + begin, header.dataStart + end};
 }
 
@@ -264,30 +268,59 @@ static Expected<uint64_t> checkHeaderLength(StringRef bytes, uint64_t fileSize,
   return length;
 }
 
+/// Reads member \p key of the header, a tensor or the metadata, into
+/// \p header.
+static Error readMember(StringRef key, const json::Value &value,
+                        SafeTensorsHeader &header,
+                        const std::shared_ptr<const std::string> &file) {
+  if (key == "__metadata__")
+    return parseMetadata(value, header, *file);
+  Expected<TensorInfo> tensor = parseTensor(value, key, header, file);
+  if (!tensor)
+    return tensor.takeError();
+  if (!header.tensors.emplace(key.str(), std::move(*tensor)).second)
+    return makeError(*file + ": tensor '" + key + "' appears twice");
+  return Error::success();
+}
+
 Expected<SafeTensorsHeader>
 amk::import::parseSafeTensorsHeader(StringRef bytes, uint64_t fileSize,
                                     StringRef fileName) {
   Expected<uint64_t> length = checkHeaderLength(bytes, fileSize, fileName);
   if (!length)
     return length.takeError();
-  Expected<json::Object> object =
-      parseJSONObject(bytes.substr(8, *length), fileName, kHeaderLimits);
-  if (!object)
-    return object.takeError();
+  StringRef text = bytes.substr(8, *length);
+  if (Error err = mlir::amk::checkJSONLimits(text, fileName, kHeaderLimits))
+    return std::move(err);
   SafeTensorsHeader header;
   header.dataStart = 8 + *length;
   header.dataSize = fileSize - header.dataStart;
-  for (const std::string &key : sortedKeys(*object)) {
-    const json::Value &value = *object->get(key);
-    if (key == "__metadata__") {
-      if (Error err = parseMetadata(value, header, fileName))
-        return std::move(err);
-      continue;
-    }
-    Expected<TensorInfo> tensor = parseTensor(value, key, header, fileName);
-    if (!tensor)
-      return tensor.takeError();
-    header.tensors.emplace(key, std::move(*tensor));
+  // One entry parsed at a time: the parse tree of a whole header of many
+  // small tensors is 40-50x its text.
+  auto file = std::make_shared<const std::string>(fileName.str());
+  std::string entryError;
+  std::optional<json_text::TextError> error = json_text::forEachMember(
+      text, [&](StringRef key, StringRef span) {
+        json::Value value = nullptr;
+        std::optional<json_text::TextError> syntax =
+            json_text::parseSpan(text, span, value);
+        if (!syntax)
+          if (Error err = readMember(key, value, header, file)) {
+            entryError = toString(std::move(err));
+            syntax = json_text::TextError{size_t(span.data() - text.data()),
+                                          entryError};
+          }
+        return syntax;
+      });
+  if (!entryError.empty())
+    return makeError(entryError);
+  if (error && error->message == "expected an object")
+    return makeError(fileName + ": expected a JSON object at top level, " +
+                     "found " + describeSpan(text.substr(error->offset)));
+  if (error) {
+    auto [line, column] = json_text::lineAndColumn(text, error->offset);
+    return makeError(fileName + ":" + Twine(line) + ":" + Twine(column) +
+                     ": not valid JSON: " + error->message);
   }
   if (Error err = checkOverlaps(header, fileName))
     return std::move(err);
@@ -298,32 +331,35 @@ amk::import::parseSafeTensorsHeader(StringRef bytes, uint64_t fileSize,
 // Files
 //===----------------------------------------------------------------------===//
 
-/// Reads the first \p size bytes of the file at \p path.
-static Expected<std::string> readPrefix(StringRef path, uint64_t size) {
+/// Reads the first \p size bytes of the file at \p path (mapped, not
+/// copied, when large).
+static Expected<std::unique_ptr<MemoryBuffer>> readPrefix(StringRef path,
+                                                          uint64_t size) {
   if (size == 0)
-    return std::string();
+    return MemoryBuffer::getMemBuffer("", path);
   ErrorOr<std::unique_ptr<MemoryBuffer>> buffer =
       MemoryBuffer::getFileSlice(path, size, /*Offset=*/0);
   if (!buffer)
     return makeError(path + ": cannot read: " + buffer.getError().message());
-  return (*buffer)->getBuffer().str();
+  return std::move(*buffer);
 }
 
 Expected<SafeTensorsHeader> amk::import::readSafeTensorsHeader(StringRef path) {
   uint64_t fileSize = 0;
   if (std::error_code ec = sys::fs::file_size(path, fileSize))
     return makeError(path + ": cannot read: " + ec.message());
-  Expected<std::string> prefix = readPrefix(path, std::min<uint64_t>(fileSize, 8));
+  Expected<std::unique_ptr<MemoryBuffer>> prefix =
+      readPrefix(path, std::min<uint64_t>(fileSize, 8));
   if (!prefix)
     return prefix.takeError();
-  if (prefix->size() == 8) {
-    uint64_t length = support::endian::read64le(prefix->data());
+  if ((*prefix)->getBufferSize() == 8) {
+    uint64_t length = support::endian::read64le((*prefix)->getBufferStart());
     uint64_t wanted = 8 + std::min(length, kMaxHeaderBytes);
     prefix = readPrefix(path, std::min(fileSize, wanted));
     if (!prefix)
       return prefix.takeError();
   }
-  return parseSafeTensorsHeader(*prefix, fileSize, path);
+  return parseSafeTensorsHeader((*prefix)->getBuffer(), fileSize, path);
 }
 
 //===----------------------------------------------------------------------===//

@@ -39,16 +39,16 @@ static std::optional<DType> dtypeFor(kernels::DType dtype) {
 }
 
 Expected<llvm::StringRef> WeightLoader::bytesOf(const TensorInfo &tensor) {
-  std::unique_ptr<llvm::MemoryBuffer> &file = files[tensor.file];
+  std::unique_ptr<llvm::MemoryBuffer> &file = files[*tensor.file];
   if (!file) {
-    auto mapped = llvm::MemoryBuffer::getFile(tensor.file);
+    auto mapped = llvm::MemoryBuffer::getFile(*tensor.file);
     if (!mapped)
-      return llvm::createStringError(tensor.file + ": " +
+      return llvm::createStringError(*tensor.file + ": " +
                                      mapped.getError().message());
     file = std::move(*mapped);
   }
   if (tensor.end > file->getBufferSize())
-    return llvm::createStringError(tensor.file + ": truncated");
+    return llvm::createStringError(*tensor.file + ": truncated");
   return file->getBuffer().slice(tensor.begin, tensor.end);
 }
 
@@ -89,7 +89,7 @@ Error WeightLoader::load(llvm::StringRef key, BufferView &buffer) {
       return llvm::createStringError(llvm::formatv(
           "tensor '{0}' in {1} holds {2} at element {3} (buffer '{4}'); the "
           "checkpoint is corrupt",
-          key, tensor.file, value, i, buffer.name));
+          key, *tensor.file, value, i, buffer.name));
     buffer.values()[i] = value;
   }
   return Error::success();

@@ -70,7 +70,7 @@ static void printConfig(const ModelConfig &config, raw_ostream &os) {
 static void printTensors(const TensorMap &tensors, raw_ostream &os) {
   for (const auto &[name, info] : tensors)
     os << "tensor " << name << " " << dtypeName(info.dtype) << " "
-       << formatShape(info.shape) << " " << sys::path::filename(info.file)
+       << formatShape(info.shape) << " " << sys::path::filename(*info.file)
        << " [" << info.begin << ", " << info.end << ")\n";
 }
 

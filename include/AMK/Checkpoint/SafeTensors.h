@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -54,8 +55,9 @@ struct TensorInfo {
   DType dtype;
   /// Dimensions, outermost first; empty for a scalar.
   llvm::SmallVector<int64_t, 4> shape;
-  /// Path of the file holding the data (as given to the reader).
-  std::string file;
+  /// Path of the file holding the data (as given to the reader), shared by
+  /// the file's tensors (a header may list millions).
+  std::shared_ptr<const std::string> file;
   /// Absolute byte offset of the first data byte in `file`
   /// (8 + header length + data_offsets[0]).
   uint64_t begin = 0;

@@ -10,12 +10,13 @@
 // again and every field that comes out different from the file is kept as an
 // `amk.json.*` attribute (see docs/json-interop.md), so that nothing is lost.
 // The large sections are kept as the text of their entries and parsed one
-// entry at a time (JSONText.h): memory stays near the size of the IR built.
+// entry at a time (AMK/Support/JSONText.h): memory stays near the size of
+// the IR built.
 //
 //===----------------------------------------------------------------------===//
 
 #include "AMK/Target/JSON/AMKJSON.h"
-#include "JSONText.h"
+#include "AMK/Support/JSONText.h"
 #include "Schema.h"
 
 #include "AMK/Support/BoundedJSON.h"
@@ -29,6 +30,7 @@
 using namespace mlir;
 using namespace mlir::amk;
 using namespace mlir::amk::json_interop;
+using namespace mlir::amk::json_text;
 namespace json = llvm::json;
 
 /// A schedule of the largest model is tens of MB.

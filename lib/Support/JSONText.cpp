@@ -1,17 +1,17 @@
-//===- JSONText.cpp - Byte-level views of a JSON schedule text ------------===//
+//===- JSONText.cpp - Byte-level views of a JSON text ---------------------===//
 //
 // Part of the AMK project.
 //
 //===----------------------------------------------------------------------===//
 
-#include "JSONText.h"
+#include "AMK/Support/JSONText.h"
 #include "AMK/Support/JSONDepth.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Regex.h"
 
 using namespace llvm;
-using namespace mlir::amk::json_interop;
+using namespace mlir::amk::json_text;
 
 static constexpr size_t npos = StringRef::npos;
 
@@ -65,7 +65,7 @@ static size_t skipValue(StringRef text, size_t pos) {
 }
 
 std::optional<TextError>
-mlir::amk::json_interop::parseSpan(StringRef text, StringRef span,
+mlir::amk::json_text::parseSpan(StringRef text, StringRef span,
                                    json::Value &value) {
   Expected<json::Value> parsed = json::parse(span);
   if (parsed) {
@@ -138,16 +138,13 @@ static json::Value kindOf(char first) {
   }
 }
 
-std::optional<TextError> mlir::amk::json_interop::splitDocument(
-    StringRef text, ArrayRef<StringRef> lazyKeys, SplitDocument &document) {
+std::optional<TextError>
+mlir::amk::json_text::forEachMember(StringRef text, MemberFn member) {
   size_t pos = skipSpace(text, 0);
   if (pos >= text.size())
     return expected(text, pos, "a value");
-  if (text[pos] != '{') {
-    document.root = kindOf(text[pos]);
-    return std::nullopt;
-  }
-  json::Object members;
+  if (text[pos] != '{')
+    return TextError{pos, "expected an object"};
   pos = skipSpace(text, pos + 1);
   bool empty = pos < text.size() && text[pos] == '}';
   while (!empty) {
@@ -164,27 +161,17 @@ std::optional<TextError> mlir::amk::json_interop::splitDocument(
     if (pos >= text.size() || text[pos] != ':')
       return expected(text, pos, ": after the property name");
     pos = skipSpace(text, pos + 1);
-    StringRef name = *key.getAsString();
-    if (llvm::is_contained(lazyKeys, name) && pos < text.size() &&
-        text[pos] == '[') {
-      std::vector<StringRef> &elements = document.lazy[name];
-      elements.clear();
-      members.erase(name);
-      if (std::optional<TextError> error = splitArray(text, pos, elements))
-        return error;
-    } else {
-      size_t end = skipValue(text, pos);
-      if (end == npos)
-        return expected(text, pos, "a value");
-      json::Value value = nullptr;
-      if (std::optional<TextError> error =
-              parseSpan(text, text.slice(pos, end), value))
-        return error;
-      document.lazy.erase(name);
-      members[name.str()] = std::move(value);
-      pos = end;
-    }
-    pos = skipSpace(text, pos);
+    size_t end = skipValue(text, pos);
+    if (end == npos)
+      return expected(text,
+                      pos < text.size() && !StringRef("[{\"").contains(text[pos])
+                          ? pos
+                          : text.size(),
+                      "a value");
+    if (std::optional<TextError> error =
+            member(*key.getAsString(), text.slice(pos, end)))
+      return error;
+    pos = skipSpace(text, end);
     if (pos < text.size() && text[pos] == '}')
       break;
     if (pos >= text.size() || text[pos] != ',')
@@ -194,6 +181,35 @@ std::optional<TextError> mlir::amk::json_interop::splitDocument(
   pos = skipSpace(text, pos + 1);
   if (pos < text.size())
     return TextError{pos, "Text after end of JSON value"};
+  return std::nullopt;
+}
+
+std::optional<TextError> mlir::amk::json_text::splitDocument(
+    StringRef text, ArrayRef<StringRef> lazyKeys, SplitDocument &document) {
+  size_t first = skipSpace(text, 0);
+  if (first < text.size() && text[first] != '{') {
+    document.root = kindOf(text[first]);
+    return std::nullopt;
+  }
+  json::Object members;
+  std::optional<TextError> error =
+      forEachMember(text, [&](StringRef name, StringRef span) {
+        if (llvm::is_contained(lazyKeys, name) && span.front() == '[') {
+          std::vector<StringRef> &elements = document.lazy[name];
+          elements.clear();
+          members.erase(name);
+          size_t pos = span.data() - text.data();
+          return splitArray(text, pos, elements);
+        }
+        json::Value value = nullptr;
+        if (std::optional<TextError> error = parseSpan(text, span, value))
+          return error;
+        document.lazy.erase(name);
+        members[name.str()] = std::move(value);
+        return std::optional<TextError>();
+      });
+  if (error)
+    return error;
   document.root = std::move(members);
   return std::nullopt;
 }
@@ -251,7 +267,7 @@ static size_t findElement(StringRef text, size_t pos, size_t index) {
   return npos;
 }
 
-size_t mlir::amk::json_interop::locatePath(StringRef text, StringRef path) {
+size_t mlir::amk::json_text::locatePath(StringRef text, StringRef path) {
   size_t pos = skipSpace(text, 0);
   for (StringRef step : pathSteps(path)) {
     if (pos >= text.size())
@@ -272,14 +288,14 @@ size_t mlir::amk::json_interop::locatePath(StringRef text, StringRef path) {
 }
 
 std::pair<unsigned, unsigned>
-mlir::amk::json_interop::lineAndColumn(StringRef text, size_t offset) {
+mlir::amk::json_text::lineAndColumn(StringRef text, size_t offset) {
   StringRef before = text.take_front(offset);
   size_t lineStart = before.rfind('\n');
   return {unsigned(before.count('\n') + 1),
           unsigned(lineStart == npos ? offset + 1 : offset - lineStart)};
 }
 
-std::optional<size_t> mlir::amk::json_interop::findTooDeep(StringRef text,
+std::optional<size_t> mlir::amk::json_text::findTooDeep(StringRef text,
                                                            unsigned maxDepth) {
   size_t offset = ::amk::support::findTooDeep(text, maxDepth);
   if (offset == npos)

@@ -1,22 +1,24 @@
-//===- JSONText.h - Byte-level views of a JSON schedule text ----*- C++ -*-===//
+//===- JSONText.h - Byte-level views of a JSON text ------------*- C++ -*-===//
 //
 // Part of the AMK project.
 //
 //===----------------------------------------------------------------------===//
 //
-// The importer never holds the parse tree of a whole schedule (llvm::json
-// takes 60-100x the text): it splits the top-level object into members, keeps
-// the large arrays as the byte spans of their elements and parses one element
-// at a time. The same scanner maps a JSON path of a diagnostic back to the
-// line and column of the text. Every function expects a text whose nesting
-// depth was already checked (BoundedJSON.h), so none recurses deeply.
+// The compiler-side readers of large JSON documents (schedules, safetensors
+// headers) never hold the parse tree of a whole document (llvm::json takes
+// 40-100x the text): they walk the top-level object member by member, keep
+// large arrays as the byte spans of their elements and parse one element at
+// a time. The same scanner maps a JSON path of a diagnostic back to the line
+// and column of the text. Every function expects a text whose nesting depth
+// was already checked (BoundedJSON.h), so none recurses deeply.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef AMK_LIB_TARGET_JSON_JSONTEXT_H
-#define AMK_LIB_TARGET_JSON_JSONTEXT_H
+#ifndef AMK_SUPPORT_JSONTEXT_H
+#define AMK_SUPPORT_JSONTEXT_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/JSON.h"
@@ -28,7 +30,7 @@
 
 namespace mlir {
 namespace amk {
-namespace json_interop {
+namespace json_text {
 
 /// A syntax error at byte `offset` of the text.
 struct TextError {
@@ -43,6 +45,17 @@ struct SplitDocument {
   llvm::json::Value root = nullptr;
   llvm::StringMap<std::vector<llvm::StringRef>> lazy;
 };
+
+/// Whether a member callback goes on to the next member.
+using MemberFn = llvm::function_ref<std::optional<TextError>(
+    llvm::StringRef key, llvm::StringRef span)>;
+
+/// Walks the object that `text` holds (with surrounding whitespace), calling
+/// `member` with each member's key (unescaped) and the span of its value, in
+/// order; the value is not parsed (parseSpan does). Stops at the first error,
+/// a syntax error of the object or one `member` returns. A text that is not
+/// an object is an error "expected an object", at its first byte.
+std::optional<TextError> forEachMember(llvm::StringRef text, MemberFn member);
 
 /// Splits `text` into members; the members named in `lazyKeys` whose value
 /// is an array are kept as element spans. Returns a syntax error's offset and
@@ -70,8 +83,8 @@ std::optional<size_t> findTooDeep(llvm::StringRef text, unsigned maxDepth);
 std::pair<unsigned, unsigned> lineAndColumn(llvm::StringRef text,
                                             size_t offset);
 
-} // namespace json_interop
+} // namespace json_text
 } // namespace amk
 } // namespace mlir
 
-#endif // AMK_LIB_TARGET_JSON_JSONTEXT_H
+#endif // AMK_SUPPORT_JSONTEXT_H
