@@ -86,18 +86,17 @@ namespace {
 class HeaderReader : public FieldReader {
 public:
   HeaderReader(std::map<std::string, TensorEntry> &tensors, size_t file,
-               uint64_t dataStart, uint64_t fileSize)
+               uint64_t dataStart, uint64_t fileSize,
+               std::function<bool(const std::string &)> keep)
       : tensors(tensors), file(file), dataStart(dataStart),
-        fileSize(fileSize) {}
+        fileSize(fileSize), keep(std::move(keep)) {}
 
-  void read(const json &header) {
-    if (!header.is_object())
-      fail("", "the header is not a JSON object");
-    for (const auto &[name, entry] : header.items()) {
-      if (name == "__metadata__")
-        continue;
-      readTensor(name, entry);
-    }
+  /// Reads the header text, one tensor entry at a time.
+  void read(std::string_view header) {
+    forEachMember(header, [&](const std::string &name, const json &entry) {
+      if (name != "__metadata__")
+        readTensor(name, entry);
+    });
   }
 
 private:
@@ -137,13 +136,18 @@ private:
                       tensor.dtype + " " + formatShape(tensor.shape));
     tensor.begin = dataStart + begin;
     tensor.end = dataStart + end;
-    if (!tensors.emplace(name, std::move(tensor)).second)
-      fail(where, "appears in two files");
+    if (!keep(name))
+      return;
+    auto [it, added] = tensors.emplace(name, std::move(tensor));
+    if (!added)
+      fail(where, it->second.file == file ? "appears twice"
+                                          : "appears in two files");
   }
 
   std::map<std::string, TensorEntry> &tensors;
   size_t file;
   uint64_t dataStart, fileSize;
+  std::function<bool(const std::string &)> keep;
 };
 
 /// Reads the weight map of a `model.safetensors.index.json`.
@@ -190,16 +194,10 @@ Status Checkpoint::readShard(const std::string &path) {
           support::checkDepth(text, path, "a safetensors header");
       !tooDeep.empty())
     return Status::error(tooDeep);
-  json header;
-  try {
-    header = json::parse(text);
-  } catch (const json::exception &error) {
-    return Status::error(path + ": the header is not valid JSON: " +
-                         error.what());
-  }
-  HeaderReader reader(tensors, files.size(), 8 + headerBytes, file->size());
+  HeaderReader reader(tensors, files.size(), 8 + headerBytes, file->size(),
+                      [&](const std::string &name) { return keeps(name); });
   files.push_back(std::move(file));
-  return reader.run(path, [&] { reader.read(header); });
+  return reader.run(path, [&] { reader.read(text); });
 }
 
 static bool exists(const std::string &path) {
@@ -207,8 +205,17 @@ static bool exists(const std::string &path) {
   return stat(path.c_str(), &info) == 0;
 }
 
-Status Checkpoint::open(const std::string &dir, Checkpoint &checkpoint) {
+Status Checkpoint::open(const std::string &dir, Checkpoint &checkpoint,
+                        const Manifest *manifest) {
   checkpoint = Checkpoint();
+  if (manifest) {
+    auto wanted = std::make_shared<std::set<std::string>>();
+    wanted->insert("model.embed_tokens.weight");
+    for (const ManifestBuffer &buffer : manifest->buffers)
+      if (buffer.arena == Arena::Weights)
+        wanted->insert(buffer.key);
+    checkpoint.wanted = std::move(wanted);
+  }
   std::string single = dir + "/model.safetensors";
   std::string index = dir + "/model.safetensors.index.json";
   if (exists(single)) {
@@ -236,6 +243,8 @@ Status Checkpoint::open(const std::string &dir, Checkpoint &checkpoint) {
         status.failed())
       return status;
   for (const auto &[name, shard] : weightMap) {
+    if (!checkpoint.keeps(name))
+      continue;
     auto it = checkpoint.tensors.find(name);
     if (it == checkpoint.tensors.end() ||
         checkpoint.files[it->second.file]->path() != dir + "/" + shard)

@@ -39,6 +39,111 @@ Status amk::runtime::parseJsonFile(const std::string &path, const char *what,
   return Status::ok();
 }
 
+namespace {
+/// Builds one top-level member's value at a time from SAX events and hands
+/// it to a callback (nlohmann's own DOM builder is not public API).
+class MemberBuilder {
+public:
+  using Callback =
+      std::function<void(const std::string &, const json &)>;
+  explicit MemberBuilder(const Callback &member) : member(member) {}
+
+  bool null() { return value(nullptr); }
+  bool boolean(bool v) { return value(v); }
+  bool number_integer(json::number_integer_t v) { return value(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return value(v); }
+  bool number_float(json::number_float_t v, const json::string_t &) {
+    return value(v);
+  }
+  bool string(json::string_t &v) { return value(std::move(v)); }
+  bool binary(json::binary_t &v) { return value(std::move(v)); }
+  bool start_object(std::size_t) { return open(json::object()); }
+  bool end_object() { return close(); }
+  bool start_array(std::size_t) { return open(json::array()); }
+  bool end_array() { return close(); }
+  bool key(json::string_t &name) {
+    if (stack.empty())
+      memberKey = std::move(name);
+    else
+      slot = &(*stack.back())[std::move(name)];
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string &,
+                   const nlohmann::detail::exception &error) {
+    message = error.what();
+    return false;
+  }
+
+  /// The syntax error's message, or "" after a successful walk.
+  std::string message;
+  /// Whether the text's first value was an object.
+  bool rootIsObject = false;
+
+private:
+  /// Places \p v: as a whole member, an array element or an object field.
+  json *place(json &&v) {
+    if (stack.empty()) {
+      current = std::move(v);
+      return &current;
+    }
+    json &parent = *stack.back();
+    if (parent.is_array()) {
+      parent.push_back(std::move(v));
+      return &parent.back();
+    }
+    *slot = std::move(v);
+    return slot;
+  }
+  bool value(json &&v) {
+    if (!inRoot)
+      return false;
+    place(std::move(v));
+    if (stack.empty())
+      member(memberKey, current);
+    return true;
+  }
+  bool open(json &&container) {
+    if (!inRoot) {
+      rootIsObject = container.is_object();
+      inRoot = rootIsObject;
+      return inRoot;
+    }
+    stack.push_back(place(std::move(container)));
+    return true;
+  }
+  bool close() {
+    if (stack.empty()) {
+      inRoot = false;
+      return true;
+    }
+    stack.pop_back();
+    if (stack.empty()) {
+      member(memberKey, current);
+      current = nullptr;
+    }
+    return true;
+  }
+
+  const Callback &member;
+  bool inRoot = false;
+  std::string memberKey;
+  json current;
+  std::vector<json *> stack;
+  json *slot = nullptr;
+};
+} // namespace
+
+void FieldReader::forEachMember(
+    std::string_view text,
+    const std::function<void(const std::string &, const json &)> &member) {
+  MemberBuilder builder(member);
+  bool parsed = json::sax_parse(text.begin(), text.end(), &builder);
+  if (!builder.rootIsObject)
+    fail("", "expected a JSON object");
+  if (!parsed)
+    fail("", "not valid JSON: " + builder.message);
+}
+
 Status FieldReader::run(const std::string &file,
                         const std::function<void()> &body) {
   try {

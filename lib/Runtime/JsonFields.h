@@ -19,6 +19,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace amk::runtime {
@@ -37,6 +38,16 @@ public:
   Status run(const std::string &file, const std::function<void()> &body);
 
 protected:
+  /// Walks the JSON object \p text (already depth-checked) member by member
+  /// with nlohmann::json::sax_parse, calling \p member with each key and
+  /// value: only one member's value is held at a time, never the document's
+  /// tree (tens of times the text). A syntax error or a text that is not an
+  /// object fails the read.
+  void forEachMember(
+      std::string_view text,
+      const std::function<void(const std::string &, const nlohmann::json &)>
+          &member);
+
   /// Fails the read at field \p where with \p what.
   [[noreturn]] void fail(const std::string &where, const std::string &what);
 

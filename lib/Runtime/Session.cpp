@@ -138,7 +138,7 @@ Status Session::open(const Options &options, std::unique_ptr<Session> &out) {
     if (Status status = readPtx(options.kernelPath, m, ptx); status.failed())
       return status;
   Checkpoint checkpoint;
-  if (Status status = Checkpoint::open(options.modelDir, checkpoint);
+  if (Status status = Checkpoint::open(options.modelDir, checkpoint, &m);
       status.failed())
     return status;
   Status status =

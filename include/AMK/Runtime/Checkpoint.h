@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -55,8 +56,12 @@ private:
 /// The tensors of one checkpoint directory.
 class Checkpoint {
 public:
-  /// Reads the checkpoint in \p dir (single file or sharded).
-  static Status open(const std::string &dir, Checkpoint &checkpoint);
+  /// Reads the checkpoint in \p dir (single file or sharded). Every header
+  /// entry is checked; with \p manifest, only the tensors its weight
+  /// buffers name (and the tied-embedding fallback) are kept, so a header of
+  /// millions of entries costs little more than its text.
+  static Status open(const std::string &dir, Checkpoint &checkpoint,
+                     const Manifest *manifest = nullptr);
 
   /// Calls \p bind with each weight buffer of \p manifest and its bytes
   /// (exactly `buffer.bytes`). A missing tensor, or one whose dtype or shape
@@ -72,7 +77,13 @@ public:
 
 private:
   Status readShard(const std::string &path);
+  /// Whether tensor \p name is kept (see open).
+  bool keeps(const std::string &name) const {
+    return !wanted || wanted->count(name);
+  }
   std::string sourcePath;
+  /// The tensors kept; null keeps all.
+  std::shared_ptr<const std::set<std::string>> wanted;
   std::vector<std::unique_ptr<MappedFile>> files;
   std::map<std::string, TensorEntry> tensors;
 };

@@ -1,0 +1,36 @@
+"""Writes DIR/<case>/model.safetensors for the header-reading tests.
+
+bad_header.py BASE DIR
+BASE is a valid safetensors file (its tensors and data are kept). Each case
+changes its header text:
+  array     the header is a JSON array
+  truncated the header ends inside the second entry (padded with spaces)
+  duplicate the first tensor is listed twice
+  extra-bad an extra tensor no program needs has an unknown dtype
+  extra-ok  an extra tensor no program needs, valid
+"""
+import json
+import os
+import struct
+import sys
+
+base, out = sys.argv[1], sys.argv[2]
+with open(base, "rb") as f:
+    raw = f.read()
+length = struct.unpack("<Q", raw[:8])[0]
+header = json.loads(raw[8:8 + length])
+data = raw[8 + length:]
+entries = [json.dumps(k) + ": " + json.dumps(v) for k, v in header.items()]
+extra = '"extra.weight": {"dtype": "%s", "shape": [0], "data_offsets": [0, 0]}'
+cases = {
+    "array": "[" + ", ".join(entries) + "]",
+    "truncated": "{" + entries[0] + ", " + entries[1][:20],
+    "duplicate": "{" + ", ".join(entries + entries[:1]) + "}",
+    "extra-bad": "{" + ", ".join(entries + [extra % "F4"]) + "}",
+    "extra-ok": "{" + ", ".join(entries + [extra % "F32"]) + "}",
+}
+for name, text in cases.items():
+    os.makedirs(os.path.join(out, name), exist_ok=True)
+    blob = text.encode()
+    with open(os.path.join(out, name, "model.safetensors"), "wb") as f:
+        f.write(struct.pack("<Q", len(blob)) + blob + data)
