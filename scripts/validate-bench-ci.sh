@@ -7,7 +7,7 @@
 #
 # usage: scripts/validate-bench-ci.sh [BUILD_DIR] (env: CASES, SEED, DUMP: a
 # directory for misjudged cases, VALIDATE_OPTIONS: amk-validate options such
-# as "partial-waits=exact")
+# as "partial-waits=strict"; the default is exact)
 #===----------------------------------------------------------------------===#
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -342,7 +342,8 @@ void Validator::checkWaits(const ScheduleGraph &graph) {
   for (const WaitInfo &wait : graph.getWaits()) {
     if (wait.kind != WaitKind::Unsatisfiable && wait.kind != WaitKind::Partial)
       continue;
-    if (wait.kind == WaitKind::Partial && options.exactPartialWaits)
+    if (wait.kind == WaitKind::Partial &&
+        options.partialWaits == PartialWaits::Exact)
       continue;
     std::string text;
     llvm::raw_string_ostream os(text);
@@ -377,7 +378,8 @@ void Validator::checkDeadlockBySimulation(const ScheduleGraph &graph) {
   }
   // Unsatisfiable waits are reported already; in strict mode ambiguous
   // partial waits are rejected anyway.
-  if (!partial || unsatisfiable || (ambiguous && !options.exactPartialWaits))
+  bool strict = options.partialWaits == PartialWaits::Strict;
+  if (!partial || unsatisfiable || (ambiguous && strict))
     return;
   SimulationResult result = graph.simulate();
   if (!result.stuckTasks)

@@ -31,7 +31,7 @@ struct ValidatePass : amk::impl::ValidateBase<ValidatePass> {
   void runOnOperation() override {
     amk::ValidatorOptions options;
     options.maxDiagnostics = maxDiagnostics;
-    options.exactPartialWaits = partialWaits == amk::PartialWaits::Exact;
+    options.partialWaits = partialWaits;
     options.steps = steps;
     amk::ProgramOp program = getOperation();
     if (options.steps < 1 || options.steps > amk::kMaxStepsPerLaunch) {

@@ -60,7 +60,7 @@ static cl::opt<std::string> pipeline(
 static cl::opt<std::string> validateOptions(
     "validate-options", cl::init(""),
     cl::desc("Options of the default amk-validate pipeline, e.g. "
-             "\"partial-waits=exact\" (ignored with --validator)"));
+             "\"partial-waits=strict\" (ignored with --validator)"));
 
 namespace {
 /// Outcomes of one row of the table.

@@ -22,17 +22,32 @@ namespace amk {
 /// The most decode steps one launch may run (`ValidatorOptions::steps`).
 constexpr int64_t kMaxStepsPerLaunch = int64_t(1) << 16;
 
+/// How the validator treats a partial wait that happens-before does not
+/// resolve (`--amk-validate="partial-waits=..."`, docs/validator.md).
+enum class PartialWaits {
+  /// Reject it (a counter does not say which producers finished): the
+  /// conservative opt-in.
+  Strict,
+  /// Keep only the producers it determines in happens-before, so the race
+  /// and coverage checks judge every access that depends on the others, and
+  /// decide deadlock freedom by simulating the schedule.
+  Exact,
+};
+
+/// The one default of the partial-wait mode, for `ValidatorOptions`, the
+/// `--amk-validate` option and every caller that validates with defaults
+/// (the lowering, `--amk-compile`); docs/validator-benchmark.md measures it.
+inline constexpr PartialWaits kDefaultPartialWaits = PartialWaits::Exact;
+
 /// Options of `validateProgram`.
 struct ValidatorOptions {
   /// Report at most this many violations as diagnostics; the total is
   /// always reported.
   unsigned maxDiagnostics = 20;
-  /// When set (`partial-waits=exact`), a partial wait that does not say
-  /// which producers finished is not itself a violation: happens-before
-  /// keeps only the producers it determines, so the race and coverage
-  /// checks judge every access that depends on the others, and deadlock
-  /// freedom is decided by simulating the schedule.
-  bool exactPartialWaits = false;
+  /// Whether a partial wait that does not say which producers finished is
+  /// itself a violation (`Strict`) or judged by the accesses that depend on
+  /// it (`Exact`).
+  PartialWaits partialWaits = kDefaultPartialWaits;
   /// Decode steps one launch runs (`steps=N`). Steps are separated by a
   /// grid barrier and count their waits in epochs; step `s + 1` takes its
   /// token from where step `s`'s argmax left it (docs/validator.md,

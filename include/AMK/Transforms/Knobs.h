@@ -14,6 +14,7 @@
 #ifndef AMK_TRANSFORMS_KNOBS_H
 #define AMK_TRANSFORMS_KNOBS_H
 
+#include "AMK/Analysis/Validator.h"
 #include "AMK/Dialect/AMK/IR/AMKLimits.h"
 
 #include "mlir/IR/Location.h"
@@ -43,16 +44,6 @@ enum class AssignStrategy {
   Balanced,
   /// Longest cost-weighted path to the end first, placed as `Balanced`.
   CriticalPath,
-};
-
-/// How `--amk-validate` treats a partial wait that happens-before does not
-/// resolve.
-enum class PartialWaits {
-  /// Reject it (a counter does not say which producers finished).
-  Strict,
-  /// Keep only the producers it determines and decide deadlock freedom by
-  /// simulation.
-  Exact,
 };
 
 namespace knobs {
@@ -103,7 +94,8 @@ inline llvm::cl::ValuesClass strategyValues() {
                  "Longest remaining path first, placed as balanced"));
 }
 
-/// The values of the `partial-waits` option of `--amk-validate`.
+/// The values of the `partial-waits` option of `--amk-validate` (its
+/// default is `kDefaultPartialWaits`, include/AMK/Analysis/Validator.h).
 inline llvm::cl::ValuesClass partialWaitsValues() {
   return llvm::cl::values(
       clEnumValN(PartialWaits::Strict, "strict",

@@ -26,7 +26,7 @@ def Validate : Pass<"amk-validate", "::mlir::amk::ProgramOp"> {
            "On acceptance, print tasks, events, edges and the critical path "
            "(time it with -mlir-timing)">,
     Option<"partialWaits", "partial-waits", "::mlir::amk::PartialWaits",
-           /*default=*/"::mlir::amk::PartialWaits::Strict",
+           /*default=*/"::mlir::amk::kDefaultPartialWaits",
            "What a partial wait that happens-before does not resolve means "
            "(docs/design.md §3)", [{::mlir::amk::partialWaitsValues()}]>,
     Option<"steps", "steps", "int64_t", /*default=*/"1",
