@@ -315,7 +315,9 @@ def _parser():
                        "certified, 1 when rejected (each violation printed "
                        "with its witness) or unreadable.")
     p.add_argument("schedule", metavar="FILE")
-    p.add_argument("--partial-waits", choices=["strict", "exact"])
+    p.add_argument("--partial-waits", choices=["strict", "exact"],
+                   help="exact (the default) judges an ambiguous partial "
+                   "wait by the accesses that depend on it; strict rejects it")
     p.add_argument("--max-diagnostics", type=int)
     p.set_defaults(func=cmd_validate)
 

@@ -38,6 +38,9 @@ def test_bad_command_line_is_1():
 def test_validate_exit_codes(llama_kernel):
     done = amk_cli("validate", RACE)
     assert done.returncode == 1
+    assert done.stdout.startswith("rejected: 2 violation(s)")
+    done = amk_cli("validate", RACE, "--partial-waits", "strict")
+    assert done.returncode == 1
     assert done.stdout.startswith("rejected: 3 violation(s)")
     done = amk_cli("validate", llama_kernel.schedule)
     assert done.returncode == 0 and done.stdout.startswith("certified")

@@ -94,7 +94,7 @@ def test_scripted_client(tmp_path, llama_kernel):
     assert evaluated["measured_us"] is None
 
     report, error = payload(by_id[6])
-    assert not error and report["certified"] is False and report["total"] == 3
+    assert not error and report["certified"] is False and report["total"] == 2
 
     invalid, error = payload(by_id[7])
     assert error and "'validate' is not a schedule knob" in invalid["error"]

@@ -1,8 +1,9 @@
+// RUN: amk-opt %s --amk-validate -split-input-file -verify-diagnostics
 // RUN: amk-opt %s --amk-validate="partial-waits=exact" -split-input-file -verify-diagnostics
 // RUN: not amk-opt %s --amk-validate="partial-waits=maybe" -split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
 
-// partial-waits=exact: a partial wait that does not say which producers
-// finished is not itself a violation. Happens-before keeps only the
+// partial-waits=exact, the default (both RUN lines): a partial wait that
+// does not say which producers finished is not itself a violation. Happens-before keeps only the
 // producers it determines, so the race and coverage checks judge every
 // access that depends on the others, and deadlock freedom is decided by
 // simulating the schedule (exact for k-of-n waits).

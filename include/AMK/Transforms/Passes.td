@@ -14,8 +14,10 @@ def Validate : Pass<"amk-validate", "::mlir::amk::ProgramOp"> {
   let description = [{
     Checks the schedule semantics of docs/design.md §2-3 exactly, at any
     size, using only AccessOpInterface: satisfiable waits, an acyclic graph of event,
-    queue and barrier edges, all-join waits on multi-producer events, every
-    conflicting access pair ordered by happens-before, no read of unwritten
+    queue and barrier edges (and, with partial waits, a simulated run that
+    finishes every task), every conflicting access pair ordered by
+    happens-before (a partial wait orders only the producers it determines;
+    `partial-waits=strict` rejects the others), no read of unwritten
     transient data, no writes to weights, consts or inputs, every output
     written, every region and worker in bounds. Rejections carry a witness.
   }];
@@ -28,7 +30,9 @@ def Validate : Pass<"amk-validate", "::mlir::amk::ProgramOp"> {
     Option<"partialWaits", "partial-waits", "::mlir::amk::PartialWaits",
            /*default=*/"::mlir::amk::kDefaultPartialWaits",
            "What a partial wait that happens-before does not resolve means "
-           "(docs/design.md §3)", [{::mlir::amk::partialWaitsValues()}]>,
+           "(docs/design.md §3): exact (the default) judges the accesses "
+           "that depend on it, strict rejects it",
+           [{::mlir::amk::partialWaitsValues()}]>,
     Option<"steps", "steps", "int64_t", /*default=*/"1",
            "Decode steps one launch runs, separated by a grid barrier "
            "(docs/validator.md, \"Several steps per launch\")">

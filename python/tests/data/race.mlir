@@ -1,6 +1,7 @@
 // An unsafe schedule: "use" waits for one of two producers of "tiles" (a
 // partial wait that does not say which finished), so both tiles' writes of
-// 'h' race with its read. The validator reports 3 violations.
+// 'h' race with its read. The validator reports those 2 races; with
+// partial-waits=strict the ambiguous wait itself is a third violation.
 amk.program @partial_wait target <"sm_90a", sms = 3> {
   %w = amk.buffer "w" weight key "w" : memref<64x64xbf16>
   %x = amk.buffer "x" input : memref<64xf32>
