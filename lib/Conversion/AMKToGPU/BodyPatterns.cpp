@@ -154,8 +154,9 @@ constexpr int64_t kGemvUnroll = 8;
 static Value warpRowDot(KernelBuilder &kb, Value weight, Type weightType,
                         Value rowStart, Value input, Type inputType,
                         int64_t k) {
-  int64_t width = std::min(vectorWidth(weightType, k),
-                           vectorWidth(inputType, k));
+  // Weights set the width (16-byte loads); an f32 input of bf16 weights
+  // takes two 16-byte loads per weight vector.
+  int64_t width = vectorWidth(weightType, k);
   auto vectorType = VectorType::get({width}, kb.b.getF32Type());
   Value zero = arith::ConstantOp::create(
       kb.b, kb.loc, vectorType,

@@ -15,7 +15,7 @@ namespace mlir {
 namespace amk {
 
 /// Emits the block-level code of compute op \p op at the builder's insertion
-/// point. `kb.argBase` must point at the op's first argument. Fails with a
+/// point. `kb.argSlot` must index the op's first argument. Fails with a
 /// diagnostic on ops that have no GPU lowering. \p prologueIssued: the
 /// op's first weight-ring rounds were issued by `emitWeightPrologue`.
 LogicalResult lowerComputeOp(KernelBuilder &kb, Operation *op,
@@ -30,7 +30,7 @@ bool stagesWeights(KernelBuilder &kb, Operation *op);
 
 /// Issues the first weight-ring rounds of \p op (one that `stagesWeights`)
 /// before its task's waits: weights never depend on activations. Every
-/// thread of the block runs it; `kb.argBase` points at the op's arguments.
+/// thread of the block runs it; `kb.argSlot` indexes the op's arguments.
 void emitWeightPrologue(KernelBuilder &kb, Operation *op);
 
 /// Shared-memory f32 words the code of \p op needs with \p numWarps warps.

@@ -122,15 +122,14 @@ void KernelBuilder::storeShared(Value index, Value value) {
 }
 
 Value KernelBuilder::argInt(int64_t k) {
-  return loadIndex(argsPtr, add(argBase, i64(k)));
+  return LLVM::LoadOp::create(b, loc, b.getI64Type(),
+                              gep(argSlots, b.getI64Type(), i64(argSlot + k)));
 }
 
 Value KernelBuilder::argBuffer(int64_t k) {
-  Value address = LLVM::LoadOp::create(
-      b, loc, b.getI64Type(), gep(buffersPtr, b.getI64Type(), argInt(k)));
   return LLVM::IntToPtrOp::create(
       b, loc, LLVM::LLVMPointerType::get(b.getContext(), kGlobalSpace),
-      address);
+      argInt(k));
 }
 
 //===----------------------------------------------------------------------===//

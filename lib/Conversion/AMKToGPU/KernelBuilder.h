@@ -46,10 +46,12 @@ public:
   int64_t blockSize;
   /// Thread, lane and warp index (i64), set by the kernel skeleton.
   Value tid, lane, warp;
-  /// The argument pool (`i32*`) and the buffer address table (`i64*`).
-  Value argsPtr, buffersPtr;
-  /// Index of the current op's first argument in the pool (i64).
-  Value argBase;
+  /// The current task's arguments staged in shared memory (`i64` words,
+  /// `!llvm.ptr<3>`): integers sign-extended, buffer ids resolved to
+  /// their global addresses.
+  Value argSlots;
+  /// Index of the current op's first argument in `argSlots`.
+  int64_t argSlot = 0;
   /// Shared memory scratch (`f32` words, `!llvm.ptr<3>`).
   Value smem;
   /// The weight ring in dynamic shared memory (`!llvm.ptr<3>`), null when

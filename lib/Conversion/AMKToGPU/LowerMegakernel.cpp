@@ -57,6 +57,10 @@ enum KernelParam {
   kTrace,
 };
 
+/// Descriptor words the task loop carries: variant, signal, first wait,
+/// wait count, argument base, task id, flags.
+constexpr int64_t kCarriedFields = 7;
+
 /// Wait outcomes, as the abort record's flag writes them.
 enum WaitCode { kSatisfied = 0, kTimedOut = 1, kAborted = 2 };
 
@@ -71,10 +75,11 @@ struct LoweringOptions {
 class KernelEmitter {
 public:
   KernelEmitter(KernelBuilder &kb, gpu::GPUFuncOp func, const TaskTable &table,
-                int64_t sharedWords, bool bulkPrefetch, bool l2Prefetch,
-                bool trace)
+                int64_t sharedWords, int64_t argSlotWords, bool bulkPrefetch,
+                bool l2Prefetch, bool trace)
       : kb(kb), func(func), table(table), sharedWords(sharedWords),
-        bulkPrefetch(bulkPrefetch), l2Prefetch(l2Prefetch), trace(trace) {}
+        argSlotWords(argSlotWords), bulkPrefetch(bulkPrefetch),
+        l2Prefetch(l2Prefetch), trace(trace) {}
 
   LogicalResult emit();
 
@@ -87,11 +92,13 @@ private:
   void emitStamp(Value task, int64_t which);
   Value emitWaits(Value first, Value count, Value taskId);
   Value emitSpin(Value event, Value target);
-  LogicalResult emitBodies(Value variant, Value argBase);
+  LogicalResult emitBodies(Value variant);
   int64_t firstStagedOp(const BodyVariant &variant);
   LogicalResult emitSwitch(Value variant, ArrayRef<int64_t> cases,
                            function_ref<LogicalResult(int64_t)> emitCase);
-  void emitPrologues(Value variant, Value argBase);
+  void emitPrologues(Value variant);
+  void emitStageArguments(Value variant, Value argBase);
+  SmallVector<Value> emitDescriptorLoad(Value task, Value end);
   void emitRingInit();
   Value i32(Value i64) {
     return arith::TruncIOp::create(kb.b, kb.loc, kb.b.getI32Type(), i64);
@@ -101,6 +108,8 @@ private:
   gpu::GPUFuncOp func;
   const TaskTable &table;
   int64_t sharedWords;
+  /// Words of one of the two argument slot sets (`amk_args`).
+  int64_t argSlotWords;
   /// Prefetch weights into L2 with bulk prefetches (else line prefetches).
   bool bulkPrefetch;
   /// Prefetch the next task's weights into L2 at all.
@@ -108,6 +117,8 @@ private:
   /// Stamp every descriptor's start, end of waits and end (`trace=true`).
   bool trace;
   Value worker;
+  /// The two argument slot sets.
+  Value argSlotsBase;
 };
 } // namespace
 
@@ -147,14 +158,14 @@ void KernelEmitter::emitPrefetch(Value task) {
   kb.ifThen(kb.cmp(arith::CmpIPredicate::sge, first, kb.i64(0)), [&] {
     Value args = param(kArgs);
     kb.loop(kb.i64(0), word(args, first), kb.i64(1), [&](Value e) {
-      Value entry = kb.add(kb.add(first, kb.i64(1)),
-                           kb.mul(e, kb.i64(kPrefetchWords)));
+      Value entry =
+          kb.add(kb.add(first, kb.i64(1)), kb.mul(e, kb.i64(kPrefetchWords)));
       auto at = [&](int64_t k) { return word(args, kb.add(entry, kb.i64(k))); };
       Value low = arith::AndIOp::create(b, loc, at(1), kb.i64(0xffffffff));
       Value high = arith::ShLIOp::create(b, loc, at(2), kb.i64(32));
-      Value base = LLVM::LoadOp::create(
-          b, loc, b.getI64Type(),
-          kb.gep(param(kBuffers), b.getI64Type(), at(0)));
+      Value base =
+          LLVM::LoadOp::create(b, loc, b.getI64Type(),
+                               kb.gep(param(kBuffers), b.getI64Type(), at(0)));
       base = kb.add(base, arith::OrIOp::create(b, loc, high, low));
       Value bytes = at(3);
       int64_t chunk = bulkPrefetch ? 16384 : 128;
@@ -163,8 +174,8 @@ void KernelEmitter::emitPrefetch(Value task) {
       auto global = LLVM::LLVMPointerType::get(b.getContext(), kGlobalSpace);
       kb.forEachThread(kb.i64(0), chunks, [&](Value c) {
         Value offset = kb.mul(c, kb.i64(chunk));
-        Value ptr = LLVM::IntToPtrOp::create(b, loc, global,
-                                             kb.add(base, offset));
+        Value ptr =
+            LLVM::IntToPtrOp::create(b, loc, global, kb.add(base, offset));
         if (!bulkPrefetch) {
           // nvvm.prefetch's intrinsic is only selectable from sm_90 in the
           // NVPTX backend, although the PTX instruction exists since sm_20.
@@ -190,31 +201,29 @@ Value KernelEmitter::emitSpin(Value event, Value target) {
   Value counter = kb.gep(param(kEvents), i32Type, event);
   Value abortFlag = param(kAbort);
   Value start = NVVM::GlobalTimerOp::create(b, loc, i64Type);
-  auto loop = scf::WhileOp::create(b, loc, TypeRange{i32Type, i32Type, i32Type},
-                                   ValueRange{kb.i32(32), kb.i32(0), kb.i32(0)});
+  auto loop =
+      scf::WhileOp::create(b, loc, TypeRange{i32Type, i32Type, i32Type},
+                           ValueRange{kb.i32(32), kb.i32(0), kb.i32(0)});
   Block *before = b.createBlock(&loop.getBefore(), {},
                                 {i32Type, i32Type, i32Type}, {loc, loc, loc});
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(before);
-    Value count = LLVM::LoadOp::create(b, loc, i32Type, counter, 4, false,
-                                       false, false, false,
-                                       LLVM::AtomicOrdering::acquire, "device");
+    Value count =
+        LLVM::LoadOp::create(b, loc, i32Type, counter, 4, false, false, false,
+                             false, LLVM::AtomicOrdering::acquire, "device");
     Value ahead = arith::SubIOp::create(b, loc, count, target);
-    Value satisfied =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, ahead,
-                              kb.i32(0));
+    Value satisfied = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                            ahead, kb.i32(0));
     Value aborted = arith::CmpIOp::create(
         b, loc, arith::CmpIPredicate::ne,
-        LLVM::LoadOp::create(b, loc, i32Type, abortFlag, 4, false, false,
-                             false, false, LLVM::AtomicOrdering::monotonic,
-                             "device"),
+        LLVM::LoadOp::create(b, loc, i32Type, abortFlag, 4, false, false, false,
+                             false, LLVM::AtomicOrdering::monotonic, "device"),
         kb.i32(0));
     Value elapsed = arith::SubIOp::create(
         b, loc, NVVM::GlobalTimerOp::create(b, loc, i64Type), start);
     Value timedOut = arith::AndIOp::create(
-        b, loc,
-        kb.cmp(arith::CmpIPredicate::sgt, param(kTimeout), kb.i64(0)),
+        b, loc, kb.cmp(arith::CmpIPredicate::sgt, param(kTimeout), kb.i64(0)),
         kb.cmp(arith::CmpIPredicate::sgt, elapsed, param(kTimeout)));
     Value code = kb.select(
         satisfied, kb.i32(kSatisfied),
@@ -235,9 +244,9 @@ Value KernelEmitter::emitSpin(Value event, Value target) {
     NVVM::NanosleepOp::create(b, loc, sleep);
     Value longer = arith::MinUIOp::create(
         b, loc, arith::ShLIOp::create(b, loc, sleep, kb.i32(1)), kb.i32(256));
-    scf::YieldOp::create(b, loc,
-                         ValueRange{longer, after->getArgument(1),
-                                    after->getArgument(2)});
+    scf::YieldOp::create(
+        b, loc,
+        ValueRange{longer, after->getArgument(1), after->getArgument(2)});
   }
   b.setInsertionPointAfter(loop);
   return loop.getResult(2);
@@ -254,15 +263,17 @@ Value KernelEmitter::emitWaits(Value first, Value count, Value taskId) {
     Value code = kb.loop(
         first, kb.add(first, count), kb.i64(1), {kb.i32(kSatisfied)},
         [&](Value w, ValueRange s) -> SmallVector<Value> {
-          Value pending = kb.cmp(arith::CmpIPredicate::eq, s[0],
-                                 kb.i32(kSatisfied));
+          Value pending =
+              kb.cmp(arith::CmpIPredicate::eq, s[0], kb.i32(kSatisfied));
           return kb.ifThenElse(
               pending, {i32Type},
               [&]() -> SmallVector<Value> {
                 Value entry = kb.mul(w, kb.i64(kWaitWords));
                 Value event = word(param(kWaits), entry);
-                Value threshold = i32(word(param(kWaits), kb.add(entry, kb.i64(1))));
-                Value producers = i32(word(param(kWaits), kb.add(entry, kb.i64(2))));
+                Value threshold =
+                    i32(word(param(kWaits), kb.add(entry, kb.i64(1))));
+                Value producers =
+                    i32(word(param(kWaits), kb.add(entry, kb.i64(2))));
                 Value target = arith::AddIOp::create(
                     b, loc, threshold,
                     arith::MulIOp::create(b, loc, param(kEpoch), producers));
@@ -283,15 +294,16 @@ Value KernelEmitter::emitWaits(Value first, Value count, Value taskId) {
                         Value seen = LLVM::LoadOp::create(
                             b, loc, i32Type, counter, 4, false, false, false,
                             false, LLVM::AtomicOrdering::monotonic, "device");
-                        Value fields[] = {i32(taskId), i32(worker), i32(event),
-                                          seen, target, param(kEpoch)};
+                        Value fields[] = {i32(taskId), i32(worker),
+                                          i32(event),  seen,
+                                          target,      param(kEpoch)};
                         for (auto [i, value] : llvm::enumerate(fields))
                           LLVM::StoreOp::create(
                               b, loc, value,
                               kb.gep(param(kAbort), i32Type, kb.i64(i + 1)));
                       });
-                      return {kb.select(won, kb.i32(kTimedOut),
-                                        kb.i32(kAborted))};
+                      return {
+                          kb.select(won, kb.i32(kTimedOut), kb.i32(kAborted))};
                     },
                     [&]() -> SmallVector<Value> { return {result}; });
                 return claimed;
@@ -318,7 +330,7 @@ int64_t KernelEmitter::firstStagedOp(const BodyVariant &variant) {
 
 /// Issues, before the task's waits, the first weight-ring rounds of the
 /// first staged op of the task's variant (nothing for other variants).
-void KernelEmitter::emitPrologues(Value variant, Value argBase) {
+void KernelEmitter::emitPrologues(Value variant) {
   SmallVector<int64_t> cases;
   for (auto [i, ops] : llvm::enumerate(table.variants))
     if (firstStagedOp(ops) >= 0)
@@ -328,7 +340,7 @@ void KernelEmitter::emitPrologues(Value variant, Value argBase) {
   (void)emitSwitch(variant, cases, [&](int64_t index) {
     const BodyVariant &ops = table.variants[index];
     int64_t k = firstStagedOp(ops);
-    kb.argBase = kb.add(argBase, kb.i64(ops.argOffsets[k]));
+    kb.argSlot = ops.argOffsets[k];
     emitWeightPrologue(kb, ops.ops[k]);
     return success();
   });
@@ -341,7 +353,8 @@ KernelEmitter::emitSwitch(Value variant, ArrayRef<int64_t> cases,
                           function_ref<LogicalResult(int64_t)> emitCase) {
   OpBuilder &b = kb.b;
   Location loc = kb.loc;
-  Value selector = arith::IndexCastOp::create(b, loc, b.getIndexType(), variant);
+  Value selector =
+      arith::IndexCastOp::create(b, loc, b.getIndexType(), variant);
   auto dispatch = scf::IndexSwitchOp::create(b, loc, TypeRange{}, selector,
                                              cases, cases.size());
   OpBuilder::InsertionGuard guard(b);
@@ -356,6 +369,73 @@ KernelEmitter::emitSwitch(Value variant, ArrayRef<int64_t> cases,
   return success();
 }
 
+/// The first `kCarriedFields` words (i32) of descriptor \p task, or zeros when
+/// \p task is not before \p end (nothing past the queue is read).
+SmallVector<Value> KernelEmitter::emitDescriptorLoad(Value task, Value end) {
+  OpBuilder &b = kb.b;
+  Type i32Type = b.getI32Type();
+  SmallVector<Type> types(kCarriedFields, i32Type);
+  return kb.ifThenElse(
+      kb.cmp(arith::CmpIPredicate::slt, task, end), types,
+      [&]() -> SmallVector<Value> {
+        Value desc = kb.mul(task, kb.i64(kDescriptorWords));
+        return llvm::map_to_vector(
+            llvm::seq<int64_t>(0, kCarriedFields), [&](int64_t k) -> Value {
+              return LLVM::LoadOp::create(
+                  b, kb.loc, i32Type,
+                  kb.gep(param(kTasks), i32Type, kb.add(desc, kb.i64(k))));
+            });
+      },
+      [&]() -> SmallVector<Value> {
+        return SmallVector<Value>(kCarriedFields, kb.i32(0));
+      });
+}
+
+/// Copies the arguments of the task whose variant is \p variant from the
+/// pool (at \p argBase) into `kb.argSlots`, resolving buffer ids to
+/// addresses: every later use is a shared-memory load, and the global
+/// round trips (pool, then address table) happen once. Warp 0 does not
+/// take part: its thread 0 checks the waits meanwhile, and the barrier
+/// after the waits orders the copy before any use.
+void KernelEmitter::emitStageArguments(Value variant, Value argBase) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  auto cases =
+      llvm::to_vector(llvm::seq<int64_t>(0, int64_t(table.variants.size())));
+  Value copier = kb.sub(kb.tid, kb.i64(32));
+  (void)emitSwitch(variant, cases, [&](int64_t index) {
+    const BodyVariant &ops = table.variants[index];
+    kb.ifThen(kb.cmp(arith::CmpIPredicate::sge, copier, kb.i64(0)), [&] {
+      kb.loop(
+          copier, kb.i64(ops.argWords), kb.i64(kb.blockSize - 32),
+          [&](Value slot) {
+            Value word = kb.loadIndex(param(kArgs), kb.add(argBase, slot));
+            Value isBuffer = kb.i1(false);
+            for (auto [offset, buffers] :
+                 llvm::zip(ops.argOffsets, ops.bufferArgs))
+              isBuffer = arith::OrIOp::create(
+                  b, loc, isBuffer,
+                  arith::AndIOp::create(
+                      b, loc,
+                      kb.cmp(arith::CmpIPredicate::sge, slot, kb.i64(offset)),
+                      kb.cmp(arith::CmpIPredicate::slt, slot,
+                             kb.i64(offset + buffers))));
+            Value value = kb.ifThenElse(
+                isBuffer, {b.getI64Type()},
+                [&]() -> SmallVector<Value> {
+                  return {LLVM::LoadOp::create(
+                      b, loc, b.getI64Type(),
+                      kb.gep(param(kBuffers), b.getI64Type(), word))};
+                },
+                [&]() -> SmallVector<Value> { return {word}; })[0];
+            LLVM::StoreOp::create(b, loc, value,
+                                  kb.gep(kb.argSlots, b.getI64Type(), slot));
+          });
+    });
+    return success();
+  });
+}
+
 /// Thread 0 initialises the ring's two stage mbarriers and its round
 /// counter; the block then synchronises before any use.
 void KernelEmitter::emitRingInit() {
@@ -364,25 +444,26 @@ void KernelEmitter::emitRingInit() {
   OpBuilder &b = kb.b;
   kb.ifThen(kb.cmp(arith::CmpIPredicate::eq, kb.tid, kb.i64(0)), [&] {
     for (int64_t stage = 0; stage < 2; ++stage)
-      emitInitBarrier(b, kb.loc, kb.gep(kb.ring, b.getI8Type(),
-                                        kb.i64(kRingBarrierBytes * stage)),
-                      kb.copier->barrierArrivals(kb.blockSize));
+      emitInitBarrier(
+          b, kb.loc,
+          kb.gep(kb.ring, b.getI8Type(), kb.i64(kRingBarrierBytes * stage)),
+          kb.copier->barrierArrivals(kb.blockSize));
     LLVM::StoreOp::create(b, kb.loc, kb.i64(0),
                           kb.gep(kb.ring, b.getI8Type(), kb.i64(kRingCounter)));
   });
   kb.barrier();
 }
 
-LogicalResult KernelEmitter::emitBodies(Value variant, Value argBase) {
-  auto cases = llvm::to_vector(
-      llvm::seq<int64_t>(0, int64_t(table.variants.size())));
+LogicalResult KernelEmitter::emitBodies(Value variant) {
+  auto cases =
+      llvm::to_vector(llvm::seq<int64_t>(0, int64_t(table.variants.size())));
   return emitSwitch(variant, cases, [&](int64_t index) -> LogicalResult {
     const BodyVariant &variantOps = table.variants[index];
     int64_t staged = firstStagedOp(variantOps);
     for (auto [k, op] : llvm::enumerate(variantOps.ops)) {
       if (k > 0)
         kb.barrier();
-      kb.argBase = kb.add(argBase, kb.i64(variantOps.argOffsets[k]));
+      kb.argSlot = variantOps.argOffsets[k];
       if (failed(lowerComputeOp(kb, op, int64_t(k) == staged)))
         return failure();
     }
@@ -401,11 +482,12 @@ LogicalResult KernelEmitter::emit() {
   kb.lane = arith::AndIOp::create(b, loc, kb.tid, kb.i64(31));
   kb.warp = arith::ShRUIOp::create(b, loc, kb.tid, kb.i64(5));
   worker = toI64(gpu::BlockIdOp::create(b, loc, gpu::Dimension::x));
-  kb.argsPtr = param(kArgs);
-  kb.buffersPtr = param(kBuffers);
   kb.smem = LLVM::AddressOfOp::create(
       b, loc, LLVM::LLVMPointerType::get(b.getContext(), kSharedSpace),
       "amk_smem");
+  argSlotsBase = LLVM::AddressOfOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext(), kSharedSpace),
+      "amk_args");
   Value begin = word(param(kQueues), worker);
   Value end = word(param(kQueues), kb.add(worker, kb.i64(1)));
   emitRingInit();
@@ -413,17 +495,24 @@ LogicalResult KernelEmitter::emit() {
     kb.ifThen(kb.cmp(arith::CmpIPredicate::slt, begin, end),
               [&] { emitPrefetch(begin); });
 
-  auto loop = scf::WhileOp::create(b, loc, TypeRange{i64Type},
-                                   ValueRange{begin});
-  Block *before = b.createBlock(&loop.getBefore(), {}, {i64Type}, {loc});
+  // The loop carries the descriptor of the task it runs, loaded one task
+  // ahead: the table never changes, so the next descriptor's round trip
+  // overlaps the current task.
+  SmallVector<Type> carried(1 + kCarriedFields, b.getI32Type());
+  carried[0] = i64Type;
+  SmallVector<Location> carriedLocs(carried.size(), loc);
+  SmallVector<Value> inits = {begin};
+  llvm::append_range(inits, emitDescriptorLoad(begin, end));
+  auto loop = scf::WhileOp::create(b, loc, carried, inits);
+  Block *before = b.createBlock(&loop.getBefore(), {}, carried, carriedLocs);
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(before);
     Value t = before->getArgument(0);
     scf::ConditionOp::create(b, loc, kb.cmp(arith::CmpIPredicate::slt, t, end),
-                             ValueRange{t});
+                             before->getArguments());
   }
-  Block *after = b.createBlock(&loop.getAfter(), {}, {i64Type}, {loc});
+  Block *after = b.createBlock(&loop.getAfter(), {}, carried, carriedLocs);
   LogicalResult result = success();
   {
     OpBuilder::InsertionGuard guard(b);
@@ -435,9 +524,9 @@ LogicalResult KernelEmitter::emit() {
     if (l2Prefetch)
       kb.ifThen(kb.cmp(arith::CmpIPredicate::slt, successor, end),
                 [&] { emitPrefetch(successor); });
-    Value desc = kb.mul(t, kb.i64(kDescriptorWords));
-    auto field = [&](int64_t k) {
-      return word(param(kTasks), kb.add(desc, kb.i64(k)));
+    SmallVector<Value> next = emitDescriptorLoad(successor, end);
+    auto field = [&](int64_t k) -> Value {
+      return arith::ExtSIOp::create(b, loc, i64Type, after->getArgument(1 + k));
     };
     Value variant = field(0), signal = field(1), waitBegin = field(2);
     Value waitCount = field(3), argBase = field(4), taskId = field(5);
@@ -446,12 +535,22 @@ LogicalResult KernelEmitter::emit() {
         arith::AndIOp::create(b, loc, field(6), kb.i64(kFlagArriveFirst)),
         kb.i64(0));
     kb.ifThen(arriveFirst, [&] { emitSignal(signal); });
-    emitPrologues(variant, argBase);
+    // Two slot sets by task parity: the previous task's body may still read
+    // its set (a task without a signal ends without a barrier).
+    kb.argSlots = kb.gep(argSlotsBase, b.getI64Type(),
+                         kb.mul(arith::AndIOp::create(b, loc, t, kb.i64(1)),
+                                kb.i64(argSlotWords)));
+    emitStageArguments(variant, argBase);
+    if (kb.ring) {
+      // The ring's prologue reads the staged arguments before the waits.
+      kb.barrier();
+      emitPrologues(variant);
+    }
     Value stop = emitWaits(waitBegin, waitCount, taskId);
     emitStamp(t, 1);
     Value notStopped = arith::XOrIOp::create(b, loc, stop, kb.i1(true));
     kb.ifThen(notStopped, [&] {
-      if (failed(emitBodies(variant, argBase)))
+      if (failed(emitBodies(variant)))
         result = failure();
       Value signalAfter = arith::AndIOp::create(
           b, loc, arith::XOrIOp::create(b, loc, arriveFirst, kb.i1(true)),
@@ -459,8 +558,9 @@ LogicalResult KernelEmitter::emit() {
       kb.ifThen(signalAfter, [&] { emitSignal(signal); });
       emitStamp(t, 2);
     });
-    scf::YieldOp::create(
-        b, loc, ValueRange{kb.select(stop, end, kb.add(t, kb.i64(1)))});
+    SmallVector<Value> yielded = {kb.select(stop, end, successor)};
+    llvm::append_range(yielded, next);
+    scf::YieldOp::create(b, loc, yielded);
   }
   b.setInsertionPointAfter(loop);
   gpu::ReturnOp::create(b, loc);
@@ -514,15 +614,22 @@ lowerProgram(ProgramOp program, const LoweringOptions &options) {
       b, loc, LLVM::LLVMArrayType::get(b.getF32Type(), sharedWords + 4),
       /*isConstant=*/false, LLVM::Linkage::Internal, "amk_smem", Attribute(),
       /*alignment=*/16, kSharedSpace);
+  int64_t argSlotWords = 1;
+  for (const BodyVariant &variant : table->variants)
+    argSlotWords = std::max(argSlotWords, variant.argWords);
+  LLVM::GlobalOp::create(
+      b, loc, LLVM::LLVMArrayType::get(b.getI64Type(), 2 * argSlotWords),
+      /*isConstant=*/false, LLVM::Linkage::Internal, "amk_args", Attribute(),
+      /*alignment=*/16, kSharedSpace);
   const ChipInfo &chip = getChipInfo(target);
   std::unique_ptr<TileCopy> copier =
       options.stageWeights ? createTileCopy(chip) : nullptr;
   int64_t stageBytes = 0, dynamicSmem = 0;
   if (copier) {
-    // Two stages in what the chip leaves after the static scratch (and a
-    // margin for the compiler's own shared memory).
-    int64_t left = chip.smemPerBlock - 4 * (sharedWords + 4) - 1024 -
-                   kRingHeader;
+    // Two stages in what the chip leaves after the static scratch, the
+    // argument slots and a margin for the compiler's own shared memory.
+    int64_t left = chip.smemPerBlock - 4 * (sharedWords + 4) -
+                   16 * argSlotWords - 1024 - kRingHeader;
     stageBytes = left / 2 / 128 * 128;
     if (llvm::none_of(table->variants, [&](const BodyVariant &variant) {
           return llvm::any_of(variant.ops, [&](Operation *op) {
@@ -533,10 +640,10 @@ lowerProgram(ProgramOp program, const LoweringOptions &options) {
   }
   if (copier) {
     dynamicSmem = kRingHeader + 2 * stageBytes;
-    LLVM::GlobalOp::create(
-        b, loc, LLVM::LLVMArrayType::get(b.getI8Type(), 0),
-        /*isConstant=*/false, LLVM::Linkage::External, "amk_ring",
-        Attribute(), /*alignment=*/128, kSharedSpace);
+    LLVM::GlobalOp::create(b, loc, LLVM::LLVMArrayType::get(b.getI8Type(), 0),
+                           /*isConstant=*/false, LLVM::Linkage::External,
+                           "amk_ring", Attribute(), /*alignment=*/128,
+                           kSharedSpace);
   }
 
   auto global = LLVM::LLVMPointerType::get(ctx, kGlobalSpace);
@@ -550,7 +657,8 @@ lowerProgram(ProgramOp program, const LoweringOptions &options) {
   func.setKnownBlockSizeAttr(
       b.getDenseI32ArrayAttr({int32_t(blockSize), 1, 1}));
   // One persistent block per SM: let ptxas use every register it may.
-  func->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(), b.getI32IntegerAttr(1));
+  func->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                b.getI32IntegerAttr(1));
   b.setInsertionPointToStart(&func.getBody().front());
   KernelBuilder kb(b, loc, blockSize);
   if (copier) {
@@ -559,8 +667,8 @@ lowerProgram(ProgramOp program, const LoweringOptions &options) {
     kb.ringStageBytes = stageBytes;
     kb.copier = copier.get();
   }
-  KernelEmitter emitter(kb, func, *table, sharedWords, chip.hasBulkCopy(),
-                        options.l2Prefetch, trace);
+  KernelEmitter emitter(kb, func, *table, sharedWords, argSlotWords,
+                        chip.hasBulkCopy(), options.l2Prefetch, trace);
   if (failed(emitter.emit()))
     return failure();
 

@@ -335,8 +335,10 @@ FailureOr<int64_t> TableBuilder::variantOf(TaskOp task) {
       FailureOr<OpArguments> arguments = argumentsOf(&op);
       if (failed(arguments))
         return failure();
+      variant.bufferArgs.push_back(int64_t(arguments->buffers.size()));
       offset += int64_t(arguments->buffers.size() + arguments->ints.size());
     }
+    variant.argWords = offset;
     table.variants.push_back(std::move(variant));
   }
   return it->second;

@@ -44,6 +44,10 @@ struct BodyVariant {
   llvm::SmallVector<Operation *, 4> ops;
   /// Offset of each op's first argument within the task's arguments.
   llvm::SmallVector<int64_t, 4> argOffsets;
+  /// Buffer arguments of each op (its first arguments; integers follow).
+  llvm::SmallVector<int64_t, 4> bufferArgs;
+  /// Argument words of the whole task.
+  int64_t argWords = 0;
 };
 
 /// Where a buffer lives at run time.

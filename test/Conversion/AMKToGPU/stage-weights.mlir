@@ -5,7 +5,8 @@
 // ring in dynamic shared memory: thread 0 initialises the stage mbarriers,
 // the first two rounds are issued before the task's waits (the prologue
 // switch), and the body waits on the stage barrier's phase parity. The ring
-// fills what the chip leaves after the static scratch and a 1 KB margin:
+// fills what the chip leaves after the static scratch, the argument slots
+// and a 1 KB margin:
 // 2 x 115,456 + 128 bytes on sm_90a, 2 x 82,688 + 128 on sm_80 (manifest
 // `dynamic_smem`).
 // CHECK-LABEL: gpu.module @amk
@@ -29,7 +30,7 @@
 // CHECK: scf.index_switch
 // SM90: nvvm.mbarrier.try_wait.parity
 // SM80: nvvm.mbarrier.test.wait
-// CHECK: llvm.load %{{.*}} : !llvm.ptr<3> -> vector<4xbf16>
+// CHECK: llvm.load %{{.*}} : !llvm.ptr<3> -> vector<8xbf16>
 // CHECK: vector.fma
 // CHECK: gpu.barrier
 amk.program @staged target <"sm_90a", sms = 2> {
