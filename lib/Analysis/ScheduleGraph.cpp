@@ -80,19 +80,27 @@ void ScheduleGraph::collectOps(ProgramOp program) {
     }
   }
   producers.resize(events.size());
-  for (auto [i, task] : llvm::enumerate(tasks))
-    producers[indexOf(task.getSignal().getDefiningOp())].push_back(i);
+  signalOf.resize(tasks.size());
   for (auto [i, task] : llvm::enumerate(tasks)) {
-    uint32_t signal = indexOf(task.getSignal().getDefiningOp());
+    signalOf[i] = indexOf(task.getSignal().getDefiningOp());
+    producers[signalOf[i]].push_back(i);
+  }
+  waitsOn.resize(events.size());
+  waitStart.reserve(tasks.size() + 1);
+  for (auto [i, task] : llvm::enumerate(tasks)) {
+    waitStart.push_back(waits.size());
     for (auto [value, threshold] :
          llvm::zip(task.getWaits(), task.getThresholds())) {
       uint32_t event = indexOf(value.getDefiningOp());
       int64_t init = events[event].getInit();
-      int64_t count = producers[event].size() - (event == signal ? 1 : 0);
+      int64_t count =
+          producers[event].size() - (event == signalOf[i] ? 1 : 0);
+      waitsOn[event].push_back(waits.size());
       waits.push_back(WaitInfo{uint32_t(i), event, threshold, init, count,
                                classifyWait(threshold, init, count)});
     }
   }
+  waitStart.push_back(waits.size());
 }
 
 void ScheduleGraph::addEventEdges() {
@@ -119,20 +127,27 @@ void ScheduleGraph::addQueueEdges() {
   chainOf.assign(tasks.size(), 0);
   posOf.assign(tasks.size(), 0);
   barrierPos.assign(barriers.size(), std::vector<uint32_t>(numWorkers, 0));
-  std::vector<std::vector<std::pair<int64_t, uint32_t>>> queues(numWorkers);
+  nextInQueue.assign(tasks.size(), -1);
+  std::vector<std::vector<std::pair<int64_t, uint32_t>>> slots(numWorkers);
   for (auto [i, task] : llvm::enumerate(tasks))
-    queues[queueOf(*task.getWorker())].push_back(
+    slots[queueOf(*task.getWorker())].push_back(
         {*task.getQueue(), taskNode(i)});
   for (auto [i, barrier] : llvm::enumerate(barriers))
     for (auto [w, slot] : llvm::enumerate(barrier.getSlots()))
-      queues[queueOf(w)].push_back({slot, barrierNode(i)});
-  for (auto [w, queue] : llvm::enumerate(queues)) {
+      slots[queueOf(w)].push_back({slot, barrierNode(i)});
+  queues.assign(numWorkers, {});
+  for (auto [w, queue] : llvm::enumerate(slots)) {
     llvm::sort(queue);
+    int64_t lastTask = -1;
     for (auto [pos, entry] : llvm::enumerate(queue)) {
       uint32_t node = entry.second;
+      queues[w].push_back(node);
       if (kindOf(node) == NodeKind::Task) {
         chainOf[node] = w;
         posOf[node] = pos;
+        if (lastTask >= 0)
+          nextInQueue[lastTask] = node;
+        lastTask = node;
       } else {
         barrierPos[node - tasks.size()][w] = pos;
       }
@@ -520,15 +535,9 @@ SimulationResult ScheduleGraph::simulate() const {
   std::vector<int64_t> count(events.size());
   for (auto [e, event] : llvm::enumerate(events))
     count[e] = EventOp(event).getInit();
-  std::vector<uint32_t> signalOf(n);
-  for (uint32_t e = 0; e < events.size(); ++e)
-    for (uint32_t producer : producers[e])
-      signalOf[producer] = e;
   // Per event, its waits by threshold, and a pointer past the met ones; per
   // task, the number of unmet waits.
-  std::vector<std::vector<uint32_t>> byEvent(events.size());
-  for (auto [i, wait] : llvm::enumerate(waits))
-    byEvent[wait.event].push_back(i);
+  std::vector<std::vector<uint32_t>> byEvent(waitsOn);
   std::vector<uint32_t> next(events.size(), 0);
   std::vector<uint32_t> unmet(n, 0);
   for (uint32_t e = 0; e < events.size(); ++e) {
@@ -541,27 +550,12 @@ SimulationResult ScheduleGraph::simulate() const {
       else
         ++next[e];
   }
-  // Queues: tasks and barriers of every worker, in order, and each worker's
-  // next entry.
+  // Each worker's next entry in its queue.
   int64_t numQueues = assigned ? numWorkers : 0;
-  std::vector<std::vector<uint32_t>> queues(numQueues);
   std::vector<int64_t> workerOf(n, -1);
-  if (assigned) {
-    std::vector<std::vector<std::pair<int64_t, uint32_t>>> entries(numQueues);
-    for (auto [i, op] : llvm::enumerate(tasks)) {
-      TaskOp task = op;
-      workerOf[i] = queueOf(*task.getWorker());
-      entries[workerOf[i]].push_back({*task.getQueue(), taskNode(i)});
-    }
-    for (auto [i, op] : llvm::enumerate(barriers))
-      for (auto [w, slot] : llvm::enumerate(BarrierOp(op).getSlots()))
-        entries[queueOf(w)].push_back({slot, barrierNode(i)});
-    for (int64_t w = 0; w < numQueues; ++w) {
-      llvm::sort(entries[w]);
-      for (auto &entry : entries[w])
-        queues[w].push_back(entry.second);
-    }
-  }
+  if (assigned)
+    for (auto [t, task] : llvm::enumerate(tasks))
+      workerOf[t] = queueOf(*TaskOp(task).getWorker());
   std::vector<size_t> head(numQueues, 0);
   std::vector<int64_t> arrived(barriers.size(), 0);
   std::vector<uint8_t> pushed(n, 0), finished(n, 0);

@@ -6,47 +6,19 @@
 
 #include "AMK/Analysis/ScheduleModel.h"
 
-#include <map>
 #include <queue>
 
 using namespace mlir;
 using namespace mlir::amk;
 
 //===----------------------------------------------------------------------===//
-// ProgramIndex
+// Producer counts
 //===----------------------------------------------------------------------===//
-
-ProgramIndex::ProgramIndex(ProgramOp program) {
-  for (Operation &op : program.getBodyRegion().front()) {
-    if (auto event = dyn_cast<EventOp>(op)) {
-      eventIndex[event.getResult()] = events.size();
-      events.push_back(event);
-    } else if (auto task = dyn_cast<TaskOp>(op)) {
-      taskIndex[task] = tasks.size();
-      tasks.push_back(task);
-    }
-  }
-  producers.resize(events.size());
-  waiters.resize(events.size());
-  for (auto [i, task] : llvm::enumerate(tasks)) {
-    producers[eventIndex.lookup(task.getSignal())].push_back(i);
-    for (auto [w, event] : llvm::enumerate(task.getWaits()))
-      waiters[eventIndex.lookup(event)].push_back({unsigned(i), unsigned(w)});
-  }
-}
-
-bool ProgramIndex::isAllJoin(TaskOp task, unsigned i) const {
-  unsigned e = eventIndex.lookup(task.getWaits()[i]);
-  return task.getThresholds()[i] >=
-         events[e].getInit() + int64_t(producers[e].size());
-}
 
 llvm::DenseMap<Value, int64_t> mlir::amk::countProducers(ProgramOp program) {
   llvm::DenseMap<Value, int64_t> counts;
   for (EventOp event : program.getBodyRegion().getOps<EventOp>())
-    counts[event.getResult()] = 0;
-  for (TaskOp task : program.getBodyRegion().getOps<TaskOp>())
-    ++counts[task.getSignal()];
+    counts[event.getResult()] = getProducers(event).size();
   return counts;
 }
 
@@ -125,54 +97,44 @@ int64_t mlir::amk::costPosition(ProgramOp program) {
 }
 
 //===----------------------------------------------------------------------===//
-// Orders and clocks
+// Order
 //===----------------------------------------------------------------------===//
 
 FailureOr<std::vector<unsigned>>
-mlir::amk::topologicalOrder(const ProgramIndex &index, bool withQueues,
+mlir::amk::topologicalOrder(const ScheduleGraph &graph,
                             llvm::function_ref<double(unsigned)> priority) {
-  size_t numTasks = index.tasks.size();
-  // Blocking inputs per task: waited events (threshold above init) plus
-  // its queue predecessor.
+  size_t numTasks = graph.getNumTasks();
+  ArrayRef<WaitInfo> waits = graph.getWaits();
+  auto blocks = [](const WaitInfo &wait) {
+    return wait.kind != WaitKind::Trivial;
+  };
+  // Blocking inputs per task: its non-trivial waits (each released once
+  // every producer of the event ran) plus its queue predecessor.
   std::vector<unsigned> pending(numTasks, 0);
-  std::vector<unsigned> eventPending(index.events.size());
-  std::vector<std::vector<unsigned>> queueNext;
-  std::vector<int64_t> queueSucc(numTasks, -1);
-  for (auto [e, producers] : llvm::enumerate(index.producers))
-    eventPending[e] = producers.size();
-  for (auto [e, waiters] : llvm::enumerate(index.waiters))
-    for (auto [t, w] : waiters)
-      if (index.tasks[t].getThresholds()[w] > index.events[e].getInit())
-        ++pending[t];
-  if (withQueues) {
-    std::map<std::pair<int64_t, int64_t>, unsigned> queues;
-    for (auto [t, task] : llvm::enumerate(index.tasks))
-      queues[{task.getWorker().value_or(0), task.getQueue().value_or(0)}] = t;
-    std::optional<std::pair<int64_t, unsigned>> prev;
-    for (auto &[key, t] : queues) {
-      if (prev && prev->first == key.first) {
-        queueSucc[prev->second] = t;
-        ++pending[t];
-      }
-      prev = {key.first, t};
-    }
-  }
+  std::vector<unsigned> eventPending(graph.getNumEvents());
+  for (uint32_t e = 0; e < graph.getNumEvents(); ++e)
+    eventPending[e] = graph.getProducers(e).size();
+  for (const WaitInfo &wait : waits)
+    pending[wait.task] += blocks(wait);
+  for (uint32_t t = 0; t < numTasks; ++t)
+    if (int64_t next = graph.getNextInQueue(t); next >= 0)
+      ++pending[next];
   using Item = std::pair<double, unsigned>;
   std::priority_queue<Item, std::vector<Item>, std::greater<Item>> ready;
   for (unsigned t = 0; t < numTasks; ++t)
     if (!pending[t])
       ready.push({priority(t), t});
-  // An event without producers releases its waiters at once.
   auto release = [&](unsigned t) {
     if (--pending[t] == 0)
       ready.push({priority(t), t});
   };
-  auto releaseEvent = [&](unsigned e) {
-    for (auto [t, w] : index.waiters[e])
-      if (index.tasks[t].getThresholds()[w] > index.events[e].getInit())
-        release(t);
+  auto releaseEvent = [&](uint32_t e) {
+    for (uint32_t w : graph.getWaitsOn(e))
+      if (blocks(waits[w]))
+        release(waits[w].task);
   };
-  for (unsigned e = 0; e < index.events.size(); ++e)
+  // An event without producers releases its waiters at once.
+  for (uint32_t e = 0; e < graph.getNumEvents(); ++e)
     if (!eventPending[e])
       releaseEvent(e);
   std::vector<unsigned> order;
@@ -181,52 +143,14 @@ mlir::amk::topologicalOrder(const ProgramIndex &index, bool withQueues,
     unsigned t = ready.top().second;
     ready.pop();
     order.push_back(t);
-    unsigned e = index.eventIndex.lookup(index.tasks[t].getSignal());
-    if (--eventPending[e] == 0)
-      releaseEvent(e);
-    if (queueSucc[t] >= 0)
-      release(queueSucc[t]);
+    if (--eventPending[graph.getSignal(t)] == 0)
+      releaseEvent(graph.getSignal(t));
+    if (int64_t next = graph.getNextInQueue(t); next >= 0)
+      release(next);
   }
   if (order.size() != numTasks)
     return failure();
   return order;
-}
-
-WorkerClocks::WorkerClocks(const ProgramIndex &index, ArrayRef<unsigned> order,
-                           int64_t workers)
-    : numWorkers(workers), worker(index.tasks.size()), pos(index.tasks.size()),
-      clocks(index.tasks.size() * size_t(workers), -1) {
-  std::vector<int32_t> eventClocks(index.events.size() * size_t(workers), -1);
-  std::vector<char> eventDone(index.events.size(), 0);
-  std::vector<int64_t> lastOnWorker(workers, -1);
-  auto row = [&](std::vector<int32_t> &v, size_t r) {
-    return MutableArrayRef<int32_t>(v.data() + r * workers, workers);
-  };
-  auto join = [&](MutableArrayRef<int32_t> into, ArrayRef<int32_t> from) {
-    for (int64_t w = 0; w < workers; ++w)
-      into[w] = std::max(into[w], from[w]);
-  };
-  for (unsigned t : order) {
-    TaskOp task = index.tasks[t];
-    worker[t] = task.getWorker().value_or(0);
-    pos[t] = task.getQueue().value_or(0);
-    MutableArrayRef<int32_t> mine = row(clocks, t);
-    if (lastOnWorker[worker[t]] >= 0)
-      join(mine, row(clocks, lastOnWorker[worker[t]]));
-    for (unsigned w = 0; w < task.getWaits().size(); ++w) {
-      if (!index.isAllJoin(task, w))
-        continue;
-      unsigned e = index.eventIndex.lookup(task.getWaits()[w]);
-      if (!eventDone[e]) {
-        for (unsigned p : index.producers[e])
-          join(row(eventClocks, e), row(clocks, p));
-        eventDone[e] = 1;
-      }
-      join(mine, row(eventClocks, e));
-    }
-    mine[worker[t]] = pos[t];
-    lastOnWorker[worker[t]] = t;
-  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -245,31 +169,29 @@ CostModel CostModel::forProgram(ProgramOp program, int64_t workers,
   return cost;
 }
 
-Simulation mlir::amk::simulate(const ProgramIndex &index,
-                               ArrayRef<unsigned> order,
-                               const CostModel &cost) {
-  size_t numTasks = index.tasks.size();
+Simulation mlir::amk::simulateTiming(const ScheduleGraph &graph,
+                                     ArrayRef<unsigned> order,
+                                     const CostModel &cost) {
+  size_t numTasks = graph.getNumTasks();
   Simulation sim;
   sim.start.assign(numTasks, 0);
   sim.finish.assign(numTasks, 0);
   std::vector<int64_t> syncs(numTasks, 0), chain(numTasks, 0),
       chainBytes(numTasks, 0);
-  std::vector<double> eventTime(index.events.size(), 0);
-  std::vector<int64_t> eventArg(index.events.size(), -1);
+  std::vector<double> eventTime(graph.getNumEvents(), 0);
+  std::vector<int64_t> eventArg(graph.getNumEvents(), -1);
   llvm::DenseMap<int64_t, unsigned> lastOnWorker;
   for (unsigned t : order) {
-    TaskOp task = index.tasks[t];
+    TaskOp task = graph.getTask(t);
     double ready = 0;
     int64_t from = -1, fromSyncs = 0;
-    for (auto [w, event] : llvm::enumerate(task.getWaits())) {
-      unsigned e = index.eventIndex.lookup(event);
-      if (task.getThresholds()[w] <= index.events[e].getInit() ||
-          eventArg[e] < 0)
+    for (const WaitInfo &wait : graph.getWaitsOf(t)) {
+      if (wait.kind == WaitKind::Trivial || eventArg[wait.event] < 0)
         continue;
-      double at = eventTime[e] + cost.syncNs;
+      double at = eventTime[wait.event] + cost.syncNs;
       if (at > ready) {
         ready = at;
-        from = eventArg[e];
+        from = eventArg[wait.event];
         fromSyncs = 1;
       }
     }
@@ -287,7 +209,7 @@ Simulation mlir::amk::simulate(const ProgramIndex &index,
     chain[t] = from >= 0 ? chain[from] + 1 : 1;
     chainBytes[t] = (from >= 0 ? chainBytes[from] : 0) + bytes;
     lastOnWorker[worker] = t;
-    unsigned e = index.eventIndex.lookup(task.getSignal());
+    unsigned e = graph.getSignal(t);
     if (eventArg[e] < 0 || sim.finish[t] >= eventTime[e]) {
       eventTime[e] = sim.finish[t];
       eventArg[e] = t;

@@ -76,6 +76,14 @@ struct CoverState {
   SmallVector<uint32_t, 2> writers;
 };
 
+/// What a replay does with a race or a garbage read it finds.
+enum class ReplaySink {
+  /// Reports it as a diagnostic and goes on.
+  Report,
+  /// Stops the replay, which returns false.
+  StopAtFirst,
+};
+
 /// One run of the validator on one program.
 class Validator {
 public:
@@ -107,7 +115,7 @@ private:
   void checkValues();
   void checkEmbedIndex(uint32_t task, EmbedOp embed);
   std::optional<int64_t> indexBound(Value buffer, unsigned depth);
-  void checkCounters();
+  void checkCounters(const ScheduleGraph &graph);
   void checkStepStructure();
   void checkTokenFeedback(const ScheduleGraph &graph);
   void checkTokenOrder(const ScheduleGraph &graph, uint32_t tokens,
@@ -121,10 +129,13 @@ private:
   void visitPair(const ScheduleGraph &graph, uint32_t a, uint32_t b);
   void reportIfUnordered(const ScheduleGraph &graph, uint32_t a, uint32_t b);
   void reportRace(uint32_t a, uint32_t b);
+  std::vector<uint32_t> replayOrder(const ScheduleGraph &graph,
+                                    ArrayRef<uint32_t> members) const;
   void replayGroup(const ScheduleGraph &graph, ArrayRef<uint32_t> group);
+  bool replay(const ScheduleGraph &graph, ArrayRef<uint32_t> members,
+              ArrayRef<SmallVector<std::pair<int64_t, int64_t>, 1>> runs,
+              ReplaySink sink);
   bool sweepWouldBeClean(const ScheduleGraph &graph, ArrayRef<uint32_t> group);
-  bool replayQuietly(const ScheduleGraph &graph, ArrayRef<uint32_t> members,
-                     ArrayRef<SmallVector<std::pair<int64_t, int64_t>, 1>> runs);
   void reportGarbage(const AccessRecord &record, int64_t lo, int64_t hi,
                      int32_t clobber);
   bool needsWriter(const AccessRecord &record) const;
@@ -736,13 +747,11 @@ void Validator::checkEmbedIndex(uint32_t task, EmbedOp embed) {
 /// Every event's counter is a u32: init plus one increment per producer and
 /// step of a launch (waits count in epochs, counters are never reset) must
 /// not wrap.
-void Validator::checkCounters() {
-  llvm::DenseMap<Value, int64_t> producers;
-  for (TaskOp task : taskOps)
-    ++producers[task.getSignal()];
-  for (EventOp event : program.getBody()->getOps<EventOp>()) {
+void Validator::checkCounters(const ScheduleGraph &graph) {
+  for (uint32_t e = 0; e < graph.getNumEvents(); ++e) {
+    EventOp event = graph.getEvent(e);
     int64_t init = event.getInitAttr().getInt();
-    int64_t perStep = producers.lookup(event.getResult());
+    int64_t perStep = graph.getProducers(e).size();
     int64_t total = init + options.steps * perStep;
     if (total <= int64_t(std::numeric_limits<uint32_t>::max()))
       continue;
@@ -1155,25 +1164,56 @@ private:
 };
 } // namespace
 
-void Validator::replayGroup(const ScheduleGraph &graph,
-                            ArrayRef<uint32_t> group) {
+/// The positions in `members` in replay order: by the topological rank of
+/// the task, then the access's order in the task.
+std::vector<uint32_t>
+Validator::replayOrder(const ScheduleGraph &graph,
+                       ArrayRef<uint32_t> members) const {
   // Sort keys copied out of the records, which are large.
   std::vector<std::tuple<uint32_t, uint32_t, bool, uint32_t>> keys;
-  keys.reserve(group.size());
-  for (uint32_t i : group) {
+  keys.reserve(members.size());
+  for (auto [m, i] : llvm::enumerate(members)) {
     const AccessRecord &r = accesses[i];
     keys.emplace_back(graph.getTopologicalRank(r.task), r.ordinal,
-                      r.access.isWrite(), i);
+                      r.access.isWrite(), uint32_t(m));
   }
   llvm::sort(keys);
+  std::vector<uint32_t> order;
+  order.reserve(keys.size());
+  for (auto &key : keys)
+    order.push_back(std::get<3>(key));
+  return order;
+}
 
+void Validator::replayGroup(const ScheduleGraph &graph,
+                            ArrayRef<uint32_t> group) {
+  std::vector<SmallVector<std::pair<int64_t, int64_t>, 1>> runs;
+  runs.reserve(group.size());
+  for (uint32_t i : group)
+    runs.push_back({{accesses[i].keyLo, accesses[i].keyHi}});
+  replay(graph, group, runs, ReplaySink::Report);
+}
+
+/// Replays `members` (accesses of one group, each as its runs `runs[m]` of
+/// the group's space) in topological order, keeping per segment of that space
+/// the last write and the reads since. A write must be ordered with the
+/// segment's last write and reads, a read with its last write, and a read
+/// that needs a writer must find one written through its own buffer (or KV
+/// history). `sink` says what a finding does: reported (the replay goes on;
+/// a read's first unwritten run is reported once it is replayed), or the
+/// replay stops and returns false. True when nothing was found.
+bool Validator::replay(
+    const ScheduleGraph &graph, ArrayRef<uint32_t> members,
+    ArrayRef<SmallVector<std::pair<int64_t, int64_t>, 1>> runs,
+    ReplaySink sink) {
+  bool report = sink == ReplaySink::Report;
   ReadHistory history(graph, accTask, chainLatest);
   SegmentMap segments;
   // KV rows below the lowest position hold earlier steps' appends.
-  int64_t historyEnd = historyBits(accBuffer[group.front()]);
+  int64_t historyEnd = historyBits(accBuffer[members.front()]);
   segments.cover(historyEnd, historyEnd);
-  for (auto &key : keys) {
-    uint32_t current = std::get<3>(key);
+  for (uint32_t m : replayOrder(graph, members)) {
+    uint32_t current = members[m];
     const AccessRecord &record = accesses[current];
     bool isWrite = record.access.isWrite();
     bool mustBeWritten = !isWrite && needsWriter(record);
@@ -1185,40 +1225,50 @@ void Validator::replayGroup(const ScheduleGraph &graph,
     int32_t checkedWrite = -1;
     // The list extending the empty history with this read.
     int32_t fresh = -1;
-    for (auto &[start, segment] : segments.cover(record.keyLo, record.keyHi)) {
-      if (segment.lastWrite >= 0 && segment.lastWrite != checkedWrite) {
-        checkedWrite = segment.lastWrite;
-        if (segment.lastWriteTask != task &&
-            !graph.happensBefore(segment.lastWriteTask, task) &&
-            !graph.happensBefore(task, segment.lastWriteTask))
-          reportRace(segment.lastWrite, current);
-      }
-      if (isWrite) {
-        int32_t head = segment.reads;
-        if (head >= 0 && history.firstCheck(head, current) &&
-            !history.afterAllReads(head, task)) {
-          // Some read is unordered with this write: replay the exact
-          // checks, oldest read first.
-          for (uint32_t read : history.reads(head))
-            reportIfUnordered(graph, read, current);
+    for (auto [lo, hi] : runs[m]) {
+      for (auto &[start, segment] : segments.cover(lo, hi)) {
+        if (segment.lastWrite >= 0 && segment.lastWrite != checkedWrite) {
+          checkedWrite = segment.lastWrite;
+          if (segment.lastWriteTask != task &&
+              !graph.happensBefore(segment.lastWriteTask, task) &&
+              !graph.happensBefore(task, segment.lastWriteTask)) {
+            if (!report)
+              return false;
+            reportRace(segment.lastWrite, current);
+          }
         }
-        segment.lastWrite = current;
-        segment.lastWriteTask = task;
-        segment.reads = -1;
-        continue;
+        if (isWrite) {
+          int32_t head = segment.reads;
+          if (head >= 0 && history.firstCheck(head, current) &&
+              !history.afterAllReads(head, task)) {
+            if (!report)
+              return false;
+            // Some read is unordered with this write: replay the exact
+            // checks, oldest read first.
+            for (uint32_t read : history.reads(head))
+              reportIfUnordered(graph, read, current);
+          }
+          segment.lastWrite = current;
+          segment.lastWriteTask = task;
+          segment.reads = -1;
+          continue;
+        }
+        bool written = segment.lastWrite >= 0
+                           ? accBuffer[segment.lastWrite] == record.buffer
+                           : start < historyEnd;
+        if (!gap && !written && mustBeWritten) {
+          gap = {start, segment.end};
+          clobber = segment.lastWrite;
+        }
+        segment.reads = history.extend(segment.reads, current, fresh);
       }
-      bool written =
-          segment.lastWrite >= 0 ? accBuffer[segment.lastWrite] == record.buffer
-                                 : start < historyEnd;
-      if (!gap && !written && mustBeWritten) {
-        gap = {start, segment.end};
-        clobber = segment.lastWrite;
-      }
-      segment.reads = history.extend(segment.reads, current, fresh);
     }
+    if (gap && !report)
+      return false;
     if (gap)
       reportGarbage(record, gap->first, gap->second, clobber);
   }
+  return true;
 }
 
 /// The runs of consecutive elements a constant in-bounds `box` of a
@@ -1310,7 +1360,7 @@ bool Validator::sweepWouldBeClean(const ScheduleGraph &graph,
       indices.push_back(group[m]);
       memberRuns.push_back(std::move(runs[m]));
     }
-    if (!replayQuietly(graph, indices, memberRuns))
+    if (!replay(graph, indices, memberRuns, ReplaySink::StopAtFirst))
       return false;
   }
   if (byBuffer.size() < 2)
@@ -1353,59 +1403,6 @@ bool Validator::sweepWouldBeClean(const ScheduleGraph &graph,
   return true;
 }
 
-/// The replay of `replayGroup` over accesses of one buffer, each given as
-/// runs of consecutive elements, without reporting: true when no conflict is
-/// unordered and every read that needs a writer has one before it.
-bool Validator::replayQuietly(
-    const ScheduleGraph &graph, ArrayRef<uint32_t> members,
-    ArrayRef<SmallVector<std::pair<int64_t, int64_t>, 1>> runs) {
-  std::vector<std::tuple<uint32_t, uint32_t, bool, uint32_t>> keys;
-  keys.reserve(members.size());
-  for (auto [m, i] : llvm::enumerate(members)) {
-    const AccessRecord &r = accesses[i];
-    keys.emplace_back(graph.getTopologicalRank(r.task), r.ordinal,
-                      r.access.isWrite(), uint32_t(m));
-  }
-  llvm::sort(keys);
-  ReadHistory history(graph, accTask, chainLatest);
-  SegmentMap segments;
-  for (auto &key : keys) {
-    uint32_t m = std::get<3>(key);
-    uint32_t current = members[m];
-    const AccessRecord &record = accesses[current];
-    bool isWrite = record.access.isWrite();
-    bool mustBeWritten = !isWrite && needsWriter(record);
-    uint32_t task = record.task;
-    int32_t checkedWrite = -1;
-    int32_t fresh = -1;
-    for (auto [lo, hi] : runs[m]) {
-      for (auto &[start, segment] : segments.cover(lo, hi)) {
-        if (segment.lastWrite >= 0 && segment.lastWrite != checkedWrite) {
-          checkedWrite = segment.lastWrite;
-          if (segment.lastWriteTask != task &&
-              !graph.happensBefore(segment.lastWriteTask, task) &&
-              !graph.happensBefore(task, segment.lastWriteTask))
-            return false;
-        }
-        if (isWrite) {
-          int32_t head = segment.reads;
-          if (head >= 0 && history.firstCheck(head, current) &&
-              !history.afterAllReads(head, task))
-            return false;
-          segment.lastWrite = current;
-          segment.lastWriteTask = task;
-          segment.reads = -1;
-          continue;
-        }
-        if (mustBeWritten && segment.lastWrite < 0)
-          return false;
-        segment.reads = history.extend(segment.reads, current, fresh);
-      }
-    }
-  }
-  return true;
-}
-
 /// The sweep compares buffers of a page by their extents for races and
 /// finds a read's writers in its own buffer only; this finds reads whose
 /// bits were last written through another buffer of the page in between.
@@ -1419,18 +1416,11 @@ void Validator::checkPageClobbers(const ScheduleGraph &graph,
   uint32_t first = accBuffer[group.front()];
   if (llvm::all_of(group, [&](uint32_t i) { return accBuffer[i] == first; }))
     return;
-  std::vector<std::tuple<uint32_t, uint32_t, bool, uint32_t>> keys;
-  for (uint32_t i : group) {
-    const AccessRecord &r = accesses[i];
-    keys.emplace_back(graph.getTopologicalRank(r.task), r.ordinal,
-                      r.access.isWrite(), i);
-  }
-  llvm::sort(keys);
   int64_t budget = std::max<int64_t>(1 << 16, 64 * int64_t(group.size()));
   SegmentMap segments;
   SmallVector<std::pair<int64_t, int64_t>, 1> runs;
-  for (auto &key : keys) {
-    uint32_t current = std::get<3>(key);
+  for (uint32_t m : replayOrder(graph, group)) {
+    uint32_t current = group[m];
     const AccessRecord &record = accesses[current];
     const BufferInfo &buffer = buffers[record.buffer];
     runs.clear();
@@ -1670,7 +1660,7 @@ FailureOr<ValidationStats> Validator::run() {
   checkOutputs();
   checkInPlace();
   checkValues();
-  checkCounters();
+  checkCounters(graph);
   checkStepStructure();
   checkHistoryAppends();
   if (queuesValid && !acyclic)

@@ -7,8 +7,9 @@
 // `--amk-allocate-scratch`: greedy interval colouring of activation and
 // scratch buffers over a topological order of the assigned schedule. A
 // buffer joins a page only when every access of the page's last buffer
-// happens before every access of the new one (vector clocks over workers:
-// the schedule's happens-before, not program order). Pages therefore hold
+// happens before every access of the new one (the ScheduleGraph's vector
+// clocks over workers: the happens-before the validator certifies, not
+// program order). Pages therefore hold
 // chains of buffers whose lifetimes are totally ordered.
 //
 //===----------------------------------------------------------------------===//
@@ -49,7 +50,7 @@ struct Page {
 };
 
 /// Collects the unpaged transient buffers and their accessors.
-std::vector<Live> collectLive(ProgramOp program, const ProgramIndex &index,
+std::vector<Live> collectLive(ProgramOp program, const ScheduleGraph &graph,
                               ArrayRef<unsigned> topoPos) {
   llvm::DenseMap<Value, unsigned> slot;
   std::vector<Live> live;
@@ -63,8 +64,8 @@ std::vector<Live> collectLive(ProgramOp program, const ProgramIndex &index,
                                         type.getNumElements()};
     live.push_back({buffer, layout.bytes().value_or(0), {}});
   }
-  for (auto [t, constTask] : llvm::enumerate(index.tasks))
-    TaskOp(constTask).forEachAccess([&, t = t](Operation *, const Access &a) {
+  for (unsigned t = 0; t < graph.getNumTasks(); ++t)
+    graph.getTask(t).forEachAccess([&](Operation *, const Access &a) {
       auto it = slot.find(a.buffer);
       if (it == slot.end())
         return;
@@ -84,7 +85,7 @@ std::vector<Live> collectLive(ProgramOp program, const ProgramIndex &index,
 /// True when every access of `before` happens before every access of
 /// `after` (and no task touches both).
 bool orderedBefore(const Live &before, const Live &after,
-                   const WorkerClocks &clocks, std::vector<unsigned> &stamp,
+                   const ScheduleGraph &graph, std::vector<unsigned> &stamp,
                    unsigned stampId) {
   if (before.last >= after.first)
     return false;
@@ -94,14 +95,14 @@ bool orderedBefore(const Live &before, const Live &after,
     if (stamp[a] == stampId)
       return false;
   // The last access of `before` on each worker must be in every clock.
-  llvm::SmallDenseMap<int64_t, int32_t, 8> lastPos;
+  llvm::SmallDenseMap<uint32_t, int32_t, 8> lastPos;
   for (unsigned a : before.accessors) {
-    int32_t &pos = lastPos.try_emplace(clocks.getWorker(a), -1).first->second;
-    pos = std::max(pos, clocks.getPos(a));
+    int32_t &pos = lastPos.try_emplace(graph.getChain(a), -1).first->second;
+    pos = std::max(pos, graph.getChainPosition(a));
   }
   for (unsigned c : after.accessors)
-    for (auto [w, pos] : lastPos)
-      if (clocks.clock(c, w) < pos)
+    for (auto [chain, pos] : lastPos)
+      if (graph.clockAt(c, chain) < pos)
         return false;
   return true;
 }
@@ -119,40 +120,37 @@ struct AllocateScratchPass
 };
 
 LogicalResult AllocateScratchPass::allocate(ProgramOp program) {
-  ProgramIndex index(program);
-  int64_t workers = 0;
-  for (TaskOp task : index.tasks) {
+  for (TaskOp task : program.getBodyRegion().getOps<TaskOp>())
     if (!task.getWorker())
       return task.emitError()
              << "amk-allocate-scratch needs assigned workers; run "
                 "--amk-assign-workers first";
-    workers = std::max(workers, int64_t(*task.getWorker()) + 1);
-  }
-  FailureOr<std::vector<unsigned>> order = topologicalOrder(
-      index, /*withQueues=*/true, [](unsigned t) { return double(t); });
-  if (failed(order))
+  // Happens-before is the validator's: the graph's vector clocks.
+  ScheduleGraph graph(program, /*assigned=*/true);
+  FailureOr<std::vector<unsigned>> order =
+      topologicalOrder(graph, [](unsigned t) { return double(t); });
+  if (failed(order) || failed(graph.computeHappensBefore()))
     return emitError(program.getLoc())
            << "amk-allocate-scratch: the schedule has a "
               "cycle; run --amk-validate for a witness";
-  std::vector<unsigned> topoPos(index.tasks.size());
+  std::vector<unsigned> topoPos(graph.getNumTasks());
   for (auto [i, t] : llvm::enumerate(*order))
     topoPos[t] = i;
-  WorkerClocks clocks(index, *order, std::max<int64_t>(1, workers));
-  std::vector<Live> live = collectLive(program, index, topoPos);
+  std::vector<Live> live = collectLive(program, graph, topoPos);
 
   // Pages ordered by when their last buffer dies; first fit. Checks that
   // can only fail on the cheap test are bounded per buffer.
   std::vector<Page> pages;
-  std::vector<unsigned> stamp(index.tasks.size(), ~0u);
+  std::vector<unsigned> stamp(graph.getNumTasks(), ~0u);
   const unsigned maxChecks = 64;
   // The page a worker used last: its queue order usually makes it free.
-  llvm::DenseMap<int64_t, unsigned> workerPage;
+  llvm::DenseMap<uint32_t, unsigned> workerPage;
   for (auto [b, l] : llvm::enumerate(live)) {
     int64_t chosen = -1;
     unsigned checks = 0;
-    int64_t worker = clocks.getWorker(l.accessors.front());
+    uint32_t worker = graph.getChain(l.accessors.front());
     if (auto it = workerPage.find(worker); it != workerPage.end() &&
-        orderedBefore(live[pages[it->second].buffers.back()], l, clocks, stamp,
+        orderedBefore(live[pages[it->second].buffers.back()], l, graph, stamp,
                       b))
       chosen = it->second;
     for (auto [p, page] : llvm::enumerate(pages)) {
@@ -163,7 +161,7 @@ LogicalResult AllocateScratchPass::allocate(ProgramOp program) {
         continue;
       if (++checks > maxChecks)
         break;
-      if (orderedBefore(last, l, clocks, stamp, b)) {
+      if (orderedBefore(last, l, graph, stamp, b)) {
         chosen = p;
         break;
       }

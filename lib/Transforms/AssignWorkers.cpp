@@ -29,32 +29,28 @@ using namespace mlir::amk;
 namespace {
 
 /// Longest cost-weighted path from each task to the end of the step.
-std::vector<double> bottomLevels(const ProgramIndex &index,
+std::vector<double> bottomLevels(const ScheduleGraph &graph,
                                  ArrayRef<unsigned> order,
                                  const CostModel &cost) {
-  std::vector<double> level(index.tasks.size(), 0);
-  std::vector<double> eventLevel(index.events.size(), 0);
+  std::vector<double> level(graph.getNumTasks(), 0);
+  std::vector<double> eventLevel(graph.getNumEvents(), 0);
   for (unsigned t : llvm::reverse(order)) {
-    TaskOp task = index.tasks[t];
-    level[t] = cost.taskNs(task) +
-               eventLevel[index.eventIndex.lookup(task.getSignal())];
-    for (Value event : task.getWaits()) {
-      double &up = eventLevel[index.eventIndex.lookup(event)];
+    level[t] = cost.taskNs(graph.getTask(t)) + eventLevel[graph.getSignal(t)];
+    for (const WaitInfo &wait : graph.getWaitsOf(t)) {
+      double &up = eventLevel[wait.event];
       up = std::max(up, level[t] + cost.syncNs);
     }
   }
   return level;
 }
 
-/// Earliest time every wait of `task` is satisfied under the cost model.
-double readyTime(const ProgramIndex &index, TaskOp task,
+/// Earliest time every wait of task `t` is satisfied under the cost model.
+double readyTime(const ScheduleGraph &graph, unsigned t,
                  ArrayRef<double> eventTime, const CostModel &cost) {
   double ready = 0;
-  for (auto [w, event] : llvm::enumerate(task.getWaits())) {
-    unsigned e = index.eventIndex.lookup(event);
-    if (task.getThresholds()[w] > index.events[e].getInit())
-      ready = std::max(ready, eventTime[e] + cost.syncNs);
-  }
+  for (const WaitInfo &wait : graph.getWaitsOf(t))
+    if (wait.kind != WaitKind::Trivial)
+      ready = std::max(ready, eventTime[wait.event] + cost.syncNs);
   return ready;
 }
 
@@ -79,26 +75,26 @@ LogicalResult AssignWorkersPass::assign(ProgramOp program, int64_t workers,
   if (!program.getBodyRegion().getOps<BarrierOp>().empty())
     return emitError(program.getLoc())
            << "amk-assign-workers: programs with amk.barrier are not supported";
-  ProgramIndex index(program);
+  // Existing workers and queue positions are replaced: no queue edges.
+  ScheduleGraph graph(program, /*assigned=*/false);
   CostModel cost = CostModel::forProgram(program, workers, double(syncNs));
   auto byProgramOrder = [](unsigned t) { return double(t); };
   FailureOr<std::vector<unsigned>> order =
-      topologicalOrder(index, /*withQueues=*/false, byProgramOrder);
+      topologicalOrder(graph, byProgramOrder);
   if (failed(order))
     return emitError(program.getLoc())
            << "amk-assign-workers: the event graph has a cycle; run "
               "--amk-validate for a witness";
   if (how == AssignStrategy::CriticalPath) {
-    std::vector<double> level = bottomLevels(index, *order, cost);
-    order = topologicalOrder(index, false,
-                             [&](unsigned t) { return -level[t]; });
+    std::vector<double> level = bottomLevels(graph, *order, cost);
+    order = topologicalOrder(graph, [&](unsigned t) { return -level[t]; });
   }
-  std::vector<double> freeAt(workers, 0), eventTime(index.events.size(), 0);
+  std::vector<double> freeAt(workers, 0), eventTime(graph.getNumEvents(), 0);
   std::vector<int64_t> queueLength(workers, 0);
   Builder builder(program.getContext());
   for (auto [i, t] : llvm::enumerate(*order)) {
-    TaskOp task = index.tasks[t];
-    double ready = readyTime(index, task, eventTime, cost);
+    TaskOp task = graph.getTask(t);
+    double ready = readyTime(graph, t, eventTime, cost);
     int64_t worker = int64_t(i % workers);
     if (how != AssignStrategy::RoundRobin) {
       // Earliest start; among equal starts the worker that went idle last,
@@ -111,8 +107,8 @@ LogicalResult AssignWorkersPass::assign(ProgramOp program, int64_t workers,
     }
     double finish = std::max(ready, freeAt[worker]) + cost.taskNs(task);
     freeAt[worker] = finish;
-    unsigned e = index.eventIndex.lookup(task.getSignal());
-    eventTime[e] = std::max(eventTime[e], finish);
+    double &signalled = eventTime[graph.getSignal(t)];
+    signalled = std::max(signalled, finish);
     task.setWorkerAttr(builder.getI64IntegerAttr(worker));
     task.setQueueAttr(builder.getI64IntegerAttr(queueLength[worker]++));
   }

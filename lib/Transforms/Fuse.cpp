@@ -21,7 +21,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "AMK/Analysis/ScheduleModel.h"
 #include "AMK/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"

@@ -4,7 +4,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "AMK/Analysis/ScheduleModel.h"
 #include "AMK/Dialect/AMK/IR/AMKLimits.h"
 #include "AMK/Support/BoundedJSON.h"
 #include "AMK/Transforms/Passes.h"

@@ -41,9 +41,9 @@ struct Stats {
 };
 
 /// Bytes of every distinct weight region read, capped at the buffer size.
-int64_t uniqueWeightBytes(const ProgramIndex &index, int64_t pos) {
+int64_t uniqueWeightBytes(ProgramOp program, int64_t pos) {
   llvm::DenseMap<Value, int64_t> perBuffer;
-  for (TaskOp task : index.tasks)
+  for (TaskOp task : program.getBodyRegion().getOps<TaskOp>())
     task.forEachAccess([&](Operation *op, const Access &a) {
       auto buffer = a.buffer.getDefiningOp<BufferOp>();
       if (a.isWrite() || !buffer || buffer.getKind() != BufferKind::Weight)
@@ -61,17 +61,17 @@ int64_t uniqueWeightBytes(const ProgramIndex &index, int64_t pos) {
 FailureOr<Stats> computeStats(ProgramOp program, double syncNs,
                               int64_t position) {
   Stats stats;
-  ProgramIndex index(program);
-  bool assigned = llvm::all_of(index.tasks, [](TaskOp t) {
-    return t.getWorker().has_value();
-  });
+  auto tasks = program.getBodyRegion().getOps<TaskOp>();
+  bool assigned = llvm::all_of(
+      tasks, [](TaskOp t) { return t.getWorker().has_value(); });
   TargetAttr target = program.getTargetAttr();
   stats.workers = assigned && target ? target.getSmCount() : 1;
   if (assigned)
-    for (TaskOp task : index.tasks)
+    for (TaskOp task : tasks)
       stats.workers = std::max(stats.workers, int64_t(*task.getWorker()) + 1);
-  FailureOr<std::vector<unsigned>> order = topologicalOrder(
-      index, assigned, [](unsigned t) { return double(t); });
+  ScheduleGraph graph(program, assigned);
+  FailureOr<std::vector<unsigned>> order =
+      topologicalOrder(graph, [](unsigned t) { return double(t); });
   if (failed(order))
     return emitError(program.getLoc())
            << "amk-schedule-stats: the schedule has a "
@@ -79,15 +79,15 @@ FailureOr<Stats> computeStats(ProgramOp program, double syncNs,
   CostModel cost = CostModel::forProgram(program, stats.workers, syncNs);
   if (position >= 0)
     cost.position = position;
-  Simulation sim = simulate(index, *order, cost);
-  stats.tasks = index.tasks.size();
-  stats.events = index.events.size();
+  Simulation sim = simulateTiming(graph, *order, cost);
+  stats.tasks = graph.getNumTasks();
+  stats.events = graph.getNumEvents();
   stats.criticalSyncs = sim.criticalSyncs;
   stats.criticalTasks = sim.criticalTasks;
   stats.criticalBytes = sim.criticalBytes;
   std::vector<int64_t> perWorker(stats.workers, 0);
-  for (TaskOp task : index.tasks) {
-    stats.waits += task.getWaits().size();
+  stats.waits = graph.getWaits().size();
+  for (TaskOp task : tasks) {
     TaskBytes bytes = getTaskBytes(task, cost.position);
     stats.readBytes += bytes.read;
     perWorker[assigned ? *task.getWorker() : 0] += bytes.read;
@@ -95,7 +95,7 @@ FailureOr<Stats> computeStats(ProgramOp program, double syncNs,
   stats.minBytes = *llvm::min_element(perWorker);
   stats.maxBytes = *llvm::max_element(perWorker);
   stats.meanBytes = double(stats.readBytes) / double(stats.workers);
-  stats.weightBytes = uniqueWeightBytes(index, cost.position);
+  stats.weightBytes = uniqueWeightBytes(program, cost.position);
   for (PageOp page : program.getBodyRegion().getOps<PageOp>()) {
     ++stats.pages;
     stats.pageBytes += page.getBytes();

@@ -32,10 +32,9 @@ SmallVector<OpTy> opsOf(ProgramOp program) {
   return llvm::to_vector(program.getBody()->getOps<OpTy>());
 }
 
-/// The tasks that signal `event`.
-unsigned producers(ProgramOp program, Value event) {
-  return llvm::count_if(program.getBody()->getOps<TaskOp>(),
-                        [&](TaskOp t) { return t.getSignal() == event; });
+/// The number of tasks that signal `event`.
+unsigned producers(Value event) {
+  return getProducers(cast<EventOp>(event.getDefiningOp())).size();
 }
 
 /// Replaces the waits of `task`.
@@ -114,7 +113,7 @@ bool addWait(ProgramOp program, Rng &rng, bool backward) {
   SmallVector<Value> events(tasks[a].getWaits());
   SmallVector<int64_t> thresholds(tasks[a].getThresholds());
   events.push_back(event);
-  thresholds.push_back(std::max(1u, producers(program, event)));
+  thresholds.push_back(std::max(1u, producers(event)));
   setWaits(tasks[a], events, thresholds);
   return true;
 }
@@ -359,7 +358,7 @@ bool counterNearWrap(ProgramOp program, Rng &rng) {
   if (!event)
     return false;
   int64_t init = event->getInitAttr().getInt();
-  int64_t count = producers(program, event->getResult());
+  int64_t count = producers(event->getResult());
   int64_t limit = std::numeric_limits<uint32_t>::max();
   int64_t newInit = limit - count + int64_t(rng() % 3) - 1;
   if (newInit < 0 || newInit > limit)

@@ -103,9 +103,27 @@ public:
   ArrayRef<WaitInfo> getWaits() const { return waits; }
   /// The index of the task or event op `op`.
   uint32_t indexOf(Operation *op) const { return index.lookup(op); }
-  /// Tasks signalling event `event`.
+  /// The op of task `task`.
+  TaskOp getTask(uint32_t task) const { return tasks[task]; }
+  /// The op of event `event`.
+  EventOp getEvent(uint32_t event) const { return events[event]; }
+  /// Tasks signalling event `event`, in program order.
   ArrayRef<uint32_t> getProducers(uint32_t event) const {
     return producers[event];
+  }
+  /// The waits on event `event` (indices into `getWaits()`), in program order.
+  ArrayRef<uint32_t> getWaitsOn(uint32_t event) const { return waitsOn[event]; }
+  /// The event task `task` signals.
+  uint32_t getSignal(uint32_t task) const { return signalOf[task]; }
+  /// The waits of task `task`, in operand order.
+  ArrayRef<WaitInfo> getWaitsOf(uint32_t task) const {
+    return ArrayRef<WaitInfo>(waits).slice(
+        waitStart[task], waitStart[task + 1] - waitStart[task]);
+  }
+  /// The task after `task` in its worker's queue, barriers skipped; -1 when
+  /// `task` is the last one or the graph has no queues.
+  int64_t getNextInQueue(uint32_t task) const {
+    return nextInQueue.empty() ? -1 : nextInQueue[task];
   }
   size_t getNumEdges() const { return numEdges; }
 
@@ -189,7 +207,13 @@ private:
   SmallVector<BarrierOp> barriers;
   llvm::DenseMap<Operation *, uint32_t> index;
   std::vector<std::vector<uint32_t>> producers;
+  /// Every task's waits, task after task; task `t`'s are
+  /// `[waitStart[t], waitStart[t + 1])`.
   std::vector<WaitInfo> waits;
+  std::vector<uint32_t> waitStart;
+  /// The waits on every event, and the event every task signals.
+  std::vector<std::vector<uint32_t>> waitsOn;
+  std::vector<uint32_t> signalOf;
   /// Incoming edges of every node.
   std::vector<SmallVector<Pred, 2>> preds;
   size_t numEdges = 0;
@@ -198,6 +222,10 @@ private:
   int64_t numWorkers = 0;
   /// The worker id of every queue, increasing.
   std::vector<int64_t> queueWorker;
+  /// The nodes (tasks and barriers) of every queue, in order.
+  std::vector<std::vector<uint32_t>> queues;
+  /// The next task on its worker of every task (-1: none).
+  std::vector<int64_t> nextInQueue;
   /// Nodes in topological order; shorter than numNodes() on a cycle.
   std::vector<uint32_t> order;
   /// Successors of every node, in compressed rows.

@@ -4,10 +4,11 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// What tile, fuse, assign, allocate and stats share: an index of tasks and
-// events, region sizes, the cost model (bytes over a worker's share of HBM
-// bandwidth plus a fixed cost per wait), topological orders and happens-
-// before vector clocks over workers. Part of AMKAnalysis; used by the
+// What tile, assign, allocate and stats share on top of the ScheduleGraph:
+// region sizes, the cost model (bytes over a worker's share of HBM
+// bandwidth plus a fixed cost per wait), prioritized topological orders and
+// the timing of a schedule under the cost model. Happens-before (vector
+// clocks over workers) is the graph's own. Part of AMKAnalysis; used by the
 // passes of AMKTransforms.
 //
 //===----------------------------------------------------------------------===//
@@ -15,7 +16,7 @@
 #ifndef AMK_ANALYSIS_SCHEDULEMODEL_H
 #define AMK_ANALYSIS_SCHEDULEMODEL_H
 
-#include "AMK/Dialect/AMK/IR/AMKOps.h"
+#include "AMK/Analysis/ScheduleGraph.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -24,24 +25,6 @@
 
 namespace mlir {
 namespace amk {
-
-/// Tasks and events of a program with producers and waiters per event.
-struct ProgramIndex {
-  explicit ProgramIndex(ProgramOp program);
-
-  /// Op handles are mutable so that const indexes can query them.
-  mutable SmallVector<TaskOp> tasks;
-  mutable SmallVector<EventOp> events;
-  llvm::DenseMap<Operation *, unsigned> taskIndex;
-  llvm::DenseMap<Value, unsigned> eventIndex;
-  /// Producers (task indices) of every event.
-  std::vector<SmallVector<unsigned, 1>> producers;
-  /// Waiting tasks of every event, with the index of the wait.
-  std::vector<SmallVector<std::pair<unsigned, unsigned>, 2>> waiters;
-
-  /// True when wait `i` of `task` joins every producer of its event.
-  bool isAllJoin(TaskOp task, unsigned i) const;
-};
 
 /// Number of producers of every event of `program`.
 llvm::DenseMap<Value, int64_t> countProducers(ProgramOp program);
@@ -72,35 +55,14 @@ TaskBytes getTaskBytes(TaskOp task, int64_t pos);
 /// The decode position the cost model assumes for `program`.
 int64_t costPosition(ProgramOp program);
 
-/// Returns the task indices in a topological order of the event graph
-/// (plus queue edges when `withQueues`; tasks must then be assigned),
-/// taking among ready tasks the one with the smallest `priority`. Fails
-/// when the graph has a cycle.
+/// Returns the tasks of `graph` in a topological order that puts every task
+/// after the producers of each event it waits on past its init and, when the
+/// graph has queues, after the task before it in its worker's queue
+/// (barriers are not ordered), taking among ready tasks the one with the
+/// smallest `priority`. Fails when these constraints form a cycle.
 FailureOr<std::vector<unsigned>>
-topologicalOrder(const ProgramIndex &index, bool withQueues,
+topologicalOrder(const ScheduleGraph &graph,
                  llvm::function_ref<double(unsigned)> priority);
-
-/// Happens-before over assigned tasks: per-task vector clocks over workers.
-class WorkerClocks {
-public:
-  /// `order` must be topological including queue edges.
-  WorkerClocks(const ProgramIndex &index, ArrayRef<unsigned> order,
-               int64_t workers);
-  /// True when task `a` happens before task `b`.
-  bool happensBefore(unsigned a, unsigned b) const {
-    return a != b && clock(b, worker[a]) >= pos[a];
-  }
-  int32_t clock(unsigned task, int64_t w) const {
-    return clocks[size_t(task) * numWorkers + w];
-  }
-  int64_t getWorker(unsigned task) const { return worker[task]; }
-  int32_t getPos(unsigned task) const { return pos[task]; }
-  int64_t getNumWorkers() const { return numWorkers; }
-
-private:
-  int64_t numWorkers;
-  std::vector<int32_t> worker, pos, clocks;
-};
 
 /// The cost model of docs/design.md §5.
 struct CostModel {
@@ -130,9 +92,11 @@ struct Simulation {
   int64_t criticalBytes = 0;
 };
 
-/// Simulates assigned tasks in `order` (topological including queue edges).
-Simulation simulate(const ProgramIndex &index, ArrayRef<unsigned> order,
-                    const CostModel &cost);
+/// Times the tasks of `graph` in `order` (a `topologicalOrder` of it): a
+/// task starts once its worker is free and the events it waits on (past
+/// their init) were last signalled, plus the cost of a wait.
+Simulation simulateTiming(const ScheduleGraph &graph, ArrayRef<unsigned> order,
+                          const CostModel &cost);
 
 /// The target of `program`, or an error naming `pass`.
 FailureOr<TargetAttr> requireTarget(ProgramOp program, StringRef pass);
