@@ -1,7 +1,7 @@
-// RUN: amk-opt %s --amk-allocate-scratch | FileCheck %s
-// RUN: amk-opt %s --amk-allocate-scratch=report -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
+// RUN: amk-opt %s -split-input-file --amk-allocate-scratch | FileCheck %s
+// RUN: amk-opt %s -split-input-file --amk-allocate-scratch=report -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
 
-// A chain x -> a -> b -> c -> y over two workers. Every access of `a`
+// Test: a chain x -> a -> b -> c -> y over two workers. Every access of `a`
 // happens before every access of `c`, so they share a page; `b` is live
 // while both are touched (t1 and t2), so it gets its own.
 // CHECK-LABEL: amk.program @chain
@@ -32,5 +32,36 @@ amk.program @chain target <"sm_90a", sms = 2> {
   }
   amk.task "t3" waits(%e2 >= 1) signals %e3 worker 1 queue 1 {
     amk.copy %c -> %y : memref<64xf32>, memref<64xf32>
+  }
+}
+
+// -----
+
+// Test: happens-before is the validator's, barriers included. No event
+// orders t0 (worker 0) and t1 (worker 1), but the barrier sits between them
+// in both queues, so every access of `a` happens before every access of `b`
+// and they share a page.
+// CHECK-LABEL: amk.program @barrier
+// CHECK:       %p0 = amk.page "p0" bytes 256 live [0, 2)
+// CHECK-NOT:   amk.page
+// CHECK:       amk.buffer "a" activation page %p0
+// CHECK:       amk.buffer "b" activation page %p0
+// REPORT:      amk-allocate-scratch @barrier: 2 transient buffers, 512 bytes -> 1 pages, 256 bytes
+amk.program @barrier target <"sm_90a", sms = 2> {
+  %x = amk.buffer "x" input : memref<64xf32>
+  %a = amk.buffer "a" activation : memref<64xf32>
+  %b = amk.buffer "b" activation : memref<64xf32>
+  %y0 = amk.buffer "y0" output : memref<64xf32>
+  %y1 = amk.buffer "y1" output : memref<64xf32>
+  %e0 = amk.event "e0"
+  %e1 = amk.event "e1"
+  amk.task "t0" signals %e0 worker 0 queue 0 {
+    amk.copy %x -> %a : memref<64xf32>, memref<64xf32>
+    amk.copy %a -> %y0 : memref<64xf32>, memref<64xf32>
+  }
+  amk.barrier "sync" slots [1, 0]
+  amk.task "t1" signals %e1 worker 1 queue 1 {
+    amk.copy %x -> %b : memref<64xf32>, memref<64xf32>
+    amk.copy %b -> %y1 : memref<64xf32>, memref<64xf32>
   }
 }
