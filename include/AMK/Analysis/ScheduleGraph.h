@@ -4,10 +4,13 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The graph the validator reasons on: one node per task, barrier and event;
-// queue edges between consecutive entries of a worker's queue (a barrier sits
-// in every queue), producer -> event edges, and event -> waiter edges for
-// waits that join every producer. Happens-before (HB) is its transitive
+// The one scheduling analysis: the validator and the scheduling passes
+// (assign, allocate, stats through ScheduleModel.h) reason on this graph. It
+// indexes a program once: every event's producers and waits, every task's
+// signal and waits, every worker's queue. One node per task, barrier and
+// event; queue edges between consecutive entries of a worker's queue (a
+// barrier sits in every queue), producer -> event edges, and event -> waiter
+// edges for waits that join every producer. Happens-before (HB) is its transitive
 // closure. Once acyclic, every task gets a vector clock over chains (the
 // workers after assignment, greedy chains before), so `happensBefore` is O(1)
 // and the whole structure is O(nodes x chains) in time and memory.
