@@ -11,11 +11,13 @@
 #   test/Checkpoint/Inputs/make_inputs.py --fuzz-corpus fuzz/corpus);
 #   fuzz/import.dict holds format tokens.
 # amk-fuzz-schedule: the schedule pipeline (JSON import or MLIR parse, verify,
-#   --amk-validate, --amk-schedule-stats, JSON export). Only the harness is
-#   instrumented; it links the project's libraries from BUILD_DIR (default
-#   build/, built by scripts/build.sh) and the shared libMLIR, so crashes,
-#   aborts, hangs and memory blow-ups are caught but coverage guides the
-#   harness only. Seeds: fuzz/corpus-schedule; fuzz/schedule.dict.
+#   --amk-validate, --amk-schedule-stats, JSON export). The JSON importer and
+#   exporter (lib/Target/JSON), the shared readers (lib/Support) and the
+#   validator (lib/Analysis) are compiled here with coverage instrumentation
+#   (-fsanitize=fuzzer-no-link), so coverage guides the fuzzer through them;
+#   the other project libraries come from BUILD_DIR (default build/, built by
+#   scripts/build.sh, which also generates the dialect's headers) and MLIR is
+#   the shared libMLIR. Seeds: fuzz/corpus-schedule; fuzz/schedule.dict.
 #
 # Seed directories are read-only; new inputs go to scratch directories. Exits
 # non-zero on a crash, leak, timeout or sanitizer report; the reproducer is
@@ -40,12 +42,27 @@ clang++-22 $("$LLVM_CONFIG" --cxxflags) "${FLAGS[@]}" -I"$ROOT/lib/Checkpoint" \
   "$HERE/amk-fuzz-import.cpp" "$ROOT"/lib/Checkpoint/*.cpp "$ROOT"/lib/Support/*.cpp \
   $("$LLVM_CONFIG" --ldflags) $("$LLVM_CONFIG" --libs support) \
   -Wl,-rpath,"$LIBDIR" -o "$WORK/amk-fuzz-import"
+# Instrumented objects of the libraries coverage should reach; their symbols
+# then never pull the uninstrumented archive members of BUILD_DIR.
+OBJ="$WORK/obj"
+rm -rf "$OBJ" && mkdir -p "$OBJ"
+CC_OBJ=(clang++-22 $("$LLVM_CONFIG" --cxxflags) -g -O1
+        -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=vptr
+        -fno-sanitize-recover=all -fno-rtti -I"$ROOT/include"
+        -I"$BUILD_DIR/include" -I"$ROOT/lib/Target/JSON")
+command -v ccache >/dev/null && CC_OBJ=(ccache "${CC_OBJ[@]}")
+export OBJ
+printf '%s\n' "$ROOT"/lib/Target/JSON/*.cpp "$ROOT"/lib/Support/*.cpp \
+  "$ROOT"/lib/Analysis/*.cpp |
+  xargs -P "$(nproc)" -I{} sh -c '"$@" -c "{}" -o "$OBJ/$(basename {} .cpp).o"' \
+    _ "${CC_OBJ[@]}"
 LIBS=()
-for lib in AMKTargetJSON AMKTransforms AMKAnalysis AMKDialect AMKTargetInfo AMKSupport; do
+for lib in AMKTransforms AMKDialect AMKTargetInfo; do
   LIBS+=("$BUILD_DIR/lib/lib$lib.a")
 done
 clang++-22 $("$LLVM_CONFIG" --cxxflags) "${FLAGS[@]}" -I"$BUILD_DIR/include" \
-  "$HERE/amk-fuzz-schedule.cpp" -Wl,--start-group "${LIBS[@]}" -Wl,--end-group \
+  "$HERE/amk-fuzz-schedule.cpp" "$OBJ"/*.o \
+  -Wl,--start-group "${LIBS[@]}" -Wl,--end-group \
   -L"$LIBDIR" -lMLIR -lLLVM -Wl,-rpath,"$LIBDIR" -o "$WORK/amk-fuzz-schedule"
 
 HALF=$(( (SECONDS_TO_RUN + 1) / 2 ))
