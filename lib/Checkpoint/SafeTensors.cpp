@@ -27,7 +27,6 @@ using namespace amk::import;
 using amk::import::detail::describe;
 using amk::import::detail::describeSpan;
 using amk::import::detail::makeError;
-using amk::import::detail::parseJSONObject;
 using mlir::amk::readBoundedFile;
 namespace json_text = mlir::amk::json_text;
 using amk::import::detail::kHeaderLimits;
@@ -268,6 +267,53 @@ static Expected<uint64_t> checkHeaderLength(StringRef bytes, uint64_t fileSize,
   return length;
 }
 
+/// The error "FILE:LINE:COL: not valid JSON: MESSAGE" of a syntax error at
+/// byte \p offset of \p document.
+static Error syntaxError(StringRef document, size_t offset,
+                         StringRef message, StringRef fileName) {
+  auto [line, column] = json_text::lineAndColumn(document, offset);
+  return makeError(fileName + ":" + Twine(line) + ":" + Twine(column) +
+                   ": not valid JSON: " + message);
+}
+
+/// Parses \p span, a part of \p document (of file \p fileName).
+static Expected<json::Value> parseValue(StringRef document, StringRef span,
+                                        StringRef fileName) {
+  json::Value value = nullptr;
+  if (std::optional<json_text::TextError> error =
+          json_text::parseSpan(document, span, value))
+    return syntaxError(document, error->offset, error->message, fileName);
+  return value;
+}
+
+/// Walks the members of the JSON object \p text, a part of \p document (of
+/// file \p fileName), one at a time: \p member gets each key and the span
+/// of its value, unparsed (parseValue parses it); its error is returned as
+/// it is. A text that is not an object is the error "FILE: expected a JSON
+/// object at top level, found ...".
+static Error walkMembers(StringRef document, StringRef text,
+                         StringRef fileName,
+                         function_ref<Error(StringRef, StringRef)> member) {
+  std::string memberError;
+  std::optional<json_text::TextError> error = json_text::forEachMember(
+      text, [&](StringRef key, StringRef span) {
+        if (Error err = member(key, span)) {
+          memberError = toString(std::move(err));
+          return std::optional<json_text::TextError>({0, memberError});
+        }
+        return std::optional<json_text::TextError>();
+      });
+  if (!memberError.empty())
+    return makeError(memberError);
+  if (error && error->message == "expected an object")
+    return makeError(fileName + ": expected a JSON object at top level, " +
+                     "found " + describeSpan(text.substr(error->offset)));
+  if (error)
+    return syntaxError(document, text.data() - document.data() + error->offset,
+                       error->message, fileName);
+  return Error::success();
+}
+
 /// Reads member \p key of the header, a tensor or the metadata, into
 /// \p header.
 static Error readMember(StringRef key, const json::Value &value,
@@ -298,30 +344,14 @@ amk::import::parseSafeTensorsHeader(StringRef bytes, uint64_t fileSize,
   // One entry parsed at a time: the parse tree of a whole header of many
   // small tensors is 40-50x its text.
   auto file = std::make_shared<const std::string>(fileName.str());
-  std::string entryError;
-  std::optional<json_text::TextError> error = json_text::forEachMember(
-      text, [&](StringRef key, StringRef span) {
-        json::Value value = nullptr;
-        std::optional<json_text::TextError> syntax =
-            json_text::parseSpan(text, span, value);
-        if (!syntax)
-          if (Error err = readMember(key, value, header, file)) {
-            entryError = toString(std::move(err));
-            syntax = json_text::TextError{size_t(span.data() - text.data()),
-                                          entryError};
-          }
-        return syntax;
-      });
-  if (!entryError.empty())
-    return makeError(entryError);
-  if (error && error->message == "expected an object")
-    return makeError(fileName + ": expected a JSON object at top level, " +
-                     "found " + describeSpan(text.substr(error->offset)));
-  if (error) {
-    auto [line, column] = json_text::lineAndColumn(text, error->offset);
-    return makeError(fileName + ":" + Twine(line) + ":" + Twine(column) +
-                     ": not valid JSON: " + error->message);
-  }
+  if (Error err = walkMembers(
+          text, text, fileName, [&](StringRef key, StringRef span) -> Error {
+            Expected<json::Value> value = parseValue(text, span, fileName);
+            if (!value)
+              return value.takeError();
+            return readMember(key, *value, header, file);
+          }))
+    return std::move(err);
   if (Error err = checkOverlaps(header, fileName))
     return std::move(err);
   return header;
@@ -371,32 +401,55 @@ static bool isPlainFileName(StringRef name) {
          !name.contains("..");
 }
 
+/// Adds weight_map entry \p tensor (its value \p value) to \p shards.
+static Error readWeightMapEntry(StringRef tensor, const json::Value &value,
+                                std::map<std::string, std::string> &shards,
+                                StringRef fileName) {
+  std::optional<StringRef> shard = value.getAsString();
+  if (!shard)
+    return makeError(fileName + ": weight_map entry '" + tensor + "' is " +
+                     describe(value) + ", expected a shard file name");
+  if (!isPlainFileName(*shard))
+    return makeError(fileName + ": weight_map entry '" + tensor + "': shard '" +
+                     *shard +
+                     "' is not a plain file name in the checkpoint directory");
+  if (!shards.emplace(tensor.str(), shard->str()).second)
+    return makeError(fileName + ": weight_map entry '" + tensor +
+                     "' appears twice");
+  return Error::success();
+}
+
 Expected<std::map<std::string, std::string>>
 amk::import::parseShardIndex(StringRef json, StringRef fileName) {
-  Expected<json::Object> index = parseJSONObject(json, fileName, kIndexLimits);
-  if (!index)
-    return index.takeError();
-  Expected<const json::Value *> field =
-      requireField(*index, "weight_map", fileName);
-  if (!field)
-    return field.takeError();
-  const json::Object *weightMap = (*field)->getAsObject();
+  if (Error err = mlir::amk::checkJSONLimits(json, fileName, kIndexLimits))
+    return std::move(err);
+  // The weight map is walked one entry at a time, as headers are.
+  std::optional<StringRef> weightMap;
+  if (Error err = walkMembers(
+          json, json, fileName, [&](StringRef key, StringRef span) -> Error {
+            if (key == "weight_map") {
+              weightMap = span;
+              return Error::success();
+            }
+            Expected<json::Value> value = parseValue(json, span, fileName);
+            return value ? Error::success() : value.takeError();
+          }))
+    return std::move(err);
   if (!weightMap)
+    return makeError(fileName + ": missing field 'weight_map'");
+  if (!weightMap->starts_with("{"))
     return makeError(fileName + ": field 'weight_map': expected an object, " +
-                     "found " + describe(**field));
+                     "found " + describeSpan(*weightMap));
   std::map<std::string, std::string> shards;
-  for (const std::string &tensor : sortedKeys(*weightMap)) {
-    const json::Value &value = *weightMap->get(tensor);
-    std::optional<StringRef> shard = value.getAsString();
-    if (!shard)
-      return makeError(fileName + ": weight_map entry '" + tensor + "' is " +
-                       describe(value) + ", expected a shard file name");
-    if (!isPlainFileName(*shard))
-      return makeError(fileName + ": weight_map entry '" + tensor +
-                       "': shard '" + *shard +
-                       "' is not a plain file name in the checkpoint directory");
-    shards.emplace(tensor, shard->str());
-  }
+  if (Error err = walkMembers(
+          json, *weightMap, fileName,
+          [&](StringRef tensor, StringRef span) -> Error {
+            Expected<json::Value> value = parseValue(json, span, fileName);
+            if (!value)
+              return value.takeError();
+            return readWeightMapEntry(tensor, *value, shards, fileName);
+          }))
+    return std::move(err);
   return shards;
 }
 

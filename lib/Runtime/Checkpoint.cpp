@@ -150,29 +150,35 @@ private:
   std::function<bool(const std::string &)> keep;
 };
 
-/// Reads the weight map of a `model.safetensors.index.json`.
+/// Reads the weight map of a `model.safetensors.index.json`, one entry at
+/// a time, keeping the entries \p keep accepts: every entry is checked, a
+/// tensor listed twice only among those kept.
 class IndexReader : public FieldReader {
 public:
-  explicit IndexReader(std::map<std::string, std::string> &map) : map(map) {}
-  void read(const json &root) {
-    if (!root.is_object())
-      fail("", "expected a JSON object");
-    const json &weights = object(root, "weight_map", "");
-    for (const auto &[name, shard] : weights.items()) {
-      std::string where = "weight_map." + name;
-      if (!shard.is_string())
-        fail(where, "expected a file name");
-      std::string file = shard.get<std::string>();
-      if (file.empty() || file.find('/') != std::string::npos ||
-          file.find('\\') != std::string::npos || file == "." ||
-          file == "..")
-        fail(where, "\"" + file + "\" is not a plain file name");
-      map[name] = file;
-    }
+  IndexReader(std::map<std::string, std::string> &map,
+              std::function<bool(const std::string &)> keep)
+      : map(map), keep(std::move(keep)) {}
+  void read(std::string_view text) {
+    forEachMember(
+        text,
+        [&](const std::string &name, const json &shard) {
+          std::string where = "weight_map." + name;
+          if (!shard.is_string())
+            fail(where, "expected a file name");
+          std::string file = shard.get<std::string>();
+          if (file.empty() || file.find('/') != std::string::npos ||
+              file.find('\\') != std::string::npos || file == "." ||
+              file == "..")
+            fail(where, "\"" + file + "\" is not a plain file name");
+          if (keep(name) && !map.emplace(name, file).second)
+            fail(where, "appears twice");
+        },
+        "weight_map");
   }
 
 private:
   std::map<std::string, std::string> &map;
+  std::function<bool(const std::string &)> keep;
 };
 } // namespace
 
@@ -226,13 +232,15 @@ Status Checkpoint::open(const std::string &dir, Checkpoint &checkpoint,
     return Status::error(dir + ": no model.safetensors or "
                                "model.safetensors.index.json");
   checkpoint.sourcePath = index;
-  json root;
-  if (Status status = parseJsonFile(index, "a safetensors index", root);
+  std::string text;
+  if (Status status = readJsonFile(index, "a safetensors index", text);
       status.failed())
     return status;
   std::map<std::string, std::string> weightMap;
-  IndexReader reader(weightMap);
-  if (Status status = reader.run(index, [&] { reader.read(root); });
+  IndexReader reader(weightMap, [&](const std::string &name) {
+    return checkpoint.keeps(name);
+  });
+  if (Status status = reader.run(index, [&] { reader.read(text); });
       status.failed())
     return status;
   std::set<std::string> shards;
@@ -243,8 +251,6 @@ Status Checkpoint::open(const std::string &dir, Checkpoint &checkpoint,
         status.failed())
       return status;
   for (const auto &[name, shard] : weightMap) {
-    if (!checkpoint.keeps(name))
-      continue;
     auto it = checkpoint.tensors.find(name);
     if (it == checkpoint.tensors.end() ||
         checkpoint.files[it->second.file]->path() != dir + "/" + shard)

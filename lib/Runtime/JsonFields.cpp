@@ -24,13 +24,20 @@ struct FieldError {
 };
 } // namespace
 
-Status amk::runtime::parseJsonFile(const std::string &path, const char *what,
-                                   json &root) {
-  std::string text;
+Status amk::runtime::readJsonFile(const std::string &path, const char *what,
+                                  std::string &text) {
   if (std::string error =
           support::readJSONText(path, what, kMaxJsonBytes, text);
       !error.empty())
     return Status::error(error);
+  return Status::ok();
+}
+
+Status amk::runtime::parseJsonFile(const std::string &path, const char *what,
+                                   json &root) {
+  std::string text;
+  if (Status status = readJsonFile(path, what, text); status.failed())
+    return status;
   try {
     root = json::parse(text);
   } catch (const json::exception &error) {
@@ -40,13 +47,16 @@ Status amk::runtime::parseJsonFile(const std::string &path, const char *what,
 }
 
 namespace {
-/// Builds one top-level member's value at a time from SAX events and hands
-/// it to a callback (nlohmann's own DOM builder is not public API).
+/// Builds one member's value at a time from SAX events and hands it to a
+/// callback (nlohmann's own DOM builder is not public API). The members
+/// walked are those of the root object or, with `within`, those of the
+/// root's object member of that name (the root's other members are parsed
+/// and dropped).
 class MemberBuilder {
 public:
-  using Callback =
-      std::function<void(const std::string &, const json &)>;
-  explicit MemberBuilder(const Callback &member) : member(member) {}
+  using Callback = std::function<void(const std::string &, const json &)>;
+  MemberBuilder(const Callback &member, const char *within)
+      : member(member), within(within) {}
 
   bool null() { return value(nullptr); }
   bool boolean(bool v) { return value(v); }
@@ -70,16 +80,21 @@ public:
   }
   bool parse_error(std::size_t, const std::string &,
                    const nlohmann::detail::exception &error) {
-    message = error.what();
+    message = "not valid JSON: " + std::string(error.what());
     return false;
   }
 
-  /// The syntax error's message, or "" after a successful walk.
+  /// Why the walk stopped early, or "".
   std::string message;
-  /// Whether the text's first value was an object.
-  bool rootIsObject = false;
+  /// Whether the `within` member was found (an object).
+  bool sawWithin = false;
 
 private:
+  /// Depth of the objects walked member by member: 1 for the root's
+  /// members, 2 for those of `within`.
+  unsigned target() const { return within ? 2 : 1; }
+  bool isWithin() const { return walked == 1 && within && memberKey == within; }
+
   /// Places \p v: as a whole member, an array element or an object field.
   json *place(json &&v) {
     if (stack.empty()) {
@@ -94,38 +109,52 @@ private:
     *slot = std::move(v);
     return slot;
   }
+  /// Hands a finished member to the callback when it is one walked.
+  void finish() {
+    if (walked == target())
+      member(memberKey, current);
+    current = nullptr;
+  }
+  bool stop(const std::string &why) {
+    message = why;
+    return false;
+  }
   bool value(json &&v) {
-    if (!inRoot)
-      return false;
+    if (walked == 0)
+      return stop("expected a JSON object");
+    if (stack.empty() && isWithin())
+      return stop(memberKey + ": expected an object");
     place(std::move(v));
     if (stack.empty())
-      member(memberKey, current);
+      finish();
     return true;
   }
   bool open(json &&container) {
-    if (!inRoot) {
-      rootIsObject = container.is_object();
-      inRoot = rootIsObject;
-      return inRoot;
+    if (walked == 0 || (stack.empty() && isWithin())) {
+      if (!container.is_object())
+        return stop(walked ? memberKey + ": expected an object"
+                           : "expected a JSON object");
+      sawWithin = walked == 1;
+      ++walked;
+      return true;
     }
     stack.push_back(place(std::move(container)));
     return true;
   }
   bool close() {
     if (stack.empty()) {
-      inRoot = false;
+      --walked;
       return true;
     }
     stack.pop_back();
-    if (stack.empty()) {
-      member(memberKey, current);
-      current = nullptr;
-    }
+    if (stack.empty())
+      finish();
     return true;
   }
 
   const Callback &member;
-  bool inRoot = false;
+  const char *within;
+  unsigned walked = 0;
   std::string memberKey;
   json current;
   std::vector<json *> stack;
@@ -135,13 +164,13 @@ private:
 
 void FieldReader::forEachMember(
     std::string_view text,
-    const std::function<void(const std::string &, const json &)> &member) {
-  MemberBuilder builder(member);
-  bool parsed = json::sax_parse(text.begin(), text.end(), &builder);
-  if (!builder.rootIsObject)
-    fail("", "expected a JSON object");
-  if (!parsed)
-    fail("", "not valid JSON: " + builder.message);
+    const std::function<void(const std::string &, const json &)> &member,
+    const char *within) {
+  MemberBuilder builder(member, within);
+  if (!json::sax_parse(text.begin(), text.end(), &builder))
+    fail("", builder.message);
+  if (within && !builder.sawWithin)
+    fail(within, "missing");
 }
 
 Status FieldReader::run(const std::string &file,

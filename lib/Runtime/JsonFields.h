@@ -24,6 +24,11 @@
 
 namespace amk::runtime {
 
+/// Reads the JSON file at \p path, which holds \p what, into \p text;
+/// refuses files over 1 GiB or nested deeper than support::kMaxJSONDepth.
+Status readJsonFile(const std::string &path, const char *what,
+                    std::string &text);
+
 /// Parses the JSON file at \p path, which holds \p what (e.g. "a manifest"),
 /// into \p root; refuses files over 1 GiB or nested deeper than
 /// support::kMaxJSONDepth before parsing them.
@@ -41,12 +46,14 @@ protected:
   /// Walks the JSON object \p text (already depth-checked) member by member
   /// with nlohmann::json::sax_parse, calling \p member with each key and
   /// value: only one member's value is held at a time, never the document's
-  /// tree (tens of times the text). A syntax error or a text that is not an
-  /// object fails the read.
+  /// tree (tens of times the text). With \p within, walks the members of
+  /// the root's object member of that name instead (which must be present).
+  /// A syntax error or a text of another shape fails the read.
   void forEachMember(
       std::string_view text,
       const std::function<void(const std::string &, const nlohmann::json &)>
-          &member);
+          &member,
+      const char *within = nullptr);
 
   /// Fails the read at field \p where with \p what.
   [[noreturn]] void fail(const std::string &where, const std::string &what);

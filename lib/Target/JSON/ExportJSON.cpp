@@ -89,7 +89,26 @@ static SmallVector<TaskOp> queueOrder(ArrayRef<TaskOp> tasks) {
   return order;
 }
 
+/// Refuses an op of \p program holding a string that is not UTF-8 (a name,
+/// a key, a residual attribute): JSON text is UTF-8 only.
+static LogicalResult checkUTF8(ProgramOp program) {
+  WalkResult result = program->walk([](Operation *op) {
+    WalkResult strings = op->getAttrDictionary().walk([](StringAttr text) {
+      return json::isUTF8(text.getValue()) ? WalkResult::advance()
+                                            : WalkResult::interrupt();
+    });
+    if (!strings.wasInterrupted())
+      return WalkResult::advance();
+    op->emitOpError() << "has a string that is not valid UTF-8, which JSON "
+                         "cannot hold";
+    return WalkResult::interrupt();
+  });
+  return failure(result.wasInterrupted());
+}
+
 LogicalResult Exporter::collect() {
+  if (failed(checkUTF8(program)))
+    return failure();
   SmallVector<TaskOp> tasks;
   for (Operation &op : program.getBody()->getOperations()) {
     if (auto barrier = dyn_cast<BarrierOp>(op))

@@ -61,3 +61,11 @@ amk.program @masked position 5 {
     amk.attention %q, %kc, %kc, %pos -> %o kv [0, 64) scale 2.500000e-01 : memref<64xf32>, memref<128x2x16xf32>, memref<128x2x16xf32>, memref<1xi32>, memref<64xf32>
   }
 }
+
+// -----
+
+// Test: JSON text is UTF-8; a name holding the byte 0xFF cannot be written.
+amk.program @utf8 {
+  // CHECK: error: 'amk.buffer' op has a string that is not valid UTF-8, which JSON cannot hold
+  %x = amk.buffer "x\FF" activation : memref<64xf32>
+}

@@ -8,6 +8,10 @@ changes its header text:
   duplicate the first tensor is listed twice
   extra-bad an extra tensor no program needs has an unknown dtype
   extra-ok  an extra tensor no program needs, valid
+and DIR/<case>/model.safetensors.index.json beside BASE as its one shard:
+  index-dup     a tensor listed twice in the weight map
+  index-array   the weight map is an array
+  index-missing no weight map
 """
 import json
 import os
@@ -29,6 +33,20 @@ cases = {
     "extra-bad": "{" + ", ".join(entries + [extra % "F4"]) + "}",
     "extra-ok": "{" + ", ".join(entries + [extra % "F32"]) + "}",
 }
+shard = '"model-1.safetensors"'
+names = [json.dumps(k) for k in header]
+indexes = {
+    "index-dup": '{"weight_map": {%s}}' % ", ".join(
+        n + ": " + shard for n in names + names[:1]),
+    "index-array": '{"weight_map": [%s]}' % shard,
+    "index-missing": '{"metadata": {}}',
+}
+for name, text in indexes.items():
+    os.makedirs(os.path.join(out, name), exist_ok=True)
+    with open(os.path.join(out, name, "model.safetensors.index.json"), "w") as f:
+        f.write(text)
+    with open(os.path.join(out, name, "model-1.safetensors"), "wb") as f:
+        f.write(raw)
 for name, text in cases.items():
     os.makedirs(os.path.join(out, name), exist_ok=True)
     blob = text.encode()
