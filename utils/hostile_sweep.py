@@ -4,12 +4,13 @@
 hostile_sweep.py [--bin build/bin] [--work DIR] [--per-seed N] [--seed S]
 
 Inputs are mutations of the repository's own seeds (a test model's schedule
-as JSON and MLIR, its checkpoint, the runtime's test model): truncations,
-byte flips, hostile numbers (2^31, 2^32, 2^63-1, 2^64, -1, 1e999) in place of
-integers, nesting 65 to 100,000 deep, duplicated and deleted entries, huge
-strings, repeated sections, and lying safetensors length prefixes, offsets
-and shapes. Whatever MLIR input the verifier accepts is also run through
-every pass, the JSON export and the oracle.
+as JSON and MLIR, its checkpoint, the runtime's test model, manifest and
+shard index): truncations, byte flips, hostile numbers (2^31, 2^32, 2^63-1,
+2^64, -1, 1e999) in place of integers, nesting 65 to 100,000 deep,
+duplicated and deleted entries, huge strings, repeated sections, and lying
+safetensors length prefixes, offsets and shapes. Whatever MLIR input the
+verifier accepts is also run through every pass, the JSON export and the
+oracle.
 
 Each run is classified:
   crash    killed by a signal, or a crash report (stack dump, LLVM ERROR,
@@ -313,6 +314,22 @@ def main():
                     [sweep.tool("amk-run"), "--cpu", "--prompt", "1",
                      "--max-new-tokens", "1", "--model", case, "--kernel",
                      os.path.join(ROOT, "test/Runtime/Inputs/counter.ptx")], case))
+    sharded = os.path.join(ROOT, "test/Runtime/Inputs/sharded")
+    index = open(os.path.join(sharded, "model.safetensors.index.json")).read()
+    for _ in range(args.per_seed):
+        case = os.path.join(work, "in", "index%05d" % len(jobs))
+        shutil.copytree(sharded, case)
+        path = os.path.join(case, "model.safetensors.index.json")
+        with open(path, "w", errors="surrogateescape") as f:
+            f.write(mutate_text(index, rng))
+        jobs.append(lambda path=path: sweep.run(
+            "amk-hf-inspect (shard index)", [sweep.tool("amk-hf-inspect"), path],
+            path))
+        jobs.append(lambda case=case, path=path: sweep.run(
+            "amk-run --cpu (shard index)",
+            [sweep.tool("amk-run"), "--cpu", "--prompt", "1",
+             "--max-new-tokens", "1", "--model", case, "--kernel",
+             os.path.join(ROOT, "test/Runtime/Inputs/counter.ptx")], path))
     config = open(os.path.join(model, "config.json")).read()
     for _ in range(args.per_seed):
         path = write(mutate_text(config, rng), ".json")
