@@ -5,8 +5,9 @@
 //===----------------------------------------------------------------------===//
 //
 // The kernel is an interpreter over the task table (TaskTable.h): block `w`
-// walks worker `w`'s queue; per task it waits (one thread spins on
-// gpu-scope acquire loads with nanosleep back-off and a watchdog), runs the
+// walks worker `w`'s queue; per task it waits (a lane of warp 0 per wait
+// spins on gpu-scope acquire loads with nanosleep back-off and a watchdog,
+// while the other warps stage the task's arguments), runs the
 // task's body variant (an scf.index_switch over the variants, each built by
 // the body patterns) and signals (block barrier, release fence, atomic
 // add). Nothing is unrolled per task or per worker: the code grows with the
@@ -252,17 +253,22 @@ Value KernelEmitter::emitSpin(Value event, Value target) {
   return loop.getResult(2);
 }
 
-/// Thread 0 checks every wait of the task; the outcome is broadcast through
-/// shared memory. Returns true (i1, uniform) when the task must not run.
+/// The lanes of warp 0 check the task's waits in parallel (lane l takes
+/// waits l, l + 32, ...), so a task's waits cost one round trip, not one
+/// each; a failed wait's code is broadcast through shared memory. Returns
+/// true (i1, uniform) when the task must not run.
 Value KernelEmitter::emitWaits(Value first, Value count, Value taskId) {
   OpBuilder &b = kb.b;
   Location loc = kb.loc;
   Type i32Type = b.getI32Type();
   Value flag = kb.gep(kb.smem, b.getF32Type(), flagSlot());
-  kb.ifThen(kb.cmp(arith::CmpIPredicate::eq, kb.tid, kb.i64(0)), [&] {
+  kb.ifThen(kb.cmp(arith::CmpIPredicate::eq, kb.warp, kb.i64(0)), [&] {
+    kb.ifThen(kb.cmp(arith::CmpIPredicate::eq, kb.lane, kb.i64(0)),
+              [&] { LLVM::StoreOp::create(b, loc, kb.i32(kSatisfied), flag); });
+    NVVM::SyncWarpOp::create(b, loc, kb.i32(-1));
     Value code = kb.loop(
-        first, kb.add(first, count), kb.i64(1), {kb.i32(kSatisfied)},
-        [&](Value w, ValueRange s) -> SmallVector<Value> {
+        kb.add(first, kb.lane), kb.add(first, count), kb.i64(32),
+        {kb.i32(kSatisfied)}, [&](Value w, ValueRange s) -> SmallVector<Value> {
           Value pending =
               kb.cmp(arith::CmpIPredicate::eq, s[0], kb.i32(kSatisfied));
           return kb.ifThenElse(
@@ -311,7 +317,9 @@ Value KernelEmitter::emitWaits(Value first, Value count, Value taskId) {
               [&]() -> SmallVector<Value> { return {s[0]}; });
         })[0];
     LLVM::FenceOp::create(b, loc, LLVM::AtomicOrdering::acquire, "device");
-    LLVM::StoreOp::create(b, loc, code, flag);
+    // Any lane's failure stops the task; which one's code wins is moot.
+    kb.ifThen(kb.cmp(arith::CmpIPredicate::ne, code, kb.i32(kSatisfied)),
+              [&] { LLVM::StoreOp::create(b, loc, code, flag); });
   });
   kb.barrier();
   Value code = LLVM::LoadOp::create(b, loc, i32Type, flag);
@@ -395,7 +403,7 @@ SmallVector<Value> KernelEmitter::emitDescriptorLoad(Value task, Value end) {
 /// pool (at \p argBase) into `kb.argSlots`, resolving buffer ids to
 /// addresses: every later use is a shared-memory load, and the global
 /// round trips (pool, then address table) happen once. Warp 0 does not
-/// take part: its thread 0 checks the waits meanwhile, and the barrier
+/// take part: its lanes check the waits meanwhile, and the barrier
 /// after the waits orders the copy before any use.
 void KernelEmitter::emitStageArguments(Value variant, Value argBase) {
   OpBuilder &b = kb.b;

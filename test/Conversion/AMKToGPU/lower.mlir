@@ -25,6 +25,10 @@
 // CHECK: nvvm.cp.async.bulk.prefetch
 // CHECK: scf.while
 // CHECK: nvvm.cp.async.bulk.prefetch
+// The lanes of warp 0 check the waits in parallel, lane l taking waits
+// l, l + 32, ...:
+// CHECK: nvvm.bar.warp.sync
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32_i64
 // CHECK: nvvm.read.ptx.sreg.globaltimer
 // CHECK: llvm.load %{{.*}} atomic syncscope("device") acquire
 // CHECK: nvvm.nanosleep
