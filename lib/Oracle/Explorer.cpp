@@ -279,8 +279,8 @@ void Explorer::checkGarbage(unsigned t) {
                                       : "overwritten through '" +
                                             model.buffers[bytes[i]].name + "'";
         report("garbage:" + task.name + ":" + buffer.name, "garbage-read",
-               "task '" + task.name + "' reads " + read.text + ", byte " +
-                   Twine(i) + " of which is " + by);
+               "task '" + task.name + "' reads " + model.describe(read) +
+                   ", byte " + Twine(i) + " of which is " + by);
         return;
       }
   }
@@ -299,8 +299,9 @@ void Explorer::start(unsigned t) {
     report("race:" + a + ":" + b, "race",
            "tasks '" + first.name + "' and '" + task.name +
                "' are in flight together: '" + first.name + "' " +
-               (x->write ? "writes " : "reads ") + x->text + ", '" + task.name +
-               "' " + (y->write ? "writes " : "reads ") + y->text);
+               (x->write ? "writes " : "reads ") + model.describe(*x) + ", '" +
+               task.name + "' " + (y->write ? "writes " : "reads ") +
+               model.describe(*y));
   }
   checkGarbage(t);
   status[t] = Status::Running;

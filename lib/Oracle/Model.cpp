@@ -167,14 +167,12 @@ std::optional<Footprint> ModelBuilder::flatten(const Access &access,
   if (!model.buffers[buffer].valid)
     return std::nullopt;
   auto type = cast<MemRefType>(access.buffer.getType());
+  Footprint region{buffer, access.isWrite(), {}, {}};
   SmallVector<int64_t, 4> lo, hi;
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << "'" << model.buffers[buffer].name << "'";
   bool empty = false, outside = false;
   for (auto [interval, extent] : llvm::zip(access.box, type.getShape())) {
     auto [l, h] = interval.at(model.position);
-    os << "[" << l << ", " << h << ")";
+    region.box.emplace_back(l, h);
     outside |= l < 0 || h > extent;
     lo.push_back(std::clamp<int64_t>(l, 0, extent));
     hi.push_back(std::clamp<int64_t>(h, 0, extent));
@@ -183,14 +181,21 @@ std::optional<Footprint> ModelBuilder::flatten(const Access &access,
   if (outside)
     report("out-of-bounds", "task '" + task + "' " +
                                 (access.isWrite() ? "writes " : "reads ") +
-                                text + " outside the buffer's shape at pos " +
+                                model.describe(region) +
+                                " outside the buffer's shape at pos " +
                                 Twine(model.position));
   if (empty)
     return std::nullopt;
-  Footprint region{buffer, access.isWrite(), {}, text};
   appendRanges(type.getShape(), lo, hi, model.buffers[buffer].elementBits, 0,
                ::amk::storage::kOffsetOnPage * 8, region.ranges);
   return region;
+}
+
+std::string Model::describe(const Footprint &footprint) const {
+  std::string text = "'" + buffers[footprint.buffer].name + "'";
+  for (auto [lo, hi] : footprint.box)
+    text += "[" + std::to_string(lo) + ", " + std::to_string(hi) + ")";
+  return text;
 }
 
 /// True when `a` and `b` share a byte.
@@ -226,8 +231,9 @@ void ModelBuilder::checkInPlace(Operation *op, ArrayRef<Footprint> footprints,
                                        bufferValues[write.buffer]))
         continue;
       report("race", "'" + op->getName().getStringRef() + "' in task '" +
-                         task + "' reads " + read.text + " and writes " +
-                         write.text + ", which share memory");
+                         task + "' reads " + model.describe(read) +
+                         " and writes " + model.describe(write) +
+                         ", which share memory");
     }
   }
 }
@@ -335,8 +341,9 @@ SmallVector<ByteRange, 4> ModelBuilder::ownReads(const Footprint &read,
       });
     });
     if (covered && write.buffer != read.buffer)
-      report("garbage-read", "task '" + task + "' reads " + read.text +
-                                 " after writing " + write.text +
+      report("garbage-read", "task '" + task + "' reads " +
+                                 model.describe(read) + " after writing " +
+                                 model.describe(write) +
                                  " over it on the same page");
     remaining = std::move(rest);
   }
@@ -376,7 +383,7 @@ void ModelBuilder::addTask(TaskOp op) {
                             buffer.kind == BufferKind::Const ||
                             buffer.kind == BufferKind::Input))
         report("readonly-write", "task '" + task.name + "' writes " +
-                                     region->text + " of a " +
+                                     model.describe(*region) + " of a " +
                                      stringifyBufferKind(buffer.kind) +
                                      " buffer");
       if (!region->write) {

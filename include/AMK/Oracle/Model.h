@@ -58,8 +58,10 @@ struct Footprint {
   unsigned buffer;
   bool write;
   llvm::SmallVector<ByteRange, 4> ranges;
-  /// The access as written in the IR, e.g. `'q'[0, 8)`.
-  std::string text;
+  /// The index box accessed, `[lo, hi)` per dimension as written in the IR.
+  /// A finding's text is built from it when reported (Model::describe): a
+  /// copy of the buffer's name per access would multiply a long name.
+  llvm::SmallVector<std::pair<int64_t, int64_t>, 4> box;
 };
 
 /// A task with everything its execution depends on.
@@ -107,6 +109,9 @@ struct Model {
   std::vector<TaskInfo> tasks;
   std::vector<BarrierInfo> barriers;
   std::vector<StaticFinding> staticFindings;
+
+  /// The access \p footprint as written in the IR, e.g. `'q'[0, 8)`.
+  std::string describe(const Footprint &footprint) const;
 };
 
 /// Builds the model of `program` at decode position `position`.
