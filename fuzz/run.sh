@@ -44,8 +44,9 @@ clang++-22 $("$LLVM_CONFIG" --cxxflags) "${FLAGS[@]}" -I"$ROOT/lib/Checkpoint" \
   -Wl,-rpath,"$LIBDIR" -o "$WORK/amk-fuzz-import"
 # Instrumented objects of the libraries coverage should reach; their symbols
 # then never pull the uninstrumented archive members of BUILD_DIR.
-OBJ="$WORK/obj"
-rm -rf "$OBJ" && mkdir -p "$OBJ"
+# Private to this run: two runs sharing WORK must not delete each other's.
+OBJ="$(mktemp -d "$WORK/obj.XXXXXX")"
+trap 'rm -rf "$OBJ"' EXIT
 CC_OBJ=(clang++-22 $("$LLVM_CONFIG" --cxxflags) -g -O1
         -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=vptr
         -fno-sanitize-recover=all -fno-rtti -I"$ROOT/include"
