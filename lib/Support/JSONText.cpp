@@ -228,6 +228,16 @@ static SmallVector<StringRef> pathSteps(StringRef path) {
   return steps;
 }
 
+/// The offset of the next member or element after the value at `pos` and
+/// its comma, or npos when no comma follows (the container ends or is
+/// malformed).
+static size_t skipToNextItem(StringRef text, size_t pos) {
+  pos = skipSpace(text, skipValue(text, pos));
+  if (pos >= text.size() || text[pos] != ',')
+    return npos;
+  return skipSpace(text, pos + 1);
+}
+
 /// The offset of the value of `key` in the object at `pos`, or npos.
 static size_t findMember(StringRef text, size_t pos, StringRef key) {
   pos = skipSpace(text, pos + 1);
@@ -245,10 +255,7 @@ static size_t findMember(StringRef text, size_t pos, StringRef key) {
     pos = skipSpace(text, pos + 1);
     if (match)
       return pos;
-    pos = skipSpace(text, skipValue(text, pos));
-    if (pos >= text.size() || text[pos] != ',')
-      return npos;
-    pos = skipSpace(text, pos + 1);
+    pos = skipToNextItem(text, pos);
   }
   return npos;
 }
@@ -259,10 +266,7 @@ static size_t findElement(StringRef text, size_t pos, size_t index) {
   for (size_t i = 0; pos < text.size() && text[pos] != ']'; ++i) {
     if (i == index)
       return pos;
-    pos = skipSpace(text, skipValue(text, pos));
-    if (pos >= text.size() || text[pos] != ',')
-      return npos;
-    pos = skipSpace(text, pos + 1);
+    pos = skipToNextItem(text, pos);
   }
   return npos;
 }
