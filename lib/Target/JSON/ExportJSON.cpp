@@ -89,15 +89,32 @@ static SmallVector<TaskOp> queueOrder(ArrayRef<TaskOp> tasks) {
   return order;
 }
 
+/// True when every string inside \p attr (if any) is UTF-8.
+static bool isUTF8(Attribute attr) {
+  if (!attr)
+    return true;
+  WalkResult result = attr.walk([](StringAttr text) {
+    return json::isUTF8(text.getValue()) ? WalkResult::advance()
+                                         : WalkResult::interrupt();
+  });
+  return !result.wasInterrupted();
+}
+
+/// True when every string \p op holds is UTF-8. Each attribute is read where
+/// it is stored: getAttrDictionary() would build (and keep, uniqued) a
+/// dictionary per op.
+static bool holdsOnlyUTF8(Operation *op) {
+  return isUTF8(op->getDiscardableAttrDictionary()) &&
+         llvm::all_of(op->getName().getAttributeNames(), [&](StringAttr name) {
+           return isUTF8(op->getInherentAttr(name).value_or(Attribute()));
+         });
+}
+
 /// Refuses an op of \p program holding a string that is not UTF-8 (a name,
 /// a key, a residual attribute): JSON text is UTF-8 only.
 static LogicalResult checkUTF8(ProgramOp program) {
   WalkResult result = program->walk([](Operation *op) {
-    WalkResult strings = op->getAttrDictionary().walk([](StringAttr text) {
-      return json::isUTF8(text.getValue()) ? WalkResult::advance()
-                                            : WalkResult::interrupt();
-    });
-    if (!strings.wasInterrupted())
+    if (holdsOnlyUTF8(op))
       return WalkResult::advance();
     op->emitOpError() << "has a string that is not valid UTF-8, which JSON "
                          "cannot hold";

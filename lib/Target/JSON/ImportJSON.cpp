@@ -22,7 +22,7 @@
 #include "AMK/Support/BoundedJSON.h"
 
 #include "mlir/IR/Verifier.h"
-#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <map>
@@ -106,8 +106,14 @@ private:
   FailureOr<int64_t> newId(const Node &node, std::set<int64_t> &seen);
   FailureOr<Value> lookup(const Node &node, const std::map<int64_t, Value> &map,
                           StringRef what);
-  std::string pickName(const Node &text, StringRef prefix, int64_t id,
-                       llvm::StringSet<> &used);
+  /// The names one kind of entity has taken, and for each name asked for
+  /// more than once the next suffix to try.
+  struct Names {
+    llvm::DenseSet<StringAttr> taken;
+    llvm::DenseMap<StringAttr, unsigned> nextSuffix;
+  };
+  StringAttr pickName(const Node &text, StringRef prefix, int64_t id,
+                      Names &used);
 
   LogicalResult importHeader(const Node &root);
   LogicalResult importTarget(const Node &target);
@@ -133,12 +139,17 @@ private:
   Location loc;
   ProgramOp program;
   OpContext opContext;
-  std::map<int64_t, Value> pages, buffers, counters;
-  std::map<int64_t, Node> bufferToPage;
-  /// Buffers imported as their flat view (findHeadShaped).
-  std::set<int64_t> headShaped;
-  std::set<int64_t> bufferIds, taskIds;
-  llvm::StringSet<> bufferNames, counterNames, taskNames;
+  /// What reading the sections needs: ids to values, the ids and names
+  /// taken. Dropped once the sections are read (`tables = {}`), so that the
+  /// verifier and the residual pass do not run beside them.
+  struct Tables {
+    std::map<int64_t, Value> pages, buffers, counters;
+    std::map<int64_t, Node> bufferToPage;
+    /// Buffers imported as their flat view (findHeadShaped).
+    std::set<int64_t> headShaped;
+    std::set<int64_t> bufferIds, taskIds;
+    Names bufferNames, counterNames, taskNames;
+  } tables;
   /// The ops of each section in document order.
   SmallVector<Operation *> pageOps, bufferOps, counterOps, taskOps;
 };
@@ -238,16 +249,23 @@ FailureOr<Value> Importer::lookup(const Node &node,
   return it->second;
 }
 
-/// The text of `text` when it is a fresh non-empty string, else
-/// `<prefix><id>` (made unique).
-std::string Importer::pickName(const Node &text, StringRef prefix, int64_t id,
-                               llvm::StringSet<> &used) {
+/// The text of `text` when it is a non-empty string, else `<prefix><id>`;
+/// made unique with `_1`, `_2`, ... A name's next suffix is remembered, so
+/// that n entities sharing a label take linear time and space.
+StringAttr Importer::pickName(const Node &text, StringRef prefix, int64_t id,
+                              Names &used) {
   std::optional<StringRef> given =
       text.value ? text.value->getAsString() : std::nullopt;
-  std::string name = given && !given->empty() ? given->str()
-                                              : (prefix + Twine(id)).str();
-  while (!used.insert(name).second)
-    name += "_";
+  StringAttr base = given && !given->empty()
+                        ? StringAttr::get(context, *given)
+                        : StringAttr::get(context, prefix + Twine(id));
+  if (used.taken.insert(base).second)
+    return base;
+  unsigned &suffix = used.nextSuffix[base];
+  StringAttr name;
+  do
+    name = StringAttr::get(context, base.getValue() + "_" + Twine(++suffix));
+  while (!used.taken.insert(name).second);
   return name;
 }
 
@@ -401,13 +419,12 @@ LogicalResult Importer::importPages(const Node &root) {
         return failure();
       live = IntervalAttr::get(context, *lo, *hi);
     }
-    llvm::StringSet<> unused;
-    std::string name = pickName(page.field("name"), "p", *id, unused);
-    auto op = PageOp::create(builder, loc, PageType::get(context),
-                             builder.getStringAttr(name),
+    Names unused;
+    StringAttr name = pickName(page.field("name"), "p", *id, unused);
+    auto op = PageOp::create(builder, loc, PageType::get(context), name,
                              builder.getI64IntegerAttr(*bytes), live);
     setId(op, *id, i);
-    pages[*id] = op;
+    tables.pages[*id] = op;
     pageOps.push_back(op);
   }
   Node map = root.field("buffer_to_page");
@@ -421,9 +438,9 @@ LogicalResult Importer::importPages(const Node &root) {
     if (StringRef(entry.first).getAsInteger(10, buffer))
       return fail(node, "key '" + StringRef(entry.first) +
                             "' is not a buffer id");
-    if (failed(lookup(node, pages, "page")))
+    if (failed(lookup(node, tables.pages, "page")))
       return failure();
-    bufferToPage.emplace(buffer, node);
+    tables.bufferToPage.emplace(buffer, node);
   }
   return success();
 }
@@ -453,12 +470,12 @@ void Importer::findHeadShaped(const Node &tasks) {
     const json::Object *params = object->getObject("params");
     bool stats = params && params->getBoolean("amk_stats").value_or(false);
     if (*op == "ROPE" || *op == "KV_APPEND" || *op == "ATTENTION_TILE")
-      collectIds(&first, headShaped);
+      collectIds(&first, tables.headShaped);
     if (*op == "EMBED" || *op == "ROPE" ||
         (*op == "ATTENTION_TILE" && outputs && outputs->size() == 1))
-      collectIds(object->get("outputs"), headShaped);
+      collectIds(object->get("outputs"), tables.headShaped);
     if (*op == "ATTENTION_COMBINE" && !stats)
-      collectIds(object->get("inputs"), headShaped);
+      collectIds(object->get("inputs"), tables.headShaped);
   }
 }
 
@@ -469,14 +486,14 @@ LogicalResult Importer::importBuffers(const Node &list) {
   for (size_t i = 0; i < *count; ++i)
     if (failed(importBuffer(list.at(i), i)))
       return failure();
-  for (const auto &[id, node] : bufferToPage)
-    if (!buffers.count(id))
+  for (const auto &[id, node] : tables.bufferToPage)
+    if (!tables.buffers.count(id))
       return fail(node, llvm::formatv("no buffer with id {0}", id));
   return success();
 }
 
 LogicalResult Importer::importBuffer(const Node &node, size_t index) {
-  FailureOr<int64_t> id = newId(node.field("id"), bufferIds);
+  FailureOr<int64_t> id = newId(node.field("id"), tables.bufferIds);
   if (failed(id))
     return failure();
   FailureOr<StringRef> kindText = string(node.field("kind"));
@@ -520,7 +537,8 @@ LogicalResult Importer::importBuffer(const Node &node, size_t index) {
   // A transient buffer the ops read by heads (the tool's [heads, head_dim])
   // imports as its flat row-major view; `amk.json.shape` keeps the shape.
   if ((*kind == BufferKind::Activation || *kind == BufferKind::Scratch) &&
-      headShaped.count(*id) && !getVectorLength(MemRefType::get(shape, element)))
+      tables.headShaped.count(*id) &&
+      !getVectorLength(MemRefType::get(shape, element)))
     shape = {ShapedType::getNumElements(shape)};
   Node source = node.field("source");
   StringAttr key;
@@ -528,17 +546,18 @@ LogicalResult Importer::importBuffer(const Node &node, size_t index) {
       (*kind == BufferKind::Weight || *kind == BufferKind::Const))
     key = builder.getStringAttr(*source.value->getAsString());
   Value page;
-  if (auto it = bufferToPage.find(*id); it != bufferToPage.end()) {
+  if (auto it = tables.bufferToPage.find(*id);
+      it != tables.bufferToPage.end()) {
     if (*kind != BufferKind::Activation && *kind != BufferKind::Scratch)
       return fail(it->second, "buffer " + Twine(*id) + " is " + *kindText +
                                   "; only ACTIVATION buffers live on pages");
-    page = pages[*it->second.value->getAsInteger()];
+    page = tables.pages[*it->second.value->getAsInteger()];
   }
-  std::string name = pickName(node.field("name"), "b", *id, bufferNames);
+  StringAttr name = pickName(node.field("name"), "b", *id, tables.bufferNames);
   auto op = BufferOp::create(builder, loc, MemRefType::get(shape, element),
                              name, *kind, key, page);
   setId(op, *id, index);
-  buffers[*id] = op;
+  tables.buffers[*id] = op;
   bufferOps.push_back(op);
   return success();
 }
@@ -564,10 +583,11 @@ LogicalResult Importer::importCounters(const Node &list) {
     }
     if (failed(optional(node.field("note"), json::Value::String, "a string")))
       return failure();
-    std::string name = pickName(node.field("note"), "c", *id, counterNames);
+    StringAttr name =
+        pickName(node.field("note"), "c", *id, tables.counterNames);
     auto op = EventOp::create(builder, loc, name, init);
     setId(op, *id, i);
-    counters[*id] = op;
+    tables.counters[*id] = op;
     counterOps.push_back(op);
   }
   return success();
@@ -582,7 +602,7 @@ FailureOr<SmallVector<Value, 4>> Importer::bufferList(const Node &node,
   if (failed(count))
     return failure();
   for (size_t i = 0; i < *count; ++i) {
-    FailureOr<Value> buffer = lookup(node.at(i), buffers, "buffer");
+    FailureOr<Value> buffer = lookup(node.at(i), tables.buffers, "buffer");
     if (failed(buffer))
       return failure();
     values.push_back(*buffer);
@@ -648,7 +668,7 @@ void Importer::placeTasks() {
 }
 
 LogicalResult Importer::importTask(const Node &node, size_t index) {
-  FailureOr<int64_t> id = newId(node.field("id"), taskIds);
+  FailureOr<int64_t> id = newId(node.field("id"), tables.taskIds);
   if (failed(id))
     return failure();
   FailureOr<StringRef> opName = string(node.field("op"));
@@ -667,7 +687,7 @@ LogicalResult Importer::importTask(const Node &node, size_t index) {
   if (failed(outputs))
     return failure();
   FailureOr<Value> signal =
-      lookup(node.field("out_counter"), counters, "counter");
+      lookup(node.field("out_counter"), tables.counters, "counter");
   if (failed(signal))
     return failure();
   SmallVector<Value> waits;
@@ -679,7 +699,8 @@ LogicalResult Importer::importTask(const Node &node, size_t index) {
     return failure();
   for (size_t w = 0; w < *waitCount; ++w) {
     Node wait = waitList.at(w);
-    FailureOr<Value> event = lookup(wait.field("counter"), counters, "counter");
+    FailureOr<Value> event =
+        lookup(wait.field("counter"), tables.counters, "counter");
     if (failed(event))
       return failure();
     FailureOr<int64_t> threshold = integer(wait.field("threshold"), 1);
@@ -705,7 +726,7 @@ LogicalResult Importer::importTask(const Node &node, size_t index) {
   }
   jsonOp.inputs = std::move(*inputs);
   jsonOp.outputs = std::move(*outputs);
-  std::string name = pickName(node.field("label"), "t", *id, taskNames);
+  StringAttr name = pickName(node.field("label"), "t", *id, tables.taskNames);
   auto task = TaskOp::create(builder, loc, name, waits, thresholds, *signal);
   if (worker)
     task.setWorkerAttr(builder.getI64IntegerAttr(*worker));
@@ -719,7 +740,7 @@ LogicalResult Importer::importTask(const Node &node, size_t index) {
   if (nop || buildOp(builder, loc, jsonOp, opContext, why))
     return success();
   if (!why.empty())
-    return fail(node, jsonOp.name + " '" + name + "': " + why);
+    return fail(node, jsonOp.name + " '" + name.getValue() + "': " + why);
   if (jsonOp.outputs.empty())
     return success();
   OpaqueOp::create(builder, loc, jsonOp.name, jsonOp.inputs, jsonOp.outputs,
@@ -850,6 +871,7 @@ OwningOpRef<ModuleOp> Importer::run(StringRef source) {
       failed(importCounters(root.field("counters"))) ||
       failed(importTasks(root.field("tasks"))))
     return nullptr;
+  tables = {};
   if (failed(verify(*module)) || failed(keepResiduals(root)))
     return nullptr;
   return module;

@@ -60,6 +60,36 @@ amk.program @p {
 
 // -----
 
+// Test: a task's name is a string
+amk.program @p {
+  %e = amk.event "e"
+  // expected-error @+1 {{expected attribute value}}
+  amk.task t signals %e {
+  }
+}
+
+// -----
+
+// Test: a task's worker is an integer
+amk.program @p {
+  %e = amk.event "e"
+  // expected-error @+1 {{custom op 'amk.task' expected integer value}}
+  amk.task "t" signals %e worker w {
+  }
+}
+
+// -----
+
+// Test: a worker in the attribute dictionary would override the one written before it
+amk.program @p {
+  %e = amk.event "e"
+  // expected-error @+1 {{custom op 'amk.task' 'worker' is written in the task's syntax, not in its attributes}}
+  amk.task "t" signals %e worker 1 queue 0 attributes {worker = 2} {
+  }
+}
+
+// -----
+
 // Test: duplicate task names
 amk.program @p {
   %e = amk.event "e"

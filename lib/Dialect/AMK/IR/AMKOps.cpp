@@ -27,6 +27,18 @@ using namespace mlir::amk;
 // Custom directives
 //===----------------------------------------------------------------------===//
 
+/// `"l0.q.t0"`: the name of a buffer, page, event or task. It is printed as
+/// a plain string, not as an attribute: the names are unique per op, and the
+/// printer's alias pass records every attribute it is shown (about 100 bytes
+/// each, 20 MB for the 8B schedule's tasks) although no name gets an alias.
+static ParseResult parseName(OpAsmParser &parser, StringAttr &name) {
+  return parser.parseAttribute(name, parser.getBuilder().getNoneType());
+}
+
+static void printName(OpAsmPrinter &printer, Operation *, StringAttr name) {
+  printer.printString(name.getValue());
+}
+
 /// `[lo, hi)` without the `#amk.interval<...>` wrapper.
 static ParseResult parseInterval(OpAsmParser &parser, IntervalAttr &attr) {
   attr = IntervalAttr::parseBody(parser);
@@ -56,8 +68,8 @@ parseWaits(OpAsmParser &parser,
   return success();
 }
 
-static void printWaits(OpAsmPrinter &printer, Operation *, OperandRange events,
-                       DenseI64ArrayAttr thresholds) {
+static void printWaits(OpAsmPrinter &printer, OperandRange events,
+                       ArrayRef<int64_t> thresholds) {
   for (auto [i, event] : llvm::enumerate(events))
     printer << (i ? ", " : "") << event << " >= " << thresholds[i];
 }
@@ -264,34 +276,37 @@ static LogicalResult verifyNoBlockArguments(Operation *op, Region &region) {
 LogicalResult ProgramOp::verifyRegions() {
   if (failed(verifyNoBlockArguments(*this, getBodyRegion())))
     return failure();
-  // One namespace per entity kind: witnesses and JSON ids name them.
-  llvm::StringMap<Operation *> buffers, pages, events, steps;
+  // One namespace per entity kind: witnesses and JSON ids name them. Names
+  // are uniqued StringAttrs, so the maps compare pointers and copy no text.
+  DenseMap<StringAttr, Operation *> buffers, pages, events, steps;
   DenseMap<std::pair<int64_t, int64_t>, Operation *> slots;
   for (Operation &op : getBody()->getOperations()) {
     if (isa<TaskOp, BarrierOp>(op) &&
         int64_t(steps.size()) == limits::kMaxSteps)
       return op.emitOpError() << "exceeds the limit of " << limits::kMaxSteps
                               << " tasks and barriers in one program";
-    auto claimName = [&](llvm::StringMap<Operation *> &names, StringRef kind,
-                         StringRef name) -> LogicalResult {
+    auto claimName = [&](DenseMap<StringAttr, Operation *> &names,
+                         StringRef kind, StringAttr name) -> LogicalResult {
       if (name.empty())
         return op.emitOpError() << "needs a non-empty name";
       auto [it, inserted] = names.try_emplace(name, &op);
-      return inserted ? success() : duplicateName(&op, it->second, kind, name);
+      return inserted ? success()
+                      : duplicateName(&op, it->second, kind, name.getValue());
     };
     LogicalResult result =
         llvm::TypeSwitch<Operation *, LogicalResult>(&op)
             .Case([&](BufferOp buffer) {
-              return claimName(buffers, "buffer", buffer.getName());
+              return claimName(buffers, "buffer", buffer.getNameAttr());
             })
             .Case([&](PageOp page) {
-              return claimName(pages, "page", page.getName());
+              return claimName(pages, "page", page.getNameAttr());
             })
             .Case([&](EventOp event) {
-              return claimName(events, "event", event.getName());
+              return claimName(events, "event", event.getNameAttr());
             })
             .Case([&](TaskOp task) {
-              if (failed(claimName(steps, "task or barrier", task.getName())))
+              if (failed(
+                      claimName(steps, "task or barrier", task.getNameAttr())))
                 return failure();
               if (!task.getWorker())
                 return success();
@@ -300,7 +315,7 @@ LogicalResult ProgramOp::verifyRegions() {
             })
             .Case([&](BarrierOp barrier) {
               if (failed(claimName(steps, "task or barrier",
-                                   barrier.getName())))
+                                   barrier.getNameAttr())))
                 return failure();
               for (auto [worker, slot] : llvm::enumerate(barrier.getSlots()))
                 if (failed(claimSlot(slots, barrier, worker, slot)))
@@ -422,6 +437,72 @@ void TaskOp::build(OpBuilder &builder, OperationState &state, StringRef name,
         builder.getDenseI64ArrayAttr(thresholds), signal, IntegerAttr(),
         IntegerAttr());
   state.regions.front()->emplaceBlock();
+}
+
+ParseResult TaskOp::parse(OpAsmParser &parser, OperationState &result) {
+  Properties &properties = result.getOrAddProperties<Properties>();
+  SmallVector<OpAsmParser::UnresolvedOperand, 4> waits;
+  OpAsmParser::UnresolvedOperand signal;
+  if (parseName(parser, properties.name))
+    return failure();
+  SMLoc waitsLoc = parser.getCurrentLocation();
+  if (succeeded(parser.parseOptionalKeyword("waits")) &&
+      (parser.parseLParen() ||
+       parseWaits(parser, waits, properties.thresholds) ||
+       parser.parseRParen()))
+    return failure();
+  SMLoc signalLoc;
+  if (parser.parseKeyword("signals") || parser.getCurrentLocation(&signalLoc) ||
+      parser.parseOperand(signal))
+    return failure();
+  auto parseIndex = [&](StringRef keyword, IntegerAttr &attr) -> ParseResult {
+    int64_t value;
+    if (failed(parser.parseOptionalKeyword(keyword)))
+      return success();
+    if (parser.parseInteger(value))
+      return failure();
+    attr = parser.getBuilder().getI64IntegerAttr(value);
+    return success();
+  };
+  if (parseIndex("worker", properties.worker) ||
+      parseIndex("queue", properties.queue))
+    return failure();
+  SMLoc attrsLoc = parser.getCurrentLocation();
+  if (parser.parseOptionalAttrDictWithKeyword(result.attributes))
+    return failure();
+  for (StringRef inherent : getAttributeNames())
+    if (result.attributes.get(inherent))
+      return parser.emitError(attrsLoc)
+             << "'" << inherent
+             << "' is written in the task's syntax, not in its attributes";
+  Region *body = result.addRegion();
+  if (parser.parseRegion(*body))
+    return failure();
+  if (body->empty())
+    body->emplaceBlock();
+  Type event = parser.getBuilder().getType<EventType>();
+  return failure(
+      parser.resolveOperands(waits, event, waitsLoc, result.operands) ||
+      parser.resolveOperand(signal, event, result.operands));
+}
+
+void TaskOp::print(OpAsmPrinter &printer) {
+  printer << ' ';
+  printName(printer, *this, getNameAttr());
+  if (!getWaits().empty() || !getThresholds().empty()) {
+    printer << " waits(";
+    printWaits(printer, getWaits(), getThresholds());
+    printer << ")";
+  }
+  printer << " signals " << getSignal();
+  if (std::optional<int64_t> worker = getWorker())
+    printer << " worker " << *worker;
+  if (std::optional<int64_t> queue = getQueue())
+    printer << " queue " << *queue;
+  printer.printOptionalAttrDictWithKeyword(
+      llvm::to_vector((*this)->getDiscardableAttrs()));
+  printer << ' ';
+  printer.printRegion(getBodyRegion());
 }
 
 Block &TaskOp::getBodyBlock() {

@@ -89,7 +89,7 @@ def AMK_BufferOp : AMK_Op<"buffer", [
                        Optional<AMK_PageType>:$page);
   let results = (outs AnyMemRef:$result);
   let assemblyFormat = [{
-    $name $kind (`key` $key^)? (`page` $page^)? attr-dict `:` type($result)
+    custom<Name>($name) $kind (`key` $key^)? (`page` $page^)? attr-dict `:` type($result)
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
@@ -126,7 +126,7 @@ def AMK_PageOp : AMK_Op<"page", [
                        OptionalAttr<AMK_IntervalAttr>:$live);
   let results = (outs AMK_PageType:$result);
   let assemblyFormat = [{
-    $name `bytes` $bytes (`live` custom<Interval>($live)^)? attr-dict
+    custom<Name>($name) `bytes` $bytes (`live` custom<Interval>($live)^)? attr-dict
   }];
   let hasVerifier = 1;
 }
@@ -146,7 +146,7 @@ def AMK_EventOp : AMK_Op<"event", [
   }];
   let arguments = (ins StrAttr:$name, DefaultValuedAttr<I64Attr, "0">:$init);
   let results = (outs AMK_EventType:$result);
-  let assemblyFormat = "$name (`init` $init^)? attr-dict";
+  let assemblyFormat = "custom<Name>($name) (`init` $init^)? attr-dict";
   let builders = [
     OpBuilder<(ins "::llvm::StringRef":$name, CArg<"int64_t", "0">:$init), [{
       build($_builder, $_state, EventType::get($_builder.getContext()),
@@ -177,10 +177,12 @@ def AMK_TaskOp : AMK_Op<"task", [
                        OptionalAttr<I64Attr>:$worker,
                        OptionalAttr<I64Attr>:$queue);
   let regions = (region SizedRegion<1>:$bodyRegion);
-  let assemblyFormat = [{
-    $name (`waits` `(` custom<Waits>($waits, $thresholds)^ `)`)? `signals` $signal
-    (`worker` $worker^)? (`queue` $queue^)? attr-dict-with-keyword $bodyRegion
-  }];
+  // `NAME (waits(%e >= N, ...))? signals %e (worker N)? (queue N)?
+  // (attributes {...})? {body}`, written by hand: the declarative format's
+  // attr-dict prints `getAttrs()`, which builds (and keeps, uniqued) a
+  // dictionary of every task's properties; a task's name makes each one
+  // distinct (11 MB for the 8B schedule's 72k tasks).
+  let hasCustomAssemblyFormat = 1;
   let builders = [
     OpBuilder<(ins "::llvm::StringRef":$name, "::mlir::ValueRange":$waits,
                    "::llvm::ArrayRef<int64_t>":$thresholds,
@@ -219,7 +221,7 @@ def AMK_BarrierOp : AMK_Op<"barrier", [HasParent<"ProgramOp">]> {
     ```
   }];
   let arguments = (ins StrAttr:$name, DenseI64ArrayAttr:$slots);
-  let assemblyFormat = "$name `slots` $slots attr-dict";
+  let assemblyFormat = "custom<Name>($name) `slots` $slots attr-dict";
   let hasVerifier = 1;
 }
 
