@@ -25,12 +25,12 @@
 namespace amk::runtime {
 
 /// Reads the JSON file at \p path, which holds \p what, into \p text;
-/// refuses files over 1 GiB or nested deeper than support::kMaxJSONDepth.
+/// refuses files over 256 MiB or nested deeper than support::kMaxJSONDepth.
 Status readJsonFile(const std::string &path, const char *what,
                     std::string &text);
 
 /// Parses the JSON file at \p path, which holds \p what (e.g. "a manifest"),
-/// into \p root; refuses files over 1 GiB or nested deeper than
+/// into \p root; refuses files over 256 MiB or nested deeper than
 /// support::kMaxJSONDepth before parsing them.
 Status parseJsonFile(const std::string &path, const char *what,
                      nlohmann::json &root);
