@@ -148,7 +148,7 @@ private:
     /// Buffers imported as their flat view (findHeadShaped).
     std::set<int64_t> headShaped;
     std::set<int64_t> bufferIds, taskIds;
-    Names bufferNames, counterNames, taskNames;
+    Names pageNames, bufferNames, counterNames, taskNames;
   } tables;
   /// The ops of each section in document order.
   SmallVector<Operation *> pageOps, bufferOps, counterOps, taskOps;
@@ -419,8 +419,7 @@ LogicalResult Importer::importPages(const Node &root) {
         return failure();
       live = IntervalAttr::get(context, *lo, *hi);
     }
-    Names unused;
-    StringAttr name = pickName(page.field("name"), "p", *id, unused);
+    StringAttr name = pickName(page.field("name"), "p", *id, tables.pageNames);
     auto op = PageOp::create(builder, loc, PageType::get(context), name,
                              builder.getI64IntegerAttr(*bytes), live);
     setId(op, *id, i);
