@@ -107,8 +107,8 @@ static Expected<DType> parseDTypeField(const json::Object &entry,
   return makeError(where + ": unknown dtype '" + *name + "'");
 }
 
-static Expected<SmallVector<int64_t, 4>> parseShapeField(const json::Object &entry,
-                                                         StringRef where) {
+static Expected<SmallVector<int64_t, 2>>
+parseShapeField(const json::Object &entry, StringRef where) {
   Expected<const json::Value *> field = requireField(entry, "shape", where);
   if (!field)
     return field.takeError();
@@ -116,7 +116,7 @@ static Expected<SmallVector<int64_t, 4>> parseShapeField(const json::Object &ent
   if (!dims)
     return makeError(where + ": field 'shape': expected an array, found " +
                      describe(**field));
-  SmallVector<int64_t, 4> shape;
+  SmallVector<int64_t, 2> shape;
   for (const json::Value &dim : *dims) {
     std::optional<int64_t> value = dim.getAsInteger();
     if (!value || *value < 0)
@@ -170,7 +170,7 @@ parseTensor(const json::Value &value, StringRef name,
   Expected<DType> dtype = parseDTypeField(*entry, where);
   if (!dtype)
     return dtype.takeError();
-  Expected<SmallVector<int64_t, 4>> shape = parseShapeField(*entry, where);
+  Expected<SmallVector<int64_t, 2>> shape = parseShapeField(*entry, where);
   if (!shape)
     return shape.takeError();
   Expected<std::pair<uint64_t, uint64_t>> offsets =
@@ -219,26 +219,25 @@ static Error parseMetadata(const json::Value &value, SafeTensorsHeader &header,
 /// Refuses two tensors sharing a data byte (empty tensors share none).
 static Error checkOverlaps(const SafeTensorsHeader &header,
                            StringRef fileName) {
-  std::vector<std::pair<const std::string *, const TensorInfo *>> ranges;
-  for (const auto &[name, info] : header.tensors)
-    if (info.begin != info.end)
-      ranges.emplace_back(&name, &info);
-  llvm::sort(ranges, [](const auto &a, const auto &b) {
-    return std::tie(a.second->begin, a.second->end) <
-           std::tie(b.second->begin, b.second->end);
+  // One pointer per tensor, reserved once: a header may list millions.
+  std::vector<const TensorMap::value_type *> ranges;
+  ranges.reserve(header.tensors.size());
+  for (const TensorMap::value_type &entry : header.tensors)
+    if (entry.second.begin != entry.second.end)
+      ranges.push_back(&entry);
+  llvm::sort(ranges, [](const auto *a, const auto *b) {
+    return std::tie(a->second.begin, a->second.end) <
+           std::tie(b->second.begin, b->second.end);
   });
-  auto relative = [&](const TensorInfo &info) {
-    return formatRange(info.begin - header.dataStart,
-                       info.end - header.dataStart);
+  auto describeRange = [&](const TensorMap::value_type &entry) {
+    return "'" + entry.first + "' " +
+           formatRange(entry.second.begin - header.dataStart,
+                       entry.second.end - header.dataStart);
   };
-  for (size_t i = 1; i < ranges.size(); ++i) {
-    const auto &[prevName, prev] = ranges[i - 1];
-    const auto &[name, info] = ranges[i];
-    if (info->begin < prev->end)
-      return makeError(fileName + ": tensors '" + *prevName + "' " +
-                       relative(*prev) + " and '" + *name + "' " +
-                       relative(*info) + " overlap");
-  }
+  for (size_t i = 1; i < ranges.size(); ++i)
+    if (ranges[i]->second.begin < ranges[i - 1]->second.end)
+      return makeError(fileName + ": tensors " + describeRange(*ranges[i - 1]) +
+                       " and " + describeRange(*ranges[i]) + " overlap");
   return Error::success();
 }
 

@@ -53,8 +53,9 @@ constexpr uint64_t kMaxHeaderBytes = 100'000'000;
 struct TensorInfo {
   /// Element type.
   DType dtype;
-  /// Dimensions, outermost first; empty for a scalar.
-  llvm::SmallVector<int64_t, 4> shape;
+  /// Dimensions, outermost first; empty for a scalar. Weights have one or
+  /// two, held inline (a header may list millions of tensors).
+  llvm::SmallVector<int64_t, 2> shape;
   /// Path of the file holding the data (as given to the reader), shared by
   /// the file's tensors (a header may list millions).
   std::shared_ptr<const std::string> file;
