@@ -140,8 +140,8 @@ private:
   ProgramOp program;
   OpContext opContext;
   /// What reading the sections needs: ids to values, the ids and names
-  /// taken. Dropped once the sections are read (`tables = {}`), so that the
-  /// verifier and the residual pass do not run beside them.
+  /// taken. Dropped once the sections are read (`tables = Tables()`), so that
+  /// the verifier and the residual pass do not run beside them.
   struct Tables {
     std::map<int64_t, Value> pages, buffers, counters;
     std::map<int64_t, Node> bufferToPage;
@@ -870,7 +870,7 @@ OwningOpRef<ModuleOp> Importer::run(StringRef source) {
       failed(importCounters(root.field("counters"))) ||
       failed(importTasks(root.field("tasks"))))
     return nullptr;
-  tables = {};
+  tables = Tables();
   if (failed(verify(*module)) || failed(keepResiduals(root)))
     return nullptr;
   return module;
