@@ -27,10 +27,11 @@ using namespace mlir::amk;
 // Custom directives
 //===----------------------------------------------------------------------===//
 
-/// `"l0.q.t0"`: the name of a buffer, page, event or task. It is printed as
-/// a plain string, not as an attribute: the names are unique per op, and the
-/// printer's alias pass records every attribute it is shown (about 100 bytes
-/// each, 20 MB for the 8B schedule's tasks) although no name gets an alias.
+/// `"l0.q.t0"`: the name of a buffer, page, event, task or barrier. It is
+/// printed as a plain string, not as an attribute: the names are unique per
+/// op, and the printer's alias pass records every attribute it is shown
+/// (about 100 bytes each, 20 MB for the 8B schedule's tasks) although no
+/// name gets an alias.
 static ParseResult parseName(OpAsmParser &parser, StringAttr &name) {
   return parser.parseAttribute(name, parser.getBuilder().getNoneType());
 }
