@@ -8,6 +8,7 @@
 
 #include "JSONUtil.h"
 
+#include "AMK/Support/FileNames.h"
 #include "AMK/Support/JSONText.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -251,7 +252,7 @@ static Expected<uint64_t> checkHeaderLength(StringRef bytes, uint64_t fileSize,
   if (bytes.size() < 8)
     return makeError(fileName + ": only " + Twine(bytes.size()) +
                      " bytes given, the header length needs 8");
-  uint64_t length = support::endian::read64le(bytes.data());
+  uint64_t length = llvm::support::endian::read64le(bytes.data());
   if (length > kMaxHeaderBytes)
     return makeError(fileName + ": header length " + Twine(length) +
                      " exceeds the limit of " + Twine(kMaxHeaderBytes) +
@@ -382,7 +383,8 @@ Expected<SafeTensorsHeader> amk::import::readSafeTensorsHeader(StringRef path) {
   if (!prefix)
     return prefix.takeError();
   if ((*prefix)->getBufferSize() == 8) {
-    uint64_t length = support::endian::read64le((*prefix)->getBufferStart());
+    uint64_t length =
+        llvm::support::endian::read64le((*prefix)->getBufferStart());
     uint64_t wanted = 8 + std::min(length, kMaxHeaderBytes);
     prefix = readPrefix(path, std::min(fileSize, wanted));
     if (!prefix)
@@ -395,11 +397,6 @@ Expected<SafeTensorsHeader> amk::import::readSafeTensorsHeader(StringRef path) {
 // Sharded checkpoints
 //===----------------------------------------------------------------------===//
 
-static bool isPlainFileName(StringRef name) {
-  return !name.empty() && !name.contains('/') && !name.contains('\\') &&
-         !name.contains("..");
-}
-
 /// Adds weight_map entry \p tensor (its value \p value) to \p shards.
 static Error readWeightMapEntry(StringRef tensor, const json::Value &value,
                                 std::map<std::string, std::string> &shards,
@@ -408,7 +405,7 @@ static Error readWeightMapEntry(StringRef tensor, const json::Value &value,
   if (!shard)
     return makeError(fileName + ": weight_map entry '" + tensor + "' is " +
                      describe(value) + ", expected a shard file name");
-  if (!isPlainFileName(*shard))
+  if (!amk::support::isPlainFileName(*shard))
     return makeError(fileName + ": weight_map entry '" + tensor + "': shard '" +
                      *shard +
                      "' is not a plain file name in the checkpoint directory");

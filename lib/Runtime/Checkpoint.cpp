@@ -8,6 +8,7 @@
 
 #include "JsonFields.h"
 
+#include "AMK/Support/FileNames.h"
 #include "AMK/Support/JSONDepth.h"
 
 #include <cerrno>
@@ -166,9 +167,7 @@ public:
           if (!shard.is_string())
             fail(where, "expected a file name");
           std::string file = shard.get<std::string>();
-          if (file.empty() || file.find('/') != std::string::npos ||
-              file.find('\\') != std::string::npos || file == "." ||
-              file == "..")
+          if (!amk::support::isPlainFileName(file))
             fail(where, "\"" + file + "\" is not a plain file name");
           if (keep(name) && !map.emplace(name, file).second)
             fail(where, "appears twice");

@@ -95,7 +95,8 @@ llvm::Expected<SafeTensorsHeader> readSafeTensorsHeader(llvm::StringRef path);
 
 /// Parses the JSON text of a `model.safetensors.index.json` file and returns
 /// its "weight_map" (tensor name -> shard file name). Shard names must be
-/// plain file names (no '/', '\\' or "..").
+/// plain file names (support::isPlainFileName: no separator, not "." and no
+/// "..").
 llvm::Expected<std::map<std::string, std::string>>
 parseShardIndex(llvm::StringRef json, llvm::StringRef fileName);
 

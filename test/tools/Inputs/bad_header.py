@@ -12,6 +12,9 @@ and DIR/<case>/model.safetensors.index.json beside BASE as its one shard:
   index-dup     a tensor listed twice in the weight map
   index-array   the weight map is an array
   index-missing no weight map
+  index-parent  a shard named "../model-1.safetensors"
+  index-dot     a shard named "."
+  index-dots    a shard named "model..safetensors" (".." anywhere is refused)
 """
 import json
 import os
@@ -40,6 +43,9 @@ indexes = {
         n + ": " + shard for n in names + names[:1]),
     "index-array": '{"weight_map": [%s]}' % shard,
     "index-missing": '{"metadata": {}}',
+    "index-parent": '{"weight_map": {%s: "../model-1.safetensors"}}' % names[0],
+    "index-dot": '{"weight_map": {%s: "."}}' % names[0],
+    "index-dots": '{"weight_map": {%s: "model..safetensors"}}' % names[0],
 }
 for name, text in indexes.items():
     os.makedirs(os.path.join(out, name), exist_ok=True)
