@@ -15,12 +15,15 @@
 #      must stop it, exit 3, naming that task, worker, event, count and
 #      threshold;
 #   4. compute-sanitizer memcheck, racecheck, synccheck on the smallest model;
-#   5. the real shapes of ARTIFACTS/big (utils/hf_random_golden.py makes
+#   5. storage: the packed sub-byte programs (test/Runtime/packed.test) and
+#      the random mixed-type page programs of utils/storage_property.py,
+#      each checked against the storage model's bytes;
+#   6. the real shapes of ARTIFACTS/big (utils/hf_random_golden.py makes
 #      random bf16 weights and HF's fp32 golden there): a teacher-forced
 #      64-token sequence within 2e-2 of HF's fp32 logits, and on
 #      llama3.2-1b a context of 2048 positions;
 # and writes $OUT/results.json and $OUT/gpu-check.log. STAGES (default
-# "models deadlock sanitizer big") picks stages, so the run can be split
+# "models deadlock sanitizer storage big") picks stages, so the run can be split
 # across calls that each stay under the device's 10-minute limit.
 #
 #===----------------------------------------------------------------------===#
@@ -78,7 +81,7 @@ PY
   return $rc
 }
 
-STAGES="${STAGES:-models deadlock sanitizer big}"
+STAGES="${STAGES:-models deadlock sanitizer storage big}"
 stage() { [[ " $STAGES " == *" $1 "* ]]; }
 
 # --- 2. every test model ---------------------------------------------------
@@ -134,7 +137,24 @@ else
   record sanitizer '"compute-sanitizer not found"'
 fi
 
-# --- 5. real model shapes with random weights -------------------------------
+# --- 5. the storage model on the GPU -----------------------------------------
+if stage storage && [ -d "$ART/packed" ]; then
+  python3 test/Runtime/Inputs/make_packed.py write "$WORK" &&
+  for elem in i1 i2 i4; do
+    cp "$ART/packed/$elem.ptx" "$ART/packed/$elem.manifest.json" "$WORK/"
+    run "packed.$elem" "$AMKRUN" --model "$WORK" --kernel "$WORK/$elem.ptx" \
+      --prompt 5 --max-new-tokens 3 --dump-logits "$WORK/$elem.json"
+    run "packed.$elem.check" python3 test/Runtime/Inputs/make_packed.py check \
+      "$WORK/$elem.json" "$elem" 5
+  done
+  run storage.property python3 utils/storage_property.py --gpu "$ART/storage" \
+    --amk-run "$AMKRUN"
+  run "sanitizer.racecheck.packed" compute-sanitizer --tool racecheck \
+    --error-exitcode 9 "$AMKRUN" --model "$WORK" --kernel "$WORK/i1.ptx" \
+    --prompt 5 --max-new-tokens 2
+fi
+
+# --- 6. real model shapes with random weights -------------------------------
 # check_big NAME SHAPE PROMPT_LEN: weights + golden, then amk-run --golden.
 check_big() {
   local name="$1" shape="$2" prompt="$3" dir="$WORK/big/$1"
@@ -174,6 +194,8 @@ for m, s in summary.items():
 for key in sorted(k for k in data if k.startswith("big.") and k.endswith(".golden")):
     print("%-28s exit %s  %s" % (key, data[key]["exit"], " | ".join(data[key]["tail"][-2:])))
 print("deadlock:", data.get("deadlock.check"))
+for key in sorted(k for k in data if k.startswith(("packed.", "storage."))):
+    print("%-28s exit %s  %s" % (key, data[key]["exit"], " | ".join(data[key]["tail"][-1:])))
 for tool in ("memcheck", "racecheck", "synccheck"):
     print(tool + ":", data.get("sanitizer." + tool, {}).get("exit"))
 PY

@@ -53,6 +53,20 @@ for shape in ${BIG_SHAPES-smollm2-135m llama3.2-1b llama3-8b}; do
   rm -rf "$fake"
 done
 
+# Sub-byte buffers on shared pages (the storage model on the GPU): the
+# packed programs of test/Runtime/packed.test and the safe random programs
+# of utils/storage_property.py, as PTX for gpu-check.sh's storage stage.
+mkdir -p "$ART/packed"
+for spec in "i1 2 8" "i2 4 16" "i4 8 32"; do
+  read -r elem split bytes <<<"$spec"
+  sed "s/ELEM/$elem/g; s/SPLIT/$split/g; s/BYTES/$bytes/g" \
+    test/Runtime/Inputs/packed.mlir.in \
+    | "$BIN/amk-opt" --amk-lower-megakernel \
+    | "$BIN/amk-translate" --to-ptx -o "$ART/packed/$elem.ptx"
+done
+python3 utils/storage_property.py --bin "$BIN" --prepare "$ART/storage" \
+  --count "${STORAGE_PROGRAMS:-80}" >/dev/null
+
 # A fallback amk-run for a GPU machine that cannot build one (Debian 12's
 # glibc is older than the GPU machine's; libstdc++ is linked statically).
 cmake -S . -B build-gpu-rt -DAMK_RUNTIME_ONLY=ON -DCMAKE_BUILD_TYPE=Release \

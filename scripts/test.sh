@@ -4,8 +4,8 @@
 # The second README command and what CI runs: installs packages, builds,
 # runs the lit suite (check-amk) and the Python package's pytest suite
 # (python/tests), checks the golden fixtures, runs the validator benchmark
-# slice, assembles every test model's PTX with ptxas and runs the fuzzer for
-# a bounded time.
+# slice and the storage-model property test, assembles every test model's
+# PTX with ptxas and runs the fuzzer for a bounded time.
 # FUZZ_SECONDS (default 60) bounds the fuzzing.
 #
 #===----------------------------------------------------------------------===#
@@ -35,6 +35,9 @@ python3 utils/check_golden.py
 
 step "validator benchmark slice (oracle-labelled mutations)"
 ./scripts/validate-bench-ci.sh build
+
+step "storage model property test (validator, allocator, runtime, reference agree on bytes)"
+python3 utils/storage_property.py --bin build/bin --count "${STORAGE_PROGRAMS:-60}"
 
 step "scheduling property test (models x knobs x chips validate)"
 ./scripts/schedule-property-test.sh build

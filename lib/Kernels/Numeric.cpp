@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AMK/Kernels/Numeric.h"
+#include "AMK/Support/StorageModel.h"
 
 #include <cmath>
 #include <limits>
@@ -15,11 +16,16 @@ namespace {
 struct DTypeInfo {
   DType dtype;
   const char *name;
-  unsigned size;
+  unsigned bits;
+  bool integer;
 };
+/// Indexed by DType.
 constexpr DTypeInfo kDTypes[] = {
-    {DType::F32, "f32", 4}, {DType::F16, "f16", 2}, {DType::BF16, "bf16", 2},
-    {DType::I32, "i32", 4}, {DType::I8, "i8", 1},   {DType::U8, "u8", 1}};
+    {DType::F32, "f32", 32, false}, {DType::F16, "f16", 16, false},
+    {DType::BF16, "bf16", 16, false}, {DType::I32, "i32", 32, true},
+    {DType::I8, "i8", 8, true},     {DType::U8, "u8", 8, true},
+    {DType::I4, "i4", 4, true},     {DType::I2, "i2", 2, true},
+    {DType::I1, "i1", 1, true}};
 } // namespace
 
 const char *amk::kernels::dtypeName(DType dtype) {
@@ -33,8 +39,12 @@ std::optional<DType> amk::kernels::parseDType(const std::string &name) {
   return std::nullopt;
 }
 
-unsigned amk::kernels::dtypeSize(DType dtype) {
-  return kDTypes[unsigned(dtype)].size;
+unsigned amk::kernels::dtypeBits(DType dtype) {
+  return kDTypes[unsigned(dtype)].bits;
+}
+
+bool amk::kernels::isInteger(DType dtype) {
+  return kDTypes[unsigned(dtype)].integer;
 }
 
 static float fromBits(uint32_t word) {
@@ -94,6 +104,27 @@ uint16_t amk::kernels::floatToF16(float value) {
   return sign | uint16_t(std::nearbyint(scaled));
 }
 
+/// The values an element of integer type \p dtype holds.
+static ::amk::storage::IntegerRange rangeOf(DType dtype) {
+  if (dtype == DType::U8)
+    return {0, 255};
+  return ::amk::storage::integerRange(dtypeBits(dtype));
+}
+
+/// Truncates \p value toward zero into the range of integer type \p dtype;
+/// NaN gives the lowest value.
+static int64_t toInteger(DType dtype, float value) {
+  ::amk::storage::IntegerRange range = rangeOf(dtype);
+  if (std::isnan(value))
+    return range.lo;
+  double truncated = std::trunc(double(value));
+  if (truncated < double(range.lo))
+    return range.lo;
+  if (truncated > double(range.hi))
+    return range.hi;
+  return int64_t(truncated);
+}
+
 float amk::kernels::roundTo(DType dtype, float value) {
   switch (dtype) {
   case DType::F32:
@@ -102,12 +133,9 @@ float amk::kernels::roundTo(DType dtype, float value) {
     return std::isnan(value) ? value : bf16ToFloat(floatToBF16(value));
   case DType::F16:
     return std::isnan(value) ? value : f16ToFloat(floatToF16(value));
-  case DType::I32:
-  case DType::I8:
-  case DType::U8:
-    return std::isnan(value) ? value : std::trunc(value);
+  default:
+    return float(toInteger(dtype, value));
   }
-  return value;
 }
 
 int64_t BufferView::size() const {
@@ -117,16 +145,14 @@ int64_t BufferView::size() const {
   return count;
 }
 
-/// Truncates \p value toward zero into [lo, hi]; NaN gives lo.
-static int64_t toInteger(float value, int64_t lo, int64_t hi) {
-  if (std::isnan(value))
-    return lo;
-  double truncated = std::trunc(double(value));
-  if (truncated < double(lo))
-    return lo;
-  if (truncated > double(hi))
-    return hi;
-  return int64_t(truncated);
+/// The two's-complement value of the low \p bits of \p raw (i1 and u8 are
+/// unsigned).
+static int64_t fromRaw(DType dtype, uint64_t raw) {
+  unsigned bits = dtypeBits(dtype);
+  if (rangeOf(dtype).lo == 0 || bits >= 64)
+    return int64_t(raw);
+  uint64_t sign = uint64_t(1) << (bits - 1);
+  return int64_t(raw ^ sign) - int64_t(sign);
 }
 
 float BufferView::getPacked(int64_t i) const {
@@ -134,30 +160,24 @@ float BufferView::getPacked(int64_t i) const {
     badIndex = badIndex < 0 ? i : badIndex;
     return std::numeric_limits<float>::quiet_NaN();
   }
-  const auto *bytes = static_cast<const unsigned char *>(data);
+  unsigned bits = dtypeBits(dtype);
+  auto at = ::amk::storage::addressOf(i, bits);
+  const auto *bytes = static_cast<const unsigned char *>(data) + at.byte;
+  if (::amk::storage::isPacked(bits))
+    return float(fromRaw(dtype, (bytes[0] >> at.shift) &
+                                    ::amk::storage::elementMask(bits)));
+  uint32_t raw = 0;
+  std::memcpy(&raw, bytes, bits / 8);
   switch (dtype) {
-  case DType::F32: {
-    float value;
-    std::memcpy(&value, bytes + 4 * i, 4);
-    return value;
-  }
+  case DType::F32:
+    return fromBits(raw);
   case DType::F16:
-  case DType::BF16: {
-    uint16_t half;
-    std::memcpy(&half, bytes + 2 * i, 2);
-    return dtype == DType::BF16 ? bf16ToFloat(half) : f16ToFloat(half);
+    return f16ToFloat(uint16_t(raw));
+  case DType::BF16:
+    return bf16ToFloat(uint16_t(raw));
+  default:
+    return float(fromRaw(dtype, raw));
   }
-  case DType::I32: {
-    int32_t value;
-    std::memcpy(&value, bytes + 4 * i, 4);
-    return float(value);
-  }
-  case DType::I8:
-    return float(static_cast<const int8_t *>(data)[i]);
-  case DType::U8:
-    return float(bytes[i]);
-  }
-  return std::numeric_limits<float>::quiet_NaN();
 }
 
 void BufferView::setPacked(int64_t i, float value) {
@@ -165,28 +185,28 @@ void BufferView::setPacked(int64_t i, float value) {
     badIndex = badIndex < 0 ? i : badIndex;
     return;
   }
-  auto *bytes = static_cast<unsigned char *>(data);
+  unsigned bits = dtypeBits(dtype);
+  auto at = ::amk::storage::addressOf(i, bits);
+  auto *bytes = static_cast<unsigned char *>(data) + at.byte;
+  uint32_t raw;
   switch (dtype) {
   case DType::F32:
-    std::memcpy(bytes + 4 * i, &value, 4);
-    return;
+    raw = toBits(value);
+    break;
   case DType::F16:
-  case DType::BF16: {
-    uint16_t half = dtype == DType::BF16 ? floatToBF16(value) : floatToF16(value);
-    std::memcpy(bytes + 2 * i, &half, 2);
+    raw = floatToF16(value);
+    break;
+  case DType::BF16:
+    raw = floatToBF16(value);
+    break;
+  default:
+    raw = uint32_t(toInteger(dtype, value));
+    break;
+  }
+  if (::amk::storage::isPacked(bits)) {
+    uint32_t mask = ::amk::storage::elementMask(bits) << at.shift;
+    bytes[0] = uint8_t((bytes[0] & ~mask) | ((raw << at.shift) & mask));
     return;
   }
-  case DType::I32: {
-    auto word = int32_t(toInteger(value, std::numeric_limits<int32_t>::min(),
-                                  std::numeric_limits<int32_t>::max()));
-    std::memcpy(bytes + 4 * i, &word, 4);
-    return;
-  }
-  case DType::I8:
-    static_cast<int8_t *>(data)[i] = int8_t(toInteger(value, -128, 127));
-    return;
-  case DType::U8:
-    bytes[i] = uint8_t(toInteger(value, 0, 255));
-    return;
-  }
+  std::memcpy(bytes, &raw, bits / 8);
 }

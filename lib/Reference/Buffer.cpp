@@ -8,12 +8,27 @@
 
 using namespace amk;
 
-kernels::DType reference::dtypeOf(mlir::Type elementType) {
+std::optional<kernels::DType> reference::dtypeOf(mlir::Type elementType) {
+  if (elementType.isF32())
+    return kernels::DType::F32;
   if (elementType.isBF16())
     return kernels::DType::BF16;
   if (elementType.isF16())
     return kernels::DType::F16;
-  if (elementType.isInteger())
+  if (!elementType.isSignlessInteger())
+    return std::nullopt;
+  switch (elementType.getIntOrFloatBitWidth()) {
+  case 32:
     return kernels::DType::I32;
-  return kernels::DType::F32;
+  case 8:
+    return kernels::DType::I8;
+  case 4:
+    return kernels::DType::I4;
+  case 2:
+    return kernels::DType::I2;
+  case 1:
+    return kernels::DType::I1;
+  default:
+    return std::nullopt;
+  }
 }

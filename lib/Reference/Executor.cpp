@@ -54,25 +54,6 @@ static int64_t numElements(BufferOp buffer) {
   return buffer.getType().getNumElements();
 }
 
-/// Host bytes the executor's storage for `program` takes: one float per
-/// element, a page as large as its largest buffer.
-static uint64_t hostBytes(ProgramOp program) {
-  llvm::DenseMap<Value, uint64_t> pageElements;
-  uint64_t elements = 0;
-  for (BufferOp buffer : program.getOps<BufferOp>()) {
-    uint64_t count = numElements(buffer);
-    if (Value page = buffer.getPage()) {
-      uint64_t &largest = pageElements[page];
-      largest = std::max(largest, count);
-    } else {
-      elements += count;
-    }
-  }
-  for (auto [page, count] : pageElements)
-    elements += count;
-  return elements * sizeof(float);
-}
-
 /// Bytes `buffer` takes in the shared storage model; std::nullopt when its
 /// size is absurd.
 static std::optional<int64_t> storageBytes(BufferOp buffer) {
@@ -86,6 +67,24 @@ static std::optional<int64_t> storageBytes(BufferOp buffer) {
       .bytes();
 }
 
+/// Host bytes the executor's storage for `program` takes: one float per
+/// element of an unpaged buffer, a page as many bytes as its largest buffer.
+static uint64_t hostBytes(ProgramOp program) {
+  llvm::DenseMap<Value, uint64_t> pageBytes;
+  uint64_t bytes = 0;
+  for (BufferOp buffer : program.getOps<BufferOp>()) {
+    if (Value page = buffer.getPage()) {
+      uint64_t &largest = pageBytes[page];
+      largest = std::max<uint64_t>(largest, storageBytes(buffer).value_or(0));
+    } else {
+      bytes += numElements(buffer) * sizeof(float);
+    }
+  }
+  for (auto [page, count] : pageBytes)
+    bytes += count;
+  return bytes;
+}
+
 Error Executor::allocate(llvm::StringRef weightsDir) {
   uint64_t needed = hostBytes(program);
   if (needed > maxHostBytes)
@@ -94,11 +93,9 @@ Error Executor::allocate(llvm::StringRef weightsDir) {
                               needed, maxHostBytes));
   llvm::DenseMap<Value, unsigned> pageStorage;
   llvm::DenseMap<Value, unsigned> bufferStorage;
-  float nan = std::numeric_limits<float>::quiet_NaN();
   for (PageOp page : program.getOps<PageOp>()) {
-    pageStorage[page.getResult()] = storage.size();
-    transientStorage.push_back(storage.size());
-    storage.emplace_back();
+    pageStorage[page.getResult()] = pageBytes.size();
+    pageBytes.emplace_back();
   }
   for (BufferOp buffer : program.getOps<BufferOp>()) {
     std::optional<int64_t> bytes = storageBytes(buffer);
@@ -110,9 +107,8 @@ Error Executor::allocate(llvm::StringRef weightsDir) {
         return fail("buffer '" + buffer.getName() + "' (" + Twine(*bytes) +
                     " bytes) does not fit its page '" + pageOp.getName() +
                     "'");
-      std::vector<float> &data = storage[pageStorage[page]];
-      data.resize(std::max<size_t>(data.size(), numElements(buffer)), nan);
-      bufferStorage[buffer.getResult()] = pageStorage[page];
+      std::vector<unsigned char> &data = pageBytes[pageStorage[page]];
+      data.resize(std::max<size_t>(data.size(), *bytes), 0xff);
       continue;
     }
     BufferKind kind = buffer.getKind();
@@ -126,11 +122,21 @@ Error Executor::allocate(llvm::StringRef weightsDir) {
     return loader.takeError();
   for (BufferOp buffer : program.getOps<BufferOp>()) {
     MemRefType type = buffer.getType();
+    std::optional<kernels::DType> dtype = dtypeOf(type.getElementType());
+    if (!dtype)
+      return fail(llvm::formatv("buffer '{0}' has element type {1}, which the "
+                                "reference executor cannot hold",
+                                buffer.getName(), type.getElementType()));
     BufferView &view = views[buffer.getResult()];
-    view = BufferView{buffer.getName().str(),
-                      dtypeOf(type.getElementType()),
-                      std::vector<int64_t>(type.getShape().begin(),
-                                           type.getShape().end()),
+    std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
+    if (Value page = buffer.getPage()) {
+      view = BufferView{buffer.getName().str(), *dtype, std::move(shape),
+                        pageBytes[pageStorage[page]].data(),
+                        kernels::Storage::Packed};
+      view.limit = view.size();
+      continue;
+    }
+    view = BufferView{buffer.getName().str(), *dtype, std::move(shape),
                       storage[bufferStorage[buffer.getResult()]].data(),
                       kernels::Storage::Float};
     BufferKind kind = buffer.getKind();
@@ -278,6 +284,8 @@ void Executor::resetTransients() {
   for (unsigned id : transientStorage)
     std::fill(storage[id].begin(), storage[id].end(),
               std::numeric_limits<float>::quiet_NaN());
+  for (std::vector<unsigned char> &page : pageBytes)
+    std::fill(page.begin(), page.end(), 0xff);
 }
 
 Error Executor::step(int64_t token, int64_t pos) {

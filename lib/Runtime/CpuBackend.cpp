@@ -76,8 +76,7 @@ CpuBackend::CpuBackend(const Manifest &m, const Layout &layout, int64_t rows)
         kernels::Storage::Packed};
     // KV caches may hold fewer rows than their shape says (--max-seq).
     views[buffer.id].limit = buffer.arena == Arena::KV
-                                 ? buffer.bytes / buffer.shape[0] * rows /
-                                       kernels::dtypeSize(buffer.dtype)
+                                 ? buffer.elements() / buffer.shape[0] * rows
                                  : views[buffer.id].size();
   }
   for (const ManifestEvent &event : m.events)

@@ -132,7 +132,7 @@ void ManifestReader::readBuffer(const json &entry, const std::string &where) {
   std::optional<DType> parsed = kernels::parseDType(dtype);
   if (!parsed)
     fail(where + ".dtype",
-         "expected one of f32 f16 bf16 i32 i8 u8, got \"" + dtype + "\"");
+         "expected one of f32 f16 bf16 i32 i8 u8 i4 i2 i1, got \"" + dtype + "\"");
   b.dtype = *parsed;
   const json &shape = array(entry, "shape", where);
   int64_t elements = 1;
@@ -148,13 +148,14 @@ void ManifestReader::readBuffer(const json &entry, const std::string &where) {
   }
   b.bytes = integer(entry, "bytes", where, 0, INT64_MAX / 2);
   // The size the compiler's storage model gives (amk::storage).
-  ::amk::storage::BufferLayout layout{8 * int64_t(kernels::dtypeSize(b.dtype)),
+  ::amk::storage::BufferLayout layout{int64_t(kernels::dtypeBits(b.dtype)),
                                       elements};
   if (layout.bytes() != b.bytes)
     fail(where + ".bytes",
-         std::to_string(b.bytes) + " is not " + std::to_string(elements) +
-             " elements x " + std::to_string(kernels::dtypeSize(b.dtype)) +
-             " bytes");
+         std::to_string(b.bytes) + " is not " +
+             std::to_string(layout.bytes().value_or(-1)) + " (" +
+             std::to_string(elements) + " elements x " +
+             std::to_string(kernels::dtypeBits(b.dtype)) + " bits)");
   std::string arena = string(entry, "arena", where);
   bool known = false;
   for (int a = 0; a < kNumArenas; ++a)

@@ -130,8 +130,7 @@ Status Session::open(const Options &options, std::unique_ptr<Session> &out) {
                                  : (compiled ? compiled : INT32_MAX);
   if (Status status = checkFixedRows(m, session->rows); status.failed())
     return status;
-  session->vocabSize = m.buffer(m.roles.logits).bytes /
-                       kernels::dtypeSize(m.buffer(m.roles.logits).dtype);
+  session->vocabSize = m.buffer(m.roles.logits).elements();
   session->layout = layoutFor(m, session->rows);
   std::string ptx;
   if (!options.cpu)

@@ -23,8 +23,9 @@
 
 namespace amk::kernels {
 
-/// Element types of buffers.
-enum class DType { F32, F16, BF16, I32, I8, U8 };
+/// Element types of buffers. I4, I2 and I1 are packed several to a byte as
+/// the storage model (AMK/Support/StorageModel.h) lays them out.
+enum class DType { F32, F16, BF16, I32, I8, U8, I4, I2, I1 };
 
 /// The manifest spelling of \p dtype (`f32`, `bf16`, ...).
 const char *dtypeName(DType dtype);
@@ -32,8 +33,11 @@ const char *dtypeName(DType dtype);
 /// Parses a manifest spelling; std::nullopt when unknown.
 std::optional<DType> parseDType(const std::string &name);
 
-/// Bytes of one element of \p dtype.
-unsigned dtypeSize(DType dtype);
+/// Bits of one element of \p dtype.
+unsigned dtypeBits(DType dtype);
+
+/// True for the integer element types.
+bool isInteger(DType dtype);
 
 /// Converts the bits of a bfloat16 to fp32.
 float bf16ToFloat(uint16_t bits);
@@ -48,15 +52,18 @@ uint16_t floatToBF16(float value);
 /// gives infinity; NaN stays NaN).
 uint16_t floatToF16(float value);
 
-/// Rounds \p value to the nearest value of \p dtype (ties to even; integers
-/// truncate toward zero); NaN stays NaN.
+/// Rounds \p value to the nearest value of \p dtype (ties to even; NaN
+/// stays NaN). Integers truncate toward zero and saturate to the type's
+/// range (storage::integerRange; NaN gives its lowest value), as a packed
+/// store does.
 float roundTo(DType dtype, float value);
 
 /// How a view's memory holds its elements.
 enum class Storage {
   /// One fp32 value per element, rounded to the element type on store.
   Float,
-  /// The element type's own bytes (integers: truncated, saturated to range).
+  /// The element type's own bytes, addressed by the storage model
+  /// (integers: truncated, saturated to range; sub-byte elements packed).
   Packed,
 };
 

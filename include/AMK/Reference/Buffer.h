@@ -18,13 +18,16 @@
 
 #include "mlir/IR/Types.h"
 
+#include <optional>
+
 namespace amk::reference {
 
 using kernels::BufferView;
 
-/// The kernels' element type of \p elementType: its own for f32, f16, bf16;
-/// i32 for every integer type (stores truncate); f32 for any other.
-kernels::DType dtypeOf(mlir::Type elementType);
+/// The kernels' element type of \p elementType (f32, f16, bf16 and the
+/// signless integers i32, i8, i4, i2, i1); std::nullopt for any other,
+/// which the executor refuses.
+std::optional<kernels::DType> dtypeOf(mlir::Type elementType);
 
 } // namespace amk::reference
 

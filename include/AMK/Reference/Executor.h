@@ -45,7 +45,9 @@ struct QueueEntry {
 };
 
 /// Executes decode steps of one amk.program. Buffers on one scratch page
-/// alias the same storage (each starts at element 0 of the page).
+/// share the page's bytes exactly as the storage model lays them out
+/// (AMK/Support/StorageModel.h), so two buffers of different element types
+/// alias the same bytes the GPU kernel and the validator say they do.
 class Executor {
 public:
   /// Prepares \p program: allocates every buffer and loads weights and
@@ -85,10 +87,13 @@ private:
   mlir::amk::ProgramOp program;
   std::optional<std::mt19937_64> rng;
   uint64_t maxHostBytes;
-  /// Storage of every buffer or page, as fp32 values.
+  /// Storage of every unpaged buffer, as fp32 values.
   std::vector<std::vector<float>> storage;
   /// Storage filled with NaN at the start of each step.
   std::vector<unsigned> transientStorage;
+  /// The bytes of every scratch page (transient: filled with 0xff, a NaN of
+  /// every float type, at the start of each step).
+  std::vector<std::vector<unsigned char>> pageBytes;
   llvm::DenseMap<mlir::Value, BufferView> views;
   /// Input and output buffers by name.
   llvm::StringMap<mlir::Value> ioBuffers;

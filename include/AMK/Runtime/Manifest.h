@@ -56,6 +56,14 @@ struct ManifestBuffer {
   int64_t bytes = 0;
   Arena arena = Arena::Scratch;
   int64_t offset = 0;
+
+  /// Number of elements (the product of `shape`, checked at parse time).
+  int64_t elements() const {
+    int64_t count = 1;
+    for (int64_t dim : shape)
+      count *= dim;
+    return count;
+  }
 };
 
 /// One event: its counter's initial value and producers per step.

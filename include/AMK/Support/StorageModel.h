@@ -21,6 +21,13 @@
 //    writing neighbouring elements would race on their shared byte).
 //  - Sizes above `kMaxBufferBytes` are refused, and every product is
 //    overflow-checked.
+//  - Element `e` is addressed by `addressOf`: the byte that holds its first
+//    bit and the bit's position in that byte (little-endian bit order: the
+//    first element of a byte is its least significant bits). Code reads and
+//    writes elements of widths that are whole bytes or divide 8
+//    (`isAddressable`), so a packed element never straddles two bytes.
+//  - An integer element of `bits` bits holds the values `integerRange(bits)`:
+//    i1 is a boolean (0 or 1), wider integers are two's complement.
 //
 //===----------------------------------------------------------------------===//
 
@@ -101,6 +108,77 @@ struct BufferLayout {
     return bitOffset(lo) % 8 == 0 && bitOffset(hi) % 8 == 0;
   }
 };
+
+/// Where element `e` of a buffer lives, in the arithmetic of `Index` (an
+/// integer on the host, an IR value in the lowering).
+template <typename Index> struct ElementAddress {
+  /// The byte, from the start of the buffer's storage, that holds the
+  /// element's first bit.
+  Index byte;
+  /// The position of that bit in the byte (always 0 for whole-byte types).
+  Index shift;
+};
+
+/// True when an element of `bits` bits is a whole number of bytes or packed
+/// inside one byte (1, 2 and 4 bits): the widths that loads and stores
+/// support. Other widths (i3, i12, f6, ...) straddle bytes and are refused.
+constexpr bool isAddressable(int64_t bits) {
+  return bits > 0 && (bits % 8 == 0 || 8 % bits == 0);
+}
+
+/// True when several elements of `bits` bits share one byte.
+constexpr bool isPacked(int64_t bits) { return bits > 0 && bits < 8; }
+
+/// Elements of `bits` bits per byte (1 for whole-byte types).
+constexpr int64_t elementsPerByte(int64_t bits) {
+  return isPacked(bits) ? 8 / bits : 1;
+}
+
+/// The mask of an element's bits once shifted to bit 0 (packed types).
+constexpr uint32_t elementMask(int64_t bits) {
+  return bits >= 32 ? 0xffffffffu : (uint32_t(1) << bits) - 1;
+}
+
+/// The one addressing rule of element `element` of `bits` bits: the first
+/// bit is `kOffsetOnPage * 8 + element * bits`; its byte is that over 8 and
+/// its shift that modulo 8. `ops` supplies the arithmetic so that the
+/// runtime (plain integers, `HostOps`) and the lowering (IR values) apply
+/// the same rule: `ops.mul(x, c)`, `ops.add(x, c)`, `ops.shr(x, c)` and
+/// `ops.mask(x, c)` take an `Index` and a constant.
+template <typename Ops, typename Index>
+ElementAddress<Index> addressOf(Ops &ops, Index element, int64_t bits) {
+  Index bit = ops.add(ops.mul(element, bits), kOffsetOnPage * 8);
+  return {ops.shr(bit, 3), ops.mask(bit, 7)};
+}
+
+/// The arithmetic of `addressOf` on plain integers.
+struct HostOps {
+  int64_t mul(int64_t x, int64_t c) const { return x * c; }
+  int64_t add(int64_t x, int64_t c) const { return x + c; }
+  int64_t shr(int64_t x, int64_t c) const { return x >> c; }
+  int64_t mask(int64_t x, int64_t c) const { return x & c; }
+};
+
+/// `addressOf` on the host.
+inline ElementAddress<int64_t> addressOf(int64_t element, int64_t bits) {
+  HostOps ops;
+  return addressOf(ops, element, bits);
+}
+
+/// The values an integer element of `bits` bits holds, `[lo, hi]`: i1 is a
+/// boolean, wider integers are two's complement. Stores truncate toward
+/// zero and saturate to this range (NaN stores `lo`).
+struct IntegerRange {
+  int64_t lo;
+  int64_t hi;
+};
+constexpr IntegerRange integerRange(int64_t bits) {
+  if (bits == 1)
+    return {0, 1};
+  if (bits >= 64)
+    return {INT64_MIN, INT64_MAX};
+  return {-(int64_t(1) << (bits - 1)), (int64_t(1) << (bits - 1)) - 1};
+}
 
 /// True when a buffer of `bufferBytes` fits a page of `pageBytes`.
 inline bool fitsPage(int64_t bufferBytes, int64_t pageBytes) {

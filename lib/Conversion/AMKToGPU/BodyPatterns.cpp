@@ -719,10 +719,9 @@ static void lowerArgmaxReduce(KernelBuilder &kb, ArgmaxReduceOp op, Args a) {
 }
 
 static void lowerCopy(KernelBuilder &kb, CopyOp, Args a) {
-  Value src = a.buffer(0), out = a.buffer(1);
-  kb.forEachThread(a.integer(0), a.integer(1), [&](Value n) {
-    kb.storeF32(out, a.type(1), n, kb.loadF32(src, a.type(0), n));
-  });
+  Value src = a.buffer(0);
+  kb.storeEachF32(a.buffer(1), a.type(1), a.integer(0), a.integer(1),
+                  [&](Value n) { return kb.loadF32(src, a.type(0), n); });
 }
 
 bool amk::canStageWeights(Operation *op, int64_t stageBytes) {

@@ -6,6 +6,8 @@
 
 #include "KernelBuilder.h"
 
+#include "AMK/Support/StorageModel.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -71,7 +73,64 @@ Value KernelBuilder::gep(Value base, Type elementType, Value index) {
                              ValueRange{index});
 }
 
+namespace {
+/// The arithmetic of storage::addressOf on i64 IR values.
+struct AddressOps {
+  KernelBuilder &kb;
+  Value mul(Value x, int64_t c) { return c == 1 ? x : kb.mul(x, kb.i64(c)); }
+  Value add(Value x, int64_t c) { return c == 0 ? x : kb.add(x, kb.i64(c)); }
+  Value shr(Value x, int64_t c) {
+    return arith::ShRUIOp::create(kb.b, kb.loc, x, kb.i64(c));
+  }
+  Value mask(Value x, int64_t c) {
+    return arith::AndIOp::create(kb.b, kb.loc, x, kb.i64(c));
+  }
+};
+} // namespace
+
+/// The packed sub-byte integer type `type` is, or null.
+static IntegerType packedInteger(Type type) {
+  auto integer = dyn_cast<IntegerType>(type);
+  if (integer && ::amk::storage::isPacked(integer.getWidth()))
+    return integer;
+  return nullptr;
+}
+
+Value KernelBuilder::integerBitsToF32(Value raw, IntegerType type) {
+  int64_t bits = type.getWidth();
+  if (::amk::storage::integerRange(bits).lo == 0)
+    return arith::UIToFPOp::create(b, loc, b.getF32Type(), raw);
+  // Two's complement of the low `bits` bits: (raw ^ sign) - sign.
+  Value sign = i32(int64_t(1) << (bits - 1));
+  Value value = arith::SubIOp::create(
+      b, loc, arith::XOrIOp::create(b, loc, raw, sign), sign);
+  return arith::SIToFPOp::create(b, loc, b.getF32Type(), value);
+}
+
+Value KernelBuilder::f32ToSaturatedI32(Value value, IntegerType type) {
+  ::amk::storage::IntegerRange range =
+      ::amk::storage::integerRange(std::min<int64_t>(type.getWidth(), 32));
+  // maxnumf(NaN, lo) = lo; the bounds are integers, so clamping before the
+  // truncation toward zero equals clamping after it.
+  Value clamped = arith::MinNumFOp::create(
+      b, loc, arith::MaxNumFOp::create(b, loc, value, f32(double(range.lo))),
+      f32(double(range.hi)));
+  return arith::FPToSIOp::create(b, loc, b.getI32Type(), clamped);
+}
+
 Value KernelBuilder::loadF32(Value base, Type type, Value index) {
+  if (IntegerType packed = packedInteger(type)) {
+    AddressOps ops{*this};
+    auto at = ::amk::storage::addressOf(ops, index, packed.getWidth());
+    Value byte = LLVM::LoadOp::create(b, loc, b.getI8Type(),
+                                      gep(base, b.getI8Type(), at.byte));
+    Value word = arith::ExtUIOp::create(b, loc, b.getI32Type(), byte);
+    Value shift = arith::TruncIOp::create(b, loc, b.getI32Type(), at.shift);
+    Value raw = arith::AndIOp::create(
+        b, loc, arith::ShRUIOp::create(b, loc, word, shift),
+        i32(::amk::storage::elementMask(packed.getWidth())));
+    return integerBitsToF32(raw, packed);
+  }
   Value value = LLVM::LoadOp::create(b, loc, type, gep(base, type, index));
   if (type.isF32())
     return value;
@@ -81,11 +140,63 @@ Value KernelBuilder::loadF32(Value base, Type type, Value index) {
 }
 
 void KernelBuilder::storeF32(Value base, Type type, Value index, Value value) {
+  assert(!packedInteger(type) && "packed elements are stored by storeEachF32");
   if (isa<FloatType>(type) && !type.isF32())
     value = arith::TruncFOp::create(b, loc, type, value);
-  else if (isa<IntegerType>(type))
-    value = arith::FPToSIOp::create(b, loc, type, value);
+  else if (auto integer = dyn_cast<IntegerType>(type)) {
+    value = f32ToSaturatedI32(value, integer);
+    if (integer.getWidth() < 32)
+      value = arith::TruncIOp::create(b, loc, integer, value);
+    else if (integer.getWidth() > 32)
+      value = arith::ExtSIOp::create(b, loc, integer, value);
+  }
   LLVM::StoreOp::create(b, loc, value, gep(base, type, index));
+}
+
+void KernelBuilder::storeEachF32(Value base, Type type, Value lo, Value hi,
+                                 function_ref<Value(Value)> valueAt) {
+  IntegerType packed = packedInteger(type);
+  if (!packed) {
+    forEachThread(lo, hi, [&](Value e) { storeF32(base, type, e, valueAt(e)); });
+    return;
+  }
+  int64_t bits = packed.getWidth();
+  int64_t perByte = ::amk::storage::elementsPerByte(bits);
+  // Byte group g holds elements [g * perByte, (g + 1) * perByte).
+  Value first = arith::DivUIOp::create(b, loc, lo, i64(perByte));
+  Value last = arith::DivUIOp::create(b, loc, add(hi, i64(perByte - 1)),
+                                      i64(perByte));
+  AddressOps ops{*this};
+  forEachThread(first, last, [&](Value g) {
+    Value head = mul(g, i64(perByte));
+    Value address = gep(base, b.getI8Type(),
+                        ::amk::storage::addressOf(ops, head, bits).byte);
+    Value byte = arith::ExtUIOp::create(
+        b, loc, b.getI32Type(),
+        LLVM::LoadOp::create(b, loc, b.getI8Type(), address));
+    for (int64_t j = 0; j < perByte; ++j) {
+      Value e = add(head, i64(j));
+      Value inside =
+          arith::AndIOp::create(b, loc, cmp(arith::CmpIPredicate::sge, e, lo),
+                                cmp(arith::CmpIPredicate::slt, e, hi));
+      // Elements outside [lo, hi) are neither computed nor changed.
+      Value raw = f32ToSaturatedI32(valueAt(min(max(e, lo), sub(hi, i64(1)))),
+                                    packed);
+      Value shift = arith::TruncIOp::create(
+          b, loc, b.getI32Type(), ::amk::storage::addressOf(ops, e, bits).shift);
+      Value mask = arith::ShLIOp::create(
+          b, loc, i32(::amk::storage::elementMask(bits)), shift);
+      Value merged = arith::OrIOp::create(
+          b, loc,
+          arith::AndIOp::create(b, loc, byte,
+                                arith::XOrIOp::create(b, loc, mask, i32(-1))),
+          arith::AndIOp::create(b, loc,
+                                arith::ShLIOp::create(b, loc, raw, shift), mask));
+      byte = select(inside, merged, byte);
+    }
+    LLVM::StoreOp::create(
+        b, loc, arith::TruncIOp::create(b, loc, b.getI8Type(), byte), address);
+  });
 }
 
 Value KernelBuilder::loadIndex(Value base, Value index) {

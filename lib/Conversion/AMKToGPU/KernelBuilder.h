@@ -87,11 +87,22 @@ public:
   // Memory.
   /// `base + index * sizeof(elementType)` in the address space of `base`.
   Value gep(Value base, Type elementType, Value index);
-  /// Loads element `index` of `base` (element type `type`) and converts it
+  /// Loads element `index` of `base` (element type `type`, packed sub-byte
+  /// integers included, addressed by storage::addressOf) and converts it
   /// to f32.
   Value loadF32(Value base, Type type, Value index);
   /// Converts the f32 `value` to `type` and stores it at element `index`.
+  /// Integers truncate toward zero and saturate (storage::integerRange).
+  /// `type` must not be packed: several threads would share a byte; use
+  /// storeEachF32.
   void storeF32(Value base, Type type, Value index, Value value);
+  /// Stores `valueAt(e)` at every element `e` of `[lo, hi)` of `base`
+  /// across the block: one thread per element, or for a packed sub-byte
+  /// `type` one thread per byte, which gathers its elements and writes the
+  /// byte once (bits outside `[lo, hi)` are kept). `valueAt` is only called
+  /// with elements of `[lo, hi)`.
+  void storeEachF32(Value base, Type type, Value lo, Value hi,
+                    function_ref<Value(Value)> valueAt);
   /// Loads the i32 element `index` of `base`, sign-extended to i64.
   Value loadIndex(Value base, Value index);
   /// Stores the i64 `value` as an i32 element.
@@ -151,6 +162,12 @@ public:
 
 private:
   Value shuffleXor(Value value, int64_t offset);
+  /// The f32 value of the raw integer bits `raw` (i32, low `bits` bits set)
+  /// of an element of integer `type`.
+  Value integerBitsToF32(Value raw, IntegerType type);
+  /// `value` truncated toward zero and saturated to the range of integer
+  /// `type`, as i32 (NaN gives the lowest value).
+  Value f32ToSaturatedI32(Value value, IntegerType type);
   std::pair<Value, Value> warpArgmax(Value value, Value index);
 };
 

@@ -24,6 +24,8 @@
 #include "AMK/Analysis/Validator.h"
 #include "AMK/Dialect/AMK/IR/AMKAttrs.h"
 #include "AMK/Dialect/AMK/IR/AMKOps.h"
+#include "AMK/Kernels/Numeric.h"
+#include "AMK/Support/StorageModel.h"
 #include "AMK/Target/TargetInfo.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -594,11 +596,49 @@ static LogicalResult checkAssigned(ProgramOp program) {
   return success();
 }
 
+/// Refuses buffers whose elements the kernel and the runtime cannot hold
+/// (the runtime's element types, kernels::DType, are the ones that run),
+/// and writes of packed sub-byte elements by an op whose body does not own
+/// whole bytes (only amk.copy stores a byte per thread).
+static LogicalResult checkStorage(ProgramOp program) {
+  for (BufferOp buffer : program.getBody()->getOps<BufferOp>()) {
+    Type element = buffer.getType().getElementType();
+    if (!::amk::kernels::parseDType(dtypeName(element)))
+      return buffer.emitError()
+             << "amk-lower-megakernel: buffer '" << buffer.getName()
+             << "' has element type " << element
+             << ", which the megakernel cannot load or store (supported: "
+                "f32, f16, bf16, i32, i8, i4, i2, i1)";
+  }
+  WalkResult walk = program.walk([&](AccessOpInterface op) {
+    if (isa<CopyOp>(op))
+      return WalkResult::advance();
+    SmallVector<Access> accesses;
+    op.getAccesses(accesses);
+    for (const Access &access : accesses) {
+      auto type = cast<MemRefType>(access.buffer.getType());
+      if (!access.isWrite() ||
+          !::amk::storage::isPacked(type.getElementTypeBitWidth()))
+        continue;
+      auto buffer = access.buffer.getDefiningOp<BufferOp>();
+      op->emitError() << "amk-lower-megakernel: '" << op->getName()
+                      << "' writes packed " << type.getElementType()
+                      << " elements into buffer '"
+                      << (buffer ? buffer.getName() : StringRef("?"))
+                      << "'; only amk.copy stores sub-byte elements";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return failure(walk.wasInterrupted());
+}
+
 static FailureOr<gpu::GPUModuleOp>
 lowerProgram(ProgramOp program, const LoweringOptions &options) {
   int64_t blockSize = options.blockSize;
   bool trace = options.trace;
-  if (failed(checkAssigned(program)) || failed(validateProgram(program)))
+  if (failed(checkAssigned(program)) || failed(checkStorage(program)) ||
+      failed(validateProgram(program)))
     return failure();
   FailureOr<TaskTable> table = buildTaskTable(program);
   if (failed(table))
@@ -690,7 +730,7 @@ lowerProgram(ProgramOp program, const LoweringOptions &options) {
 
 namespace {
 struct LowerMegakernelPass
-    : amk::impl::LowerMegakernelBase<LowerMegakernelPass> {
+    : mlir::amk::impl::LowerMegakernelBase<LowerMegakernelPass> {
   using LowerMegakernelBase::LowerMegakernelBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();

@@ -40,10 +40,10 @@ std::string amk::dtypeName(Type type) {
   return name;
 }
 
-/// Bytes of a buffer of type \p type (sub-byte elements packed).
+/// Bytes of a buffer of type \p type in the storage model (verified
+/// buffers are bounded, so the size exists).
 static int64_t bufferBytes(MemRefType type) {
-  int64_t bits = std::max<int64_t>(type.getElementTypeBitWidth(), 1);
-  return (type.getNumElements() * bits + 7) / 8;
+  return *getBoundedBufferBytes(type);
 }
 
 static int64_t alignTo(int64_t value, int64_t alignment) {
@@ -316,10 +316,14 @@ FailureOr<int64_t> TableBuilder::variantOf(TaskOp task) {
              << cast<OpaqueOp>(op).getOpKind()
              << "'), which has no GPU lowering";
     key.push_back(op.getName().getAsOpaquePointer());
+    // A run-time attribute's value is an argument, but whether the op has
+    // it is a static fact of the variant (e.g. a copy of columns).
     for (NamedAttribute attr : op.getAttrs())
-      if (!isRunTimeAttr(attr.getName()))
-        key.insert(key.end(), {attr.getName().getAsOpaquePointer(),
-                               attr.getValue().getAsOpaquePointer()});
+      key.insert(key.end(),
+                 {attr.getName().getAsOpaquePointer(),
+                  isRunTimeAttr(attr.getName())
+                      ? nullptr
+                      : attr.getValue().getAsOpaquePointer()});
     for (Type type : op.getOperandTypes())
       key.push_back(type.getAsOpaquePointer());
     key.push_back(nullptr);

@@ -12,6 +12,7 @@
 
 #include "AMK/Dialect/AMK/IR/AMKOps.h"
 #include "AMK/Dialect/AMK/IR/AMKLimits.h"
+#include "AMK/Support/StorageModel.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -99,12 +100,16 @@ std::optional<int64_t> mlir::amk::getBoundedBufferBytes(MemRefType type) {
   Type element = type.getElementType();
   if (!type.hasStaticShape() || !element.isIntOrFloat())
     return std::nullopt;
-  int64_t bytes = (int64_t(element.getIntOrFloatBitWidth()) + 7) / 8;
-  for (int64_t dim : type.getShape()) {
-    if (dim < 0 || (dim > 0 && bytes > limits::kMaxBufferBytes / dim))
-      return std::nullopt;
-    bytes *= dim;
-  }
+  ArrayRef<int64_t> shape = type.getShape();
+  std::optional<int64_t> elements =
+      ::amk::storage::checkedProduct(shape.data(), shape.size());
+  if (!elements)
+    return std::nullopt;
+  std::optional<int64_t> bytes =
+      ::amk::storage::BufferLayout{element.getIntOrFloatBitWidth(), *elements}
+          .bytes();
+  if (!bytes || *bytes > limits::kMaxBufferBytes)
+    return std::nullopt;
   return bytes;
 }
 

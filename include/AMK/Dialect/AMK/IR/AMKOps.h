@@ -42,9 +42,10 @@ namespace amk {
 /// std::nullopt when the type is not such a vector.
 std::optional<int64_t> getVectorLength(Type type);
 
-/// The bytes a buffer of `type` (static shape, int or float elements) holds,
-/// or std::nullopt when that exceeds limits::kMaxBufferBytes. Computed
-/// without overflow whatever the dimensions.
+/// The bytes a buffer of `type` (static shape, int or float elements) holds
+/// in the storage model (sub-byte elements packed), or std::nullopt when
+/// that exceeds limits::kMaxBufferBytes. Computed without overflow whatever
+/// the dimensions.
 std::optional<int64_t> getBoundedBufferBytes(MemRefType type);
 
 /// The tasks that signal `event`, each once, in use-list order.
