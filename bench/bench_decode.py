@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Batch-1 decode benchmark of AMK megakernels on the GPU machine.
 
-  bench_decode.py ARTIFACTS [--baseline PATH] [--shapes S ...] [--out DIR]
+  bench_decode.py ARTIFACTS [--baseline PATH] [--stream-probe PATH]
+                  [--shapes S ...] [--variants V ...] [--out DIR]
 
 ARTIFACTS is what scripts/gpu-prepare.sh made here: `big/<shape>/` with
 config.json, kernel.ptx and kernel.manifest.json per model shape. For each
@@ -16,13 +17,18 @@ shape this script, in one process on the GPU machine:
 3. times decode steps at contexts 1 and 512 with CUDA events (the runtime's
    median over 200 steps after 20 warm-up steps; clocks left alone);
 4. runs the baseline script (torch eager / CUDA graph / HF eager, same
-   shapes) in the same job when --baseline is given;
+   shapes) in the same job when --baseline is given, and the stream probe
+   (--stream-probe: a one-block-per-SM cp.async.bulk ring) whose best
+   `bulk_ring` row sets the floor's bandwidth (`stream_gbs`);
+5. with --variants, times every lowering variant V of a shape
+   (`big/<shape>/V/kernel.ptx`, made by gpu-prepare.sh's VARIANTS) on the
+   same weights, one row each with `variant`;
 and writes one JSON row per (model, context) to OUT (default bench/results):
 model, context, ms_per_token, floor_ms, pct_of_floor, baselines and our
 speedup over each, correct, device, commit. A row whose correctness check
 failed carries no time. The floor is the bytes of weights one step reads
-(embedding row excluded) divided by the device's read bandwidth, 4.53 TB/s
-on the H200 (measured with a cp.async.bulk stream; --bandwidth overrides).
+(embedding row excluded) divided by the read bandwidth the stream probe
+measured in the same job (else --bandwidth, default 4.53 TB/s, the H200's).
 """
 import argparse, ctypes, json, os, subprocess, sys, tempfile
 
@@ -133,6 +139,9 @@ def main():
     ap.add_argument("--contexts", nargs="*", type=int, default=[1, 512])
     ap.add_argument("--runtime-lib")
     ap.add_argument("--bandwidth", type=float, default=4.53e12, help="bytes/s for the floor")
+    ap.add_argument("--stream-probe", help="stream probe script: its best bulk_ring row sets the bandwidth")
+    ap.add_argument("--variants", nargs="*", default=[""],
+                    help="lowering variants: big/<shape>/<variant>/kernel.ptx")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
     args = ap.parse_args()
     work = tempfile.mkdtemp()
@@ -141,6 +150,16 @@ def main():
                             capture_output=True, text=True).stdout.strip().splitlines()[0]
     index = os.path.join(args.artifacts, "index.json")
     commit = json.load(open(index))["commit"] if os.path.exists(index) else "unknown"
+    stream_gbs = None
+    if args.stream_probe:
+        subprocess.run([sys.executable, args.stream_probe], env=dict(os.environ, OUT=work),
+                       check=False, stdout=sys.stderr)
+        path = os.path.join(work, "stream_probe.json")
+        if os.path.exists(path):
+            probe = [r for r in json.load(open(path)) if r.get("kind") == "bulk_ring"]
+            if probe:
+                stream_gbs = max(r["gbs"] for r in probe)
+                args.bandwidth = stream_gbs * 1e9
     baseline = {}
     if args.baseline:
         names = [BASELINE_NAMES[s] for s in args.shapes]
@@ -155,28 +174,33 @@ def main():
     rows = []
     for shape in args.shapes:
         src = os.path.join(args.artifacts, "big", shape)
-        kernel = os.path.join(src, "kernel.ptx")
-        manifest = json.load(open(os.path.join(src, "kernel.manifest.json")))
         model_dir = os.path.join(work, shape)
         subprocess.run([sys.executable, os.path.join(ROOT, "utils", "hf_random_golden.py"),
                         src, model_dir, "--prompt-len", "8", "--new-tokens", "64"], check=True)
-        result = check(rt, model_dir, kernel, json.load(open(os.path.join(model_dir, "golden.json"))))
-        floor = weight_bytes(manifest) / args.bandwidth * 1e3
-        for ctx in args.contexts:
-            row = dict(model=shape, context=ctx, floor_ms=floor, device=device, commit=commit,
-                       **result)
-            if result["correct"]:
-                ms = time_context(rt, model_dir, kernel, ctx)
-                row.update(ms_per_token=ms, pct_of_floor=100 * floor / ms)
-                base = baseline.get((BASELINE_NAMES[shape], ctx))
-                for key in ("torch_eager_ms", "cuda_graph_ms", "hf_eager_ms"):
-                    if base and base.get(key):
-                        row[key] = base[key]
-                        row["speedup_vs_" + key[:-3]] = base[key] / ms
-            rows.append(row)
-            print(json.dumps(row), flush=True)
-            with open(os.path.join(args.out, f"{shape}-ctx{ctx}.json"), "w") as f:
-                json.dump(row, f, indent=1)
+        golden = json.load(open(os.path.join(model_dir, "golden.json")))
+        for variant in args.variants:
+            kernel = os.path.join(src, variant, "kernel.ptx")
+            manifest = json.load(open(os.path.join(src, variant, "kernel.manifest.json")))
+            result = check(rt, model_dir, kernel, golden)
+            floor = weight_bytes(manifest) / args.bandwidth * 1e3
+            for ctx in args.contexts:
+                row = dict(model=shape, context=ctx, floor_ms=floor, stream_gbs=stream_gbs,
+                           device=device, commit=commit, **result)
+                if variant:
+                    row["variant"] = variant
+                if result["correct"]:
+                    ms = time_context(rt, model_dir, kernel, ctx)
+                    row.update(ms_per_token=ms, pct_of_floor=100 * floor / ms)
+                    base = baseline.get((BASELINE_NAMES[shape], ctx))
+                    for key in ("torch_eager_ms", "cuda_graph_ms", "hf_eager_ms"):
+                        if base and base.get(key):
+                            row[key] = base[key]
+                            row["speedup_vs_" + key[:-3]] = base[key] / ms
+                rows.append(row)
+                print(json.dumps(row), flush=True)
+                name = f"{shape}-ctx{ctx}" + (f"-{variant}" if variant else "")
+                with open(os.path.join(args.out, name + ".json"), "w") as f:
+                    json.dump(row, f, indent=1)
     if os.environ.get("OUT"):
         json.dump(rows, open(os.path.join(os.environ["OUT"], "bench.json"), "w"), indent=1)
 

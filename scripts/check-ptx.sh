@@ -20,7 +20,8 @@
 #        is missing, saying so; SCHEDULES, JSON schedules (e.g. the paper
 #        tool's fixtures in test/Target/JSON/paper/Inputs) imported with
 #        --import-amk-json and compiled for each chip the same way, after
-#        the models; MODELS= with SCHEDULES checks only the schedules)
+#        the models; MODELS= with SCHEDULES checks only the schedules;
+#        LOWER_OPTS, --amk-lower-megakernel options, e.g. stage-weights=true)
 #===----------------------------------------------------------------------===#
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -77,7 +78,7 @@ for model in "${models[@]}"; do
     runs=$((runs + 1))
     stem="$out/$name-$chip"
     if ! "$bin/amk-opt" "$tmp/$name.mlir" --amk-compile="chip=$chip" \
-         --amk-lower-megakernel -o "$tmp/$name-$chip.mlir" 2> "$tmp/err"; then
+         --amk-lower-megakernel="${LOWER_OPTS:-}" -o "$tmp/$name-$chip.mlir" 2> "$tmp/err"; then
       fail "$name $chip: --amk-compile / --amk-lower-megakernel" "$tmp/err"; continue
     fi
     if ! "$bin/amk-translate" "$tmp/$name-$chip.mlir" --to-ptx -o "$stem.ptx" 2> "$tmp/err"; then

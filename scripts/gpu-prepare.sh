@@ -8,6 +8,10 @@
 # headers and a prebuilt amk-run, so that the GPU machine (no MLIR, no
 # registry) can build or at least run the runtime.
 # Then, on the GPU machine: scripts/gpu-check.sh ARTIFACTS (carry ARTIFACTS).
+# LOWER_OPTS (default empty) are the --amk-lower-megakernel options of every
+# kernel; VARIANTS (e.g. "registers= pages=stage-weights=true") adds, per
+# big shape, one kernel per NAME=OPTIONS under big/<shape>/NAME/ for
+# bench/bench_decode.py --variants.
 #
 #===----------------------------------------------------------------------===#
 set -euo pipefail
@@ -29,7 +33,7 @@ for dir in test/models/*/; do
   mkdir -p "$ART/$model"
   "$BIN/amk-translate" --import-hf "$dir" -o "$ART/$model/model.mlir"
   "$BIN/amk-opt" "$ART/$model/model.mlir" --amk-compile="chip=$CHIP" \
-    | "$BIN/amk-opt" --amk-lower-megakernel \
+    | "$BIN/amk-opt" --amk-lower-megakernel="${LOWER_OPTS:-}" \
     | "$BIN/amk-translate" --to-ptx -o "$ART/$model/kernel.ptx"
   rm "$ART/$model/model.mlir"
   # The PTX must match the manifest the CPU path checks here.
@@ -46,9 +50,15 @@ for shape in ${BIG_SHAPES-smollm2-135m llama3.2-1b llama3-8b}; do
   python3 scripts/make-fake-checkpoint.py "$shape" "$fake" >/dev/null
   mkdir -p "$ART/big/$shape"
   "$BIN/amk-translate" --import-hf "$fake" --kv-rows 2048 \
-    | "$BIN/amk-opt" --amk-compile="chip=$CHIP" \
-    | "$BIN/amk-opt" --amk-lower-megakernel \
+    | "$BIN/amk-opt" --amk-compile="chip=$CHIP" -o "$fake/schedule.mlir"
+  "$BIN/amk-opt" "$fake/schedule.mlir" --amk-lower-megakernel="${LOWER_OPTS:-}" \
     | "$BIN/amk-translate" --to-ptx -o "$ART/big/$shape/kernel.ptx"
+  for variant in ${VARIANTS:-}; do
+    mkdir -p "$ART/big/$shape/${variant%%=*}"
+    "$BIN/amk-opt" "$fake/schedule.mlir" --amk-lower-megakernel="${variant#*=}" \
+      | "$BIN/amk-translate" --to-ptx -o "$ART/big/$shape/${variant%%=*}/kernel.ptx"
+    cp "$fake/config.json" "$ART/big/$shape/${variant%%=*}/config.json"
+  done
   cp "$fake/config.json" "$ART/big/$shape/config.json"
   rm -rf "$fake"
 done

@@ -45,6 +45,8 @@ step "scheduling property test (models x knobs x chips validate)"
 step "PTX of every test model assembles for every chip (ptxas -v: no spill, smem in limit)"
 REQUIRE_PTXAS=0 SCHEDULES=test/Target/JSON/paper/Inputs/llama-bf16-pos38-h100-split.json \
   ./scripts/check-ptx.sh build
+REQUIRE_PTXAS=0 LOWER_OPTS=stage-weights=true MODELS="llama3-bf16 qwen3-f32 smollm-f32" \
+  ./scripts/check-ptx.sh build
 
 step "generated reference docs are up to date"
 ./scripts/gen-docs.sh --check

@@ -49,6 +49,18 @@ public:
                          Value src, Value bytes, Value barrier, Value lane,
                          int64_t lanes) const = 0;
 
+  /// Makes the stage barriers one thread just initialised visible to the
+  /// copies (`fence.mbarrier_init` where the copy engine is a separate
+  /// proxy); the block then passes a barrier before any copy is issued.
+  virtual void emitBarriersInitialized(OpBuilder &builder,
+                                       Location loc) const {}
+
+  /// Orders the calling thread's reads of a stage before the copy that
+  /// refills it (`fence.proxy.async.shared::cta` where the copy engine is a
+  /// separate proxy; nothing for `cp.async`, whose writes are the thread's
+  /// own).
+  virtual void emitBeforeRefill(OpBuilder &builder, Location loc) const {}
+
   /// Blocks until the phase of `barrier` with parity `phase` (i32, 0 or 1)
   /// has completed: the tile of that phase is then in shared memory and
   /// visible to the calling thread.

@@ -17,6 +17,7 @@
 #include "AMK/Dialect/AMK/IR/AMKAttrs.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -197,20 +198,25 @@ static Value warpRowDot(KernelBuilder &kb, Value weight, Type weightType,
       kb.b, kb.loc, vector::CombiningKind::ADD, acc[0]));
 }
 
-/// Lane 0 stores output row `n` of GEMV `op`: `sum` (+ bias, + residual).
+/// Stores output row `n` of GEMV `op`: `sum` (+ bias, + residual).
+static void storeGemvOutput(KernelBuilder &kb, GemvOp op, Args a, Value n,
+                            Value sum) {
+  unsigned next = 3;
+  Value value = sum;
+  if (op.getBias()) {
+    value = kb.fadd(value, kb.loadF32(a.buffer(next), a.type(next), n));
+    ++next;
+  }
+  if (op.getResidual())
+    value = kb.fadd(kb.loadF32(a.buffer(next), a.type(next), n), value);
+  kb.storeF32(a.buffer(2), a.type(2), n, value);
+}
+
+/// Lane 0 stores output row `n` of GEMV `op`.
 static void storeGemvRow(KernelBuilder &kb, GemvOp op, Args a, Value n,
                          Value sum) {
-  kb.ifThen(kb.cmp(arith::CmpIPredicate::eq, kb.lane, kb.i64(0)), [&] {
-    unsigned next = 3;
-    Value value = sum;
-    if (op.getBias()) {
-      value = kb.fadd(value, kb.loadF32(a.buffer(next), a.type(next), n));
-      ++next;
-    }
-    if (op.getResidual())
-      value = kb.fadd(kb.loadF32(a.buffer(next), a.type(next), n), value);
-    kb.storeF32(a.buffer(2), a.type(2), n, value);
-  });
+  kb.ifThen(kb.cmp(arith::CmpIPredicate::eq, kb.lane, kb.i64(0)),
+            [&] { storeGemvOutput(kb, op, a, n, sum); });
 }
 
 /// Bytes of one weight row of GEMV `op`.
@@ -219,128 +225,216 @@ static int64_t rowBytesOf(GemvOp op) {
   return type.getShape()[1] * type.getElementTypeBitWidth() / 8;
 }
 
-/// Weight rows of `op` one ring stage holds; 0 when `op` is not staged (no
-/// ring, a row that is not a whole number of 16-byte copies, or a row
-/// larger than a stage).
-static int64_t stagedRows(GemvOp op, int64_t stageBytes) {
-  auto type = cast<MemRefType>(op.getWeight().getType());
-  if (type.getShape()[1] * type.getElementTypeBitWidth() % 128)
-    return 0;
-  return stageBytes / rowBytesOf(op);
-}
-static int64_t stagedRows(KernelBuilder &kb, GemvOp op) {
-  return kb.ring ? stagedRows(op, kb.ringStageBytes) : 0;
-}
-
 /// The ring byte at `offset` (i64) as `!llvm.ptr<3>`.
 static Value ringByte(KernelBuilder &kb, Value offset) {
   return kb.gep(kb.ring, kb.b.getI8Type(), offset);
 }
 
-/// The ring's round counter: ring rounds issued before the current op.
-static Value ringCounter(KernelBuilder &kb) {
-  return LLVM::LoadOp::create(kb.b, kb.loc, kb.b.getI64Type(),
-                              ringByte(kb, kb.i64(kRingCounter)));
+/// Slot `slot`'s data and mbarrier.
+static Value slotData(KernelBuilder &kb, Value slot) {
+  return ringByte(kb, kb.add(kb.i64(kRingHeader),
+                             kb.mul(slot, kb.i64(kb.pageBytes))));
+}
+static Value slotBarrier(KernelBuilder &kb, Value slot) {
+  return ringByte(kb, kb.add(kb.i64(kRingBarriers), kb.mul(slot, kb.i64(8))));
 }
 
-/// Ring round `g` (counted over the kernel's life) uses stage `g % 2`,
-/// whose mbarrier completes its phase `g / 2` with parity `(g / 2) % 2`.
-struct RingSlot {
-  Value data, barrier, parity;
+/// A GEMV tile streamed through the ring. Rows `[lo, hi)` of the weight are
+/// `bytes` contiguous bytes from `src`, cut into `pages` pages of
+/// `perPage` bytes (the last one shorter), spread over every warp's slot.
+/// Page `p` is the worker's page `first + p`: it lands in slot `(first + p)
+/// % P` (P slots, one per warp, so the warp that consumes a slot is the one
+/// that refills it) and completes that slot's mbarrier phase `(first + p) /
+/// P`. A tile takes the pages when `paged`: its rows fit the accumulators.
+struct PagedTile {
+  Value src, bytes, perPage, pages, first, paged, lo, hi;
 };
-static RingSlot ringSlot(KernelBuilder &kb, Value g) {
-  Value stage = arith::AndIOp::create(kb.b, kb.loc, g, kb.i64(1));
-  Value phase = arith::AndIOp::create(
-      kb.b, kb.loc, arith::ShRUIOp::create(kb.b, kb.loc, g, kb.i64(1)),
-      kb.i64(1));
-  return {ringByte(kb, kb.add(kb.i64(kRingHeader),
-                              kb.mul(stage, kb.i64(kb.ringStageBytes)))),
-          ringByte(kb, kb.mul(stage, kb.i64(kRingBarrierBytes))),
-          arith::TruncIOp::create(kb.b, kb.loc, kb.b.getI32Type(), phase)};
-}
 
-/// Staged GEMV `op` of `a`: rows `[lo, hi)` go through the ring in rounds of
-/// `rows` rows; round `r` is ring round `counter + r`.
-struct StagedTile {
-  GemvOp op;
-  Args a;
-  int64_t rows;
-  Value lo, hi, counter, rounds;
-};
-static StagedTile stagedTile(KernelBuilder &kb, GemvOp op, Args a) {
-  int64_t rows = stagedRows(kb, op);
+static PagedTile pagedTile(KernelBuilder &kb, GemvOp op, Args a) {
   Value lo = a.integer(0), hi = a.integer(1);
-  Value rounds = arith::DivSIOp::create(
-      kb.b, kb.loc, kb.add(kb.max(kb.sub(hi, lo), kb.i64(0)), kb.i64(rows - 1)),
-      kb.i64(rows));
-  return {op, a, rows, lo, hi, ringCounter(kb), rounds};
+  Value rows = kb.max(kb.sub(hi, lo), kb.i64(0));
+  Value bytes = kb.mul(rows, kb.i64(rowBytesOf(op)));
+  auto ceilDiv = [&](Value x, int64_t d) {
+    return arith::DivSIOp::create(kb.b, kb.loc, kb.add(x, kb.i64(d - 1)),
+                                  kb.i64(d));
+  };
+  // Whole 512-byte steps (32 lanes x 16 bytes), at most one slot.
+  Value perPage = kb.min(
+      kb.i64(kb.pageBytes),
+      kb.max(kb.i64(512), kb.mul(ceilDiv(ceilDiv(bytes, kb.numWarps()), 512),
+                                 kb.i64(512))));
+  Value pages = arith::DivSIOp::create(
+      kb.b, kb.loc, kb.add(bytes, kb.sub(perPage, kb.i64(1))), perPage);
+  Value first = LLVM::LoadOp::create(kb.b, kb.loc, kb.b.getI64Type(),
+                                     ringByte(kb, kb.i64(kRingCounter)));
+  Value paged =
+      kb.cmp(arith::CmpIPredicate::sle, rows, kb.i64(kRingAccRows));
+  Value src = kb.gep(a.buffer(0), kb.b.getI8Type(),
+                     kb.mul(lo, kb.i64(rowBytesOf(op))));
+  return {src, bytes, perPage, pages, first, paged, lo, hi};
 }
 
-/// Issues the copy of round `r` of `tile` into its stage (every thread).
-static void issueRound(KernelBuilder &kb, const StagedTile &tile, Value r) {
-  int64_t rowBytes = rowBytesOf(tile.op);
-  Value first = kb.add(tile.lo, kb.mul(r, kb.i64(tile.rows)));
-  Value count = kb.min(kb.i64(tile.rows), kb.sub(tile.hi, first));
-  RingSlot slot = ringSlot(kb, kb.add(tile.counter, r));
-  Value src = kb.gep(Args(tile.a).buffer(0), kb.b.getI8Type(),
-                     kb.mul(first, kb.i64(rowBytes)));
+/// The slot of the worker's page `g`.
+static Value slotOf(KernelBuilder &kb, Value g) {
+  return arith::RemUIOp::create(kb.b, kb.loc, g, kb.i64(kb.numWarps()));
+}
+
+/// The calling warp issues the copy of page `p` of `tile` into its slot.
+static void issuePage(KernelBuilder &kb, const PagedTile &tile, Value p) {
+  Value slot = slotOf(kb, kb.add(tile.first, p));
+  Value offset = kb.mul(p, tile.perPage);
+  Value count = kb.min(tile.perPage, kb.sub(tile.bytes, offset));
   auto toI32 = [&](Value v) {
     return arith::TruncIOp::create(kb.b, kb.loc, kb.b.getI32Type(), v);
   };
-  kb.copier->emitIssue(kb.b, kb.loc, slot.data, src,
-                       toI32(kb.mul(count, kb.i64(rowBytes))), slot.barrier,
-                       toI32(kb.tid), kb.blockSize);
+  kb.copier->emitIssue(kb.b, kb.loc, slotData(kb, slot),
+                       kb.gep(tile.src, kb.b.getI8Type(), offset),
+                       toI32(count), slotBarrier(kb, slot), toI32(kb.lane),
+                       32);
 }
 
-/// Issues round `r` of `tile` when it exists.
-static void issueRoundIfAny(KernelBuilder &kb, const StagedTile &tile,
-                            Value r) {
-  kb.ifThen(kb.cmp(arith::CmpIPredicate::slt, r, tile.rounds),
-            [&] { issueRound(kb, tile, r); });
-}
-
-/// The GEMV through the ring: waits for each round's stage, each warp takes
-/// rows of it, and the stage is refilled two rounds ahead once every warp
-/// is done with it. Rounds 0 and 1 were issued before the task's waits when
-/// `prologueIssued`.
-static void lowerStagedGemv(KernelBuilder &kb, GemvOp op, Args a,
-                            bool prologueIssued) {
-  StagedTile tile = stagedTile(kb, op, a);
-  if (!prologueIssued) {
-    issueRoundIfAny(kb, tile, kb.i64(0));
-    issueRoundIfAny(kb, tile, kb.i64(1));
-  }
-  int64_t k = shapeOf(op.getWeight())[1];
-  Value input = a.buffer(1);
-  kb.loop(kb.i64(0), tile.rounds, kb.i64(1), [&](Value r) {
-    RingSlot slot = ringSlot(kb, kb.add(tile.counter, r));
-    kb.copier->emitWait(kb.b, kb.loc, slot.barrier, slot.parity);
-    Value first = kb.add(tile.lo, kb.mul(r, kb.i64(tile.rows)));
-    Value count = kb.min(kb.i64(tile.rows), kb.sub(tile.hi, first));
-    kb.forEachWarp(kb.i64(0), count, [&](Value i) {
-      Value sum = warpRowDot(kb, slot.data, a.type(0), kb.mul(i, kb.i64(k)),
-                             input, a.type(1), k);
-      storeGemvRow(kb, op, a, kb.add(first, i), sum);
-    });
-    kb.barrier();
-    issueRoundIfAny(kb, tile, kb.add(r, kb.i64(2)));
+/// Adds `sum` to accumulator `row` (i64, -1: none) in shared memory.
+static void flushRow(KernelBuilder &kb, Value row, Value sum) {
+  kb.ifThen(kb.cmp(arith::CmpIPredicate::sge, row, kb.i64(0)), [&] {
+    Value acc = kb.gep(ringByte(kb, kb.i64(kRingAccumulators)),
+                       kb.b.getF32Type(), row);
+    LLVM::AtomicRMWOp::create(kb.b, kb.loc, LLVM::AtomicBinOp::fadd, acc, sum,
+                              LLVM::AtomicOrdering::monotonic);
   });
-  // Every thread read the counter before the first round's barrier; all
-  // write the same new value.
-  LLVM::StoreOp::create(kb.b, kb.loc, kb.add(tile.counter, tile.rounds),
+}
+
+/// Vectors of 16 bytes each lane of a warp takes per loop step of a page.
+constexpr int64_t kPageUnroll = 2;
+
+/// The calling warp's dot products of page `p` of `tile` (in `data`) with
+/// the input, added into the row accumulators. Lane l takes the 16-byte
+/// vectors l, l + 32, ...; a vector lies in one row (rows are whole
+/// vectors), and a lane adds its partial sum into the accumulator of its
+/// row whenever its row changes.
+static void consumePage(KernelBuilder &kb, GemvOp op, Args a,
+                        const PagedTile &tile, Value p, Value data) {
+  Type weightType = a.type(0), inputType = a.type(1);
+  int64_t width = 128 / weightType.getIntOrFloatBitWidth();
+  int64_t rowBytes = rowBytesOf(op);
+  Value start = kb.mul(p, tile.perPage);
+  Value count = kb.min(tile.perPage, kb.sub(tile.bytes, start));
+  Value vectors = arith::DivSIOp::create(kb.b, kb.loc, count, kb.i64(16));
+  Value steps = arith::DivSIOp::create(
+      kb.b, kb.loc, kb.add(vectors, kb.i64(32 * kPageUnroll - 1)),
+      kb.i64(32 * kPageUnroll));
+  SmallVector<Value> carried = kb.loop(
+      kb.i64(0), steps, kb.i64(1), ValueRange{kb.i64(-1), kb.f32(0)},
+      [&](Value step, ValueRange state) -> SmallVector<Value> {
+        SmallVector<Value> rows, dots, valid;
+        for (int64_t u = 0; u < kPageUnroll; ++u) {
+          Value v = kb.add(kb.mul(kb.add(kb.mul(step, kb.i64(kPageUnroll)),
+                                         kb.i64(u)),
+                                  kb.i64(32)),
+                           kb.lane);
+          valid.push_back(kb.cmp(arith::CmpIPredicate::slt, v, vectors));
+          v = kb.min(v, kb.sub(vectors, kb.i64(1)));
+          Value byte = kb.add(start, kb.mul(v, kb.i64(16)));
+          Value row = arith::DivSIOp::create(kb.b, kb.loc, byte,
+                                             kb.i64(rowBytes));
+          Value col = arith::DivSIOp::create(
+              kb.b, kb.loc,
+              arith::RemSIOp::create(kb.b, kb.loc, byte, kb.i64(rowBytes)),
+              kb.i64(16 / width));
+          Value w = kb.loadVectorF32(data, weightType, kb.mul(v, kb.i64(width)),
+                                     width);
+          Value x = kb.loadVectorF32(a.buffer(1), inputType, col, width);
+          rows.push_back(row);
+          dots.push_back(vector::ReductionOp::create(
+              kb.b, kb.loc, vector::CombiningKind::ADD,
+              arith::MulFOp::create(kb.b, kb.loc, w, x)));
+        }
+        Value row = state[0], sum = state[1];
+        for (int64_t u = 0; u < kPageUnroll; ++u) {
+          Value changes = arith::AndIOp::create(
+              kb.b, kb.loc, valid[u],
+              kb.cmp(arith::CmpIPredicate::ne, rows[u], row));
+          kb.ifThen(changes, [&] { flushRow(kb, row, sum); });
+          sum = kb.select(changes, kb.f32(0), sum);
+          row = kb.select(changes, rows[u], row);
+          sum = kb.select(valid[u], kb.fadd(sum, dots[u]), sum);
+        }
+        return {row, sum};
+      });
+  flushRow(kb, carried[0], carried[1]);
+}
+
+/// The GEMV through the ring: each warp waits for the pages of its slot,
+/// adds their dot products into the row accumulators and refills its slot
+/// with the tile's page one ring ahead; after a block barrier the rows are
+/// stored (and their accumulators cleared). The first page of every slot
+/// was issued before the task's waits when `prologueIssued`.
+static void lowerPagedGemv(KernelBuilder &kb, GemvOp op, Args a,
+                           const PagedTile &tile, bool prologueIssued) {
+  int64_t slots = kb.numWarps();
+  // This warp's slot is its index: it takes pages p = warp - first (mod P).
+  Value firstSlot = slotOf(kb, tile.first);
+  Value mine = slotOf(kb, kb.add(kb.sub(kb.warp, firstSlot), kb.i64(slots)));
+  if (!prologueIssued)
+    kb.ifThen(kb.cmp(arith::CmpIPredicate::slt, mine, tile.pages),
+              [&] { issuePage(kb, tile, mine); });
+  Value data = slotData(kb, kb.warp), barrier = slotBarrier(kb, kb.warp);
+  kb.loop(mine, tile.pages, kb.i64(slots), [&](Value p) {
+    Value phase = arith::AndIOp::create(
+        kb.b, kb.loc,
+        arith::DivUIOp::create(kb.b, kb.loc, kb.add(tile.first, p),
+                               kb.i64(slots)),
+        kb.i64(1));
+    kb.copier->emitWait(
+        kb.b, kb.loc, barrier,
+        arith::TruncIOp::create(kb.b, kb.loc, kb.b.getI32Type(), phase));
+    consumePage(kb, op, a, tile, p, data);
+    Value next = kb.add(p, kb.i64(slots));
+    kb.ifThen(kb.cmp(arith::CmpIPredicate::slt, next, tile.pages), [&] {
+      // The warp's reads of the slot come before the copy's writes.
+      kb.copier->emitBeforeRefill(kb.b, kb.loc);
+      NVVM::SyncWarpOp::create(kb.b, kb.loc, kb.i32(-1));
+      issuePage(kb, tile, next);
+    });
+  });
+  kb.barrier();
+  Value acc = ringByte(kb, kb.i64(kRingAccumulators));
+  kb.forEachThread(tile.lo, tile.hi, [&](Value n) {
+    Value slot = kb.gep(acc, kb.b.getF32Type(), kb.sub(n, tile.lo));
+    Value sum = LLVM::LoadOp::create(kb.b, kb.loc, kb.b.getF32Type(), slot);
+    LLVM::StoreOp::create(kb.b, kb.loc, kb.f32(0), slot);
+    storeGemvOutput(kb, op, a, n, sum);
+  });
+  // Every thread read the counter before the barrier; all write the same
+  // new value.
+  LLVM::StoreOp::create(kb.b, kb.loc, kb.add(tile.first, tile.pages),
                         ringByte(kb, kb.i64(kRingCounter)));
 }
 
-static void lowerGemv(KernelBuilder &kb, GemvOp op, Args a,
-                      bool prologueIssued) {
-  if (stagedRows(kb, op) > 0)
-    return lowerStagedGemv(kb, op, a, prologueIssued);
+/// The GEMV with its weights loaded into registers: one row per warp.
+static void lowerRegisterGemv(KernelBuilder &kb, GemvOp op, Args a) {
   int64_t k = shapeOf(op.getWeight())[1];
   kb.forEachWarp(a.integer(0), a.integer(1), [&](Value n) {
     Value sum = warpRowDot(kb, a.buffer(0), a.type(0), kb.mul(n, kb.i64(k)),
                            a.buffer(1), a.type(1), k);
     storeGemvRow(kb, op, a, n, sum);
   });
+}
+
+static void lowerGemv(KernelBuilder &kb, GemvOp op, Args a,
+                      bool prologueIssued) {
+  if (!stagesWeights(kb, op))
+    return lowerRegisterGemv(kb, op, a);
+  PagedTile tile = pagedTile(kb, op, a);
+  kb.ifThenElse(
+      tile.paged, {},
+      [&]() -> SmallVector<Value> {
+        lowerPagedGemv(kb, op, a, tile, prologueIssued);
+        return {};
+      },
+      [&]() -> SmallVector<Value> {
+        lowerRegisterGemv(kb, op, a);
+        return {};
+      });
 }
 
 /// transformers' inverse frequency of pair `i` (f32), with the llama3
@@ -724,20 +818,29 @@ static void lowerCopy(KernelBuilder &kb, CopyOp, Args a) {
                   [&](Value n) { return kb.loadF32(src, a.type(0), n); });
 }
 
-bool amk::canStageWeights(Operation *op, int64_t stageBytes) {
+bool amk::canStageWeights(Operation *op) {
   auto gemv = dyn_cast<GemvOp>(op);
-  return gemv && stagedRows(gemv, stageBytes) > 0;
+  if (!gemv || rowBytesOf(gemv) % 16 != 0)
+    return false;
+  // Only a buffer nothing writes during a step (the validator proves it) may
+  // be fetched before the task's waits.
+  auto buffer = gemv.getWeight().getDefiningOp<BufferOp>();
+  return buffer && (buffer.getKind() == BufferKind::Weight ||
+                    buffer.getKind() == BufferKind::Const);
 }
 
 bool amk::stagesWeights(KernelBuilder &kb, Operation *op) {
-  auto gemv = dyn_cast<GemvOp>(op);
-  return gemv && stagedRows(kb, gemv) > 0;
+  return kb.ring && canStageWeights(op);
 }
 
 void amk::emitWeightPrologue(KernelBuilder &kb, Operation *op) {
-  StagedTile tile = stagedTile(kb, cast<GemvOp>(op), Args{kb, op});
-  issueRoundIfAny(kb, tile, kb.i64(0));
-  issueRoundIfAny(kb, tile, kb.i64(1));
+  PagedTile tile = pagedTile(kb, cast<GemvOp>(op), Args{kb, op});
+  // Warps 1.. take the first page of every slot in turn.
+  Value first = kb.min(tile.pages, kb.i64(kb.numWarps()));
+  kb.ifThen(tile.paged, [&] {
+    kb.loop(kb.sub(kb.warp, kb.i64(1)), first, kb.i64(kb.numWarps() - 1),
+            [&](Value p) { issuePage(kb, tile, p); });
+  });
 }
 
 LogicalResult amk::lowerComputeOp(KernelBuilder &kb, Operation *op,

@@ -17,20 +17,21 @@ namespace amk {
 /// Emits the block-level code of compute op \p op at the builder's insertion
 /// point. `kb.argSlot` must index the op's first argument. Fails with a
 /// diagnostic on ops that have no GPU lowering. \p prologueIssued: the
-/// op's first weight-ring rounds were issued by `emitWeightPrologue`.
+/// op's first weight pages were issued by `emitWeightPrologue`.
 LogicalResult lowerComputeOp(KernelBuilder &kb, Operation *op,
                              bool prologueIssued = false);
 
-/// Whether \p op can stream its weights through a ring of \p stageBytes
-/// bytes per stage.
-bool canStageWeights(Operation *op, int64_t stageBytes);
+/// Whether \p op can stream its weights through the ring's pages: a GEMV
+/// of a weight or const matrix whose rows are whole 16-byte vectors.
+bool canStageWeights(Operation *op);
 
 /// Whether \p op streams its weights through the ring (`kb.ring`).
 bool stagesWeights(KernelBuilder &kb, Operation *op);
 
-/// Issues the first weight-ring rounds of \p op (one that `stagesWeights`)
-/// before its task's waits: weights never depend on activations. Every
-/// thread of the block runs it; `kb.argSlot` indexes the op's arguments.
+/// Issues the first page of every ring slot for \p op (one that
+/// `stagesWeights`) before its task's waits: weights never depend on
+/// activations. Warps 1.. run it (warp 0 checks the waits meanwhile);
+/// `kb.argSlot` indexes the op's arguments.
 void emitWeightPrologue(KernelBuilder &kb, Operation *op);
 
 /// Shared-memory f32 words the code of \p op needs with \p numWarps warps.

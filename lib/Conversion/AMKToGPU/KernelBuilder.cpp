@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -305,6 +306,13 @@ KernelBuilder::ifThenElse(Value cond, TypeRange types,
 }
 
 void KernelBuilder::barrier() { gpu::BarrierOp::create(b, loc); }
+
+void KernelBuilder::barrierOfWarpsAfterFirst() {
+  NVVM::BarrierOp::create(b, loc, /*res=*/Type(), /*barrierId=*/i32(1),
+                          /*numberOfThreads=*/i32(blockSize - 32),
+                          /*reductionOp=*/nullptr,
+                          /*reductionPredicate=*/Value());
+}
 
 //===----------------------------------------------------------------------===//
 // Reductions

@@ -26,12 +26,16 @@ namespace amk {
 /// Address spaces of NVPTX.
 constexpr unsigned kGlobalSpace = 1;
 constexpr unsigned kSharedSpace = 3;
-/// The weight ring's header: stage `s`'s mbarrier at byte
-/// `s * kRingBarrierBytes`, the round counter (i64) at `kRingCounter`, the
-/// first stage at `kRingHeader`.
-constexpr int64_t kRingBarrierBytes = 8;
-constexpr int64_t kRingCounter = 16;
-constexpr int64_t kRingHeader = 128;
+/// The weight pages' ring in dynamic shared memory, in bytes: the worker's
+/// page counter (i64, pages issued before the current GEMV) at
+/// `kRingCounter`, slot `s`'s mbarrier at `kRingBarriers + 8 * s` (one slot
+/// per warp, at most 32), the GEMV row accumulators (`kRingAccRows` f32) at
+/// `kRingAccumulators`, slot `s` at `kRingHeader + s * pageBytes`.
+constexpr int64_t kRingCounter = 0;
+constexpr int64_t kRingBarriers = 8;
+constexpr int64_t kRingAccumulators = 512;
+constexpr int64_t kRingAccRows = 2048;
+constexpr int64_t kRingHeader = kRingAccumulators + 4 * kRingAccRows;
 
 /// Emits block-level code inside the megakernel. All integer index values
 /// are i64 unless a name says i32.
@@ -54,13 +58,11 @@ public:
   int64_t argSlot = 0;
   /// Shared memory scratch (`f32` words, `!llvm.ptr<3>`).
   Value smem;
-  /// The weight ring in dynamic shared memory (`!llvm.ptr<3>`), null when
-  /// weights are not staged: two stage mbarriers at bytes 0 and 8, the
-  /// ring's round counter (i64) at byte 16, stage `s` at
-  /// `kRingHeader + s * ringStageBytes`.
+  /// The weight pages' ring in dynamic shared memory (`!llvm.ptr<3>`, laid
+  /// out as `kRingHeader` says), null when weights are not staged.
   Value ring;
-  /// Bytes of one ring stage (a multiple of 128).
-  int64_t ringStageBytes = 0;
+  /// Bytes of one page slot (a multiple of 512, 32 lanes x 16 bytes).
+  int64_t pageBytes = 0;
   /// The chip's global -> shared copier (set when `ring` is).
   const TileCopy *copier = nullptr;
 
@@ -139,6 +141,9 @@ public:
                                 function_ref<SmallVector<Value>()> otherwise);
   /// A block-wide barrier.
   void barrier();
+  /// A barrier of the `threads` threads of warps 1.. (named barrier 1):
+  /// warp 0 checks the waits meanwhile.
+  void barrierOfWarpsAfterFirst();
 
   // Reductions (f32).
   /// Sum over the 32 lanes of a warp; every lane gets it.

@@ -446,20 +446,27 @@ void KernelEmitter::emitStageArguments(Value variant, Value argBase) {
   });
 }
 
-/// Thread 0 initialises the ring's two stage mbarriers and its round
-/// counter; the block then synchronises before any use.
+/// Thread 0 initialises the ring's slot mbarriers (one per warp) and its
+/// page counter, every thread clears the row accumulators; the block then
+/// synchronises before any use.
 void KernelEmitter::emitRingInit() {
   if (!kb.ring)
     return;
   OpBuilder &b = kb.b;
   kb.ifThen(kb.cmp(arith::CmpIPredicate::eq, kb.tid, kb.i64(0)), [&] {
-    for (int64_t stage = 0; stage < 2; ++stage)
+    for (int64_t slot = 0; slot < kb.numWarps(); ++slot)
       emitInitBarrier(
           b, kb.loc,
-          kb.gep(kb.ring, b.getI8Type(), kb.i64(kRingBarrierBytes * stage)),
-          kb.copier->barrierArrivals(kb.blockSize));
+          kb.gep(kb.ring, b.getI8Type(), kb.i64(kRingBarriers + 8 * slot)),
+          kb.copier->barrierArrivals(32));
+    kb.copier->emitBarriersInitialized(b, kb.loc);
     LLVM::StoreOp::create(b, kb.loc, kb.i64(0),
                           kb.gep(kb.ring, b.getI8Type(), kb.i64(kRingCounter)));
+  });
+  Value acc = kb.gep(kb.ring, b.getI8Type(), kb.i64(kRingAccumulators));
+  kb.forEachThread(kb.i64(0), kb.i64(kRingAccRows), [&](Value i) {
+    LLVM::StoreOp::create(b, kb.loc, kb.f32(0),
+                          kb.gep(acc, b.getF32Type(), i));
   });
   kb.barrier();
 }
@@ -552,9 +559,12 @@ LogicalResult KernelEmitter::emit() {
                                 kb.i64(argSlotWords)));
     emitStageArguments(variant, argBase);
     if (kb.ring) {
-      // The ring's prologue reads the staged arguments before the waits.
-      kb.barrier();
-      emitPrologues(variant);
+      // Warps 1.. staged the arguments; they issue the first weight pages
+      // from them while warp 0 checks the waits.
+      kb.ifThen(kb.cmp(arith::CmpIPredicate::ne, kb.warp, kb.i64(0)), [&] {
+        kb.barrierOfWarpsAfterFirst();
+        emitPrologues(variant);
+      });
     }
     Value stop = emitWaits(waitBegin, waitCount, taskId);
     emitStamp(t, 1);
@@ -672,22 +682,23 @@ lowerProgram(ProgramOp program, const LoweringOptions &options) {
   const ChipInfo &chip = getChipInfo(target);
   std::unique_ptr<TileCopy> copier =
       options.stageWeights ? createTileCopy(chip) : nullptr;
-  int64_t stageBytes = 0, dynamicSmem = 0;
+  if (copier && llvm::none_of(table->variants, [](const BodyVariant &variant) {
+        return llvm::any_of(variant.ops, canStageWeights);
+      }))
+    copier.reset();
+  int64_t pageBytes = 0, dynamicSmem = 0;
   if (copier) {
-    // Two stages in what the chip leaves after the static scratch, the
-    // argument slots and a margin for the compiler's own shared memory.
+    // One page slot per warp in what the chip leaves after the static
+    // scratch, the argument slots, the ring's header and a margin for the
+    // compiler's own shared memory.
     int64_t left = chip.smemPerBlock - 4 * (sharedWords + 4) -
                    16 * argSlotWords - 1024 - kRingHeader;
-    stageBytes = left / 2 / 128 * 128;
-    if (llvm::none_of(table->variants, [&](const BodyVariant &variant) {
-          return llvm::any_of(variant.ops, [&](Operation *op) {
-            return canStageWeights(op, stageBytes);
-          });
-        }))
+    pageBytes = left / numWarps / 512 * 512;
+    if (pageBytes < 512)
       copier.reset();
   }
   if (copier) {
-    dynamicSmem = kRingHeader + 2 * stageBytes;
+    dynamicSmem = kRingHeader + numWarps * pageBytes;
     LLVM::GlobalOp::create(b, loc, LLVM::LLVMArrayType::get(b.getI8Type(), 0),
                            /*isConstant=*/false, LLVM::Linkage::External,
                            "amk_ring", Attribute(), /*alignment=*/128,
@@ -712,7 +723,7 @@ lowerProgram(ProgramOp program, const LoweringOptions &options) {
   if (copier) {
     kb.ring = LLVM::AddressOfOp::create(
         b, loc, LLVM::LLVMPointerType::get(ctx, kSharedSpace), "amk_ring");
-    kb.ringStageBytes = stageBytes;
+    kb.pageBytes = pageBytes;
     kb.copier = copier.get();
   }
   KernelEmitter emitter(kb, func, *table, sharedWords, argSlotWords,

@@ -62,7 +62,7 @@ struct CpAsyncTileCopy final : TileCopy {
   void emitWait(OpBuilder &builder, Location loc, Value barrier,
                 Value phase) const override {
     auto spin = scf::WhileOp::create(builder, loc, TypeRange{}, ValueRange{});
-    Block *before = builder.createBlock(&spin.getBefore());
+    builder.createBlock(&spin.getBefore());
     Value done = NVVM::MBarrierTestWaitOp::create(
         builder, loc, builder.getI1Type(), barrier, phase);
     Value notDone = arith::XOrIOp::create(

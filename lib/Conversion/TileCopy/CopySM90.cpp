@@ -47,6 +47,18 @@ struct BulkTileCopy final : TileCopy {
         /*l2CacheHint=*/Value());
   }
 
+  void emitBarriersInitialized(OpBuilder &builder,
+                               Location loc) const override {
+    NVVM::FenceMbarrierInitOp::create(builder, loc);
+  }
+
+  void emitBeforeRefill(OpBuilder &builder, Location loc) const override {
+    MLIRContext *ctx = builder.getContext();
+    NVVM::FenceProxyOp::create(
+        builder, loc, NVVM::ProxyKindAttr::get(ctx, NVVM::ProxyKind::async_shared),
+        NVVM::SharedSpaceAttr::get(ctx, NVVM::SharedSpace::shared_cta));
+  }
+
   void emitWait(OpBuilder &builder, Location loc, Value barrier,
                 Value phase) const override {
     Value ticks = arith::ConstantIntOp::create(builder, loc, kTryWaitTicks, 32);
