@@ -12,7 +12,6 @@
 #define AMK_INITALLPASSES_H
 
 #include "AMK/Conversion/Passes.h"
-#include "AMK/Conversion/TileCopy.h"
 #include "AMK/Target/PTX/TranslateToPTX.h"
 #include "AMK/Transforms/Passes.h"
 #include "AMK/Transforms/Pipelines.h"
@@ -30,7 +29,6 @@ inline void registerAllPasses() {
   registerAMKPipelines();
   registerAMKConversionPasses();
   registerLowerToNVVMPipeline();
-  registerTestTileCopyPass();
 }
 
 } // namespace amk

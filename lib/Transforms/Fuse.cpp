@@ -214,10 +214,11 @@ std::optional<Splittable> asSplittable(Operation *op) {
     clone->setAttr("cols", IntervalAttr::get(ctx, r.first, r.second));
   };
   if (auto rope = dyn_cast<RopeOp>(op); rope && !rope.getHeads())
-    return Splittable{rope.getInput(), rope.getHeadDim(), heads(rope.getHeadDim())};
+    return Splittable{rope.getInput(), int64_t(rope.getHeadDim()),
+                      heads(rope.getHeadDim())};
   if (auto norm = dyn_cast<RMSNormOp>(op);
       norm && norm.getHeadDim() && !norm.getHeads())
-    return Splittable{norm.getInput(), *norm.getHeadDim(),
+    return Splittable{norm.getInput(), int64_t(*norm.getHeadDim()),
                       heads(*norm.getHeadDim())};
   if (auto append = dyn_cast<KVAppendOp>(op); append && !append.getHeads()) {
     int64_t d = cast<MemRefType>(append.getCache().getType()).getDimSize(2);

@@ -114,7 +114,7 @@ template <typename EnumT>
 LogicalResult setEnumKnob(mlir::detail::PassOptions::Option<EnumT> &option,
                           StringRef name,
                           function_ref<LogicalResult(const Twine &)> error) {
-  EnumT value;
+  EnumT value{};
   if (option.getParser().parse(option, option.getArgStr(), name, value))
     return error("amk-schedule-config: knob '" + option.getArgStr() + "' = '" +
                  name + "' is not one of " + enumValueNames(option));

@@ -78,10 +78,6 @@ std::unique_ptr<TileCopy> createTileCopy(const ChipInfo &chip);
 void emitInitBarrier(OpBuilder &builder, Location loc, Value barrier,
                      int64_t arrivals);
 
-/// Registers `--amk-test-tile-copy`, which adds a small kernel copying one
-/// tile through `createTileCopy` to every gpu.module (for lit tests).
-void registerTestTileCopyPass();
-
 } // namespace amk
 } // namespace mlir
 

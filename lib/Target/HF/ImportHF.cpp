@@ -319,7 +319,7 @@ private:
 Type kvElementType(StringRef name, Type weightType) {
   Builder builder(weightType.getContext());
   return llvm::StringSwitch<Type>(name)
-      .Cases("", "f32", builder.getF32Type())
+      .Cases({"", "f32"}, builder.getF32Type())
       .Case("f16", builder.getF16Type())
       .Case("bf16", builder.getBF16Type())
       .Default(Type());

@@ -129,4 +129,6 @@ struct TestTileCopyPass
 };
 } // namespace
 
-void amk::registerTestTileCopyPass() { PassRegistration<TestTileCopyPass>(); }
+namespace mlir::amk::test {
+void registerTestTileCopyPass() { PassRegistration<TestTileCopyPass>(); }
+} // namespace mlir::amk::test
