@@ -302,6 +302,13 @@ def cmd_serve(args):
     return 0
 
 
+def cmd_doctor(args):
+    from . import doctor
+    lines, ok = doctor.report()
+    print("\n".join(lines))
+    return 0 if ok else 1
+
+
 def cmd_mcp(args):
     from . import mcp
     return mcp.serve(sys.stdin, sys.stdout, root=args.root)
@@ -490,6 +497,13 @@ def _parser():
     p.add_argument("--name", help="the model's name in the API (default: "
                    "the folder's name)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("doctor", help="what was found and what is missing",
+                       description="Lists the tools, the runtime library, "
+                       "the GPU and its driver, transformers, tokenizers, "
+                       "FastAPI and uvicorn, each found or missing; exit 1 "
+                       "when a tool or the runtime library is missing.")
+    p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser("mcp", help="Model Context Protocol server (stdio)",
                        description="Serves the tools environment, compile, "
