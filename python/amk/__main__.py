@@ -14,7 +14,7 @@ import tempfile
 from . import progress, reference
 from .compiler import Kernel, compile as compile_model, validate
 from .errors import AmkError, CompileError, RunError
-from .runtime import Megakernel, load_tokenizer
+from .runtime import Megakernel
 
 USAGE, BAD_INPUT, WATCHDOG, MISMATCH = 1, 2, 3, 4
 
@@ -127,16 +127,21 @@ def cmd_validate(args):
 
 
 def cmd_run(args):
+    codec = None
+    if args.text is not None:
+        from . import text
+        codec = text.load(args.model)
+        prompt = (codec.chat([{"role": "user", "content": args.text}])
+                  if args.chat else codec.encode(args.text))
+    elif args.chat:
+        raise AmkError("--chat needs --text")
+    else:
+        prompt = args.prompt
     with _open(args) as session:
-        if args.text is not None:
-            tokenizer = load_tokenizer(args.model)
-            prompt = tokenizer.encode(args.text).ids
-        else:
-            prompt = args.prompt
         tokens = session.generate(prompt, args.max_new_tokens)
         print("tokens: " + ",".join(str(t) for t in tokens))
-        if args.text is not None:
-            print("text: " + tokenizer.decode(tokens))
+        if codec is not None:
+            print("text: " + codec.decode(tokens))
         print(_latency_line(session, len(prompt) + args.max_new_tokens))
     return 0
 
@@ -394,8 +399,12 @@ def _parser():
     group = p.add_mutually_exclusive_group(required=True)
     group.add_argument("--prompt", type=_ids, metavar="IDS",
                        help="comma-separated token ids")
-    group.add_argument("--text", help="prompt text (needs tokenizer.json and "
-                       "the tokenizers package)")
+    group.add_argument("--text", help="prompt text (the checkpoint's "
+                       "tokenizer: transformers, else tokenizer.json with the "
+                       "tokenizers package)")
+    p.add_argument("--chat", action="store_true", help="put --text through "
+                   "the checkpoint's chat template as a user message (needs "
+                   "transformers)")
     p.add_argument("--max-new-tokens", type=int, default=32)
     p.set_defaults(func=cmd_run)
 
