@@ -345,5 +345,13 @@ def run(server, host="127.0.0.1", port=8000, on_ready=None):
                 sockets = web.servers[0].sockets if web.servers else []
                 on_ready(sockets[0].getsockname()[1] if sockets else port)
         threading.Thread(target=watch, daemon=True).start()
-    web.run()
+    try:
+        web.run()
+    except SystemExit:
+        # uvicorn exits when it cannot start (e.g. the port is taken; its
+        # log line says why).
+        raise AmkError("the server could not start on %s:%d" % (host, port)) \
+            from None
+    if not web.started:
+        raise AmkError("the server could not start on %s:%d" % (host, port))
     return web

@@ -22,7 +22,8 @@ def amk_cli(*args):
 
 @pytest.mark.parametrize("command",
                          ["compile", "validate", "run", "bench", "check",
-                          "tune", "tune-prepare", "tune-measure", "mcp"])
+                          "tune", "tune-prepare", "tune-measure", "serve",
+                          "doctor", "mcp"])
 def test_help(command):
     done = amk_cli(command, "--help")
     assert done.returncode == 0

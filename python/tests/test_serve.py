@@ -234,3 +234,17 @@ def test_serve_command_starts_and_stops_cleanly(llama_kernel, golden):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_serve_on_a_taken_port_is_exit_2(llama_kernel):
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(HERE))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        done = subprocess.run(
+            [sys.executable, "-m", "amk", "serve", LLAMA, "--kernel",
+             llama_kernel.ptx, "--cpu", "--port", str(s.getsockname()[1])],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            universal_newlines=True, env=env, timeout=60)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "error: the server could not start on 127.0.0.1:" in done.stderr
