@@ -105,9 +105,10 @@ def _model_class():
             super().__init__(config)
             self.megakernel = session
             self.feed = Feed(session)
-            # No weights on the torch side; a buffer gives .device/.dtype.
-            self.register_buffer("_amk_anchor", torch.zeros(1),
-                                 persistent=False)
+            # No weights on the torch side; one frozen parameter gives
+            # .device and .dtype (which look at the parameters).
+            self._amk_anchor = torch.nn.Parameter(torch.zeros(1),
+                                                  requires_grad=False)
 
         @classmethod
         def can_generate(cls):

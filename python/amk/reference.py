@@ -173,7 +173,7 @@ def _from_transformers(model_dir, path, prompt, steps, say):
         model = AutoModelForCausalLM.from_pretrained(
             str(model_dir), torch_dtype=torch.float32,
             attn_implementation="eager")
-        model.eval()
+        model.float().eval()  # fp32 whatever the loader made of the dtype
         device = "cuda" if torch.cuda.is_available() else "cpu"
         model.to(device)
         say("reference: %d greedy steps with transformers on %s"
