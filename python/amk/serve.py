@@ -47,6 +47,8 @@ class Sampler:
             return max(range(len(logits)), key=lambda i: (logits[i], -i))
         top = max(logits)
         weights = [math.exp((v - top) / self.temperature) for v in logits]
+        if self.top_p >= 1:
+            return self.rng.choices(range(len(logits)), weights)[0]
         order = sorted(range(len(logits)), key=lambda i: -weights[i])
         total = sum(weights)
         kept, mass = [], 0.0

@@ -248,3 +248,16 @@ def test_serve_on_a_taken_port_is_exit_2(llama_kernel):
             universal_newlines=True, env=env, timeout=60)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "error: the server could not start on 127.0.0.1:" in done.stderr
+
+
+def test_sampler():
+    logits = [0.0, 5.0, 4.9, -3.0]
+    assert serve.Sampler(0)(logits) == 1
+    # top_p keeps the smallest set reaching the mass: ids 1 and 2 here.
+    picks = {serve.Sampler(1.0, 0.9, seed=s)(logits) for s in range(40)}
+    assert picks == {1, 2}
+    # A low temperature concentrates on the argmax; seeds repeat.
+    assert {serve.Sampler(0.05, seed=s)([0.0, 5.0, 3.0, -3.0])
+            for s in range(20)} == {1}
+    assert [serve.Sampler(1.0, seed=3)(logits) for _ in range(3)] == \
+        [serve.Sampler(1.0, seed=3)(logits)] * 3
