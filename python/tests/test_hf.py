@@ -150,3 +150,100 @@ def test_run_text_without_tokenizers_is_a_clear_error(llama_kernel,
             universal_newlines=True, env=env, timeout=120)
         assert done.returncode == 2 and "Traceback" not in done.stderr
         assert "'tokenizers' package is not installed" in done.stderr
+
+
+class FakeTensor:
+    """Nested lists standing in for a torch tensor (tolist, [:, None, :])."""
+
+    def __init__(self, data, **kwargs):
+        self.data = data
+
+    def tolist(self):
+        return self.data
+
+    def __getitem__(self, index):
+        assert index == (slice(None), None, slice(None))
+        return FakeTensor([[row] for row in self.data])
+
+
+def fake_transformers(monkeypatch):
+    """Minimal torch and transformers modules: a PreTrainedModel that
+    keeps its config, and a GenerationMixin.generate that is greedy over
+    ``self(input_ids=...).logits[:, -1]`` with max_new_tokens and eos."""
+    torch = types.ModuleType("torch")
+    torch.float32 = "float32"
+    torch.tensor = FakeTensor
+    torch.zeros = lambda *shape: FakeTensor([0.0] * shape[0])
+    torch.nn = types.SimpleNamespace(Parameter=lambda t, requires_grad: (
+        types.SimpleNamespace(device="cpu", data=t)))
+
+    class PreTrainedModel:
+        def __init__(self, config):
+            self.config = config
+
+        def eval(self):
+            return self
+
+        def __call__(self, **kwargs):  # nn.Module calls forward
+            return self.forward(**kwargs)
+
+    class GenerationMixin:
+        def generate(self, input_ids, max_new_tokens, eos_token_id=None):
+            ids = input_ids.tolist()
+            for _ in range(max_new_tokens):
+                inputs = self.prepare_inputs_for_generation(
+                    FakeTensor(ids), attention_mask=None)
+                row = self(**inputs).logits.tolist()[0][-1]
+                ids = [ids[0] + [max(range(len(row)), key=row.__getitem__)]]
+                if ids[0][-1] == eos_token_id:
+                    break
+            return FakeTensor(ids)
+
+    class GenerationConfig:
+        @staticmethod
+        def from_pretrained(path):
+            raise OSError("no generation_config.json")
+
+        @staticmethod
+        def from_model_config(config):
+            return types.SimpleNamespace(use_cache=True, source=config)
+
+    transformers = types.ModuleType("transformers")
+    transformers.PreTrainedModel = PreTrainedModel
+    transformers.GenerationMixin = GenerationMixin
+    transformers.GenerationConfig = GenerationConfig
+    transformers.AutoConfig = types.SimpleNamespace(
+        from_pretrained=lambda path: {"path": path})
+    outputs = types.ModuleType("transformers.modeling_outputs")
+    outputs.CausalLMOutputWithPast = lambda logits: types.SimpleNamespace(
+        logits=logits)
+    monkeypatch.setitem(sys.modules, "torch", torch)
+    monkeypatch.setitem(sys.modules, "transformers", transformers)
+    monkeypatch.setitem(sys.modules, "transformers.modeling_outputs", outputs)
+
+
+def test_from_pretrained_wiring_with_stand_in_transformers(
+        llama_kernel, golden, monkeypatch):
+    """from_pretrained opens the session on the kernel, generate's calls
+    reach the megakernel through forward and Feed, the generation config
+    turns transformers' cache off. (transformers itself is not installed
+    here: its generate is exercised on the GPU machine only.)"""
+    fake_transformers(monkeypatch)
+    model = hf.from_pretrained(LLAMA, kernel=llama_kernel, device="cpu",
+                               max_seq=64)
+    try:
+        assert model.can_generate()
+        assert model.generation_config.use_cache is False
+        assert model.config == {"path": LLAMA}
+        out = model.generate(FakeTensor([golden["prompt_ids"]]),
+                             max_new_tokens=6)
+        assert out.tolist()[0][8:] == golden["new_tokens"][:6]
+        assert model.feed.steps == 8 + 5
+        eos = golden["new_tokens"][2]
+        out = model.generate(FakeTensor([golden["prompt_ids"]]),
+                             max_new_tokens=6, eos_token_id=eos)
+        assert out.tolist()[0][8:] == golden["new_tokens"][:3]
+        with pytest.raises(amk.AmkError, match="takes input_ids"):
+            model.forward(input_ids=None)
+    finally:
+        model.close()
