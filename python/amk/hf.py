@@ -3,9 +3,8 @@
     import amk.hf
     from transformers import AutoTokenizer, TextStreamer
     tok = AutoTokenizer.from_pretrained(MODEL)
-    model = amk.hf.from_pretrained(MODEL, chip="sm_90a")        # compile + open
-    ids = tok.apply_chat_template([{"role": "user", "content": "Hi"}],
-                                  add_generation_prompt=True, return_tensors="pt")
+    model = amk.hf.from_pretrained(MODEL, chip="sm_90a")  # compile, open
+    ids = tok("The sky is", return_tensors="pt").input_ids
     model.generate(ids, max_new_tokens=64, streamer=TextStreamer(tok))
 
 ``from_pretrained`` returns a ``PreTrainedModel`` + ``GenerationMixin``

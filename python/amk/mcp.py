@@ -64,8 +64,8 @@ TOOLS = [
      "description": "One trial of a configuration: certify (an unsafe one "
      "is rejected with the validator's witness and never run), compile, "
      "check against the given golden or a reference made on the spot "
-     "(transformers fp32, else the CPU reference executor), time on the GPU or predict on the "
-     "CPU. 'schedule' instead of 'config' evaluates a scheduled program.",
+     "(transformers fp32, else the CPU reference executor), time on the "
+     "GPU or predict on the CPU. 'schedule' instead of 'config' evaluates a scheduled program.",
      "inputSchema": {"type": "object", "properties": {
          "model": _MODEL, "chip": _CHIP, "config": _CONFIG,
          "schedule": {"type": "string"}, "device": _DEVICE,

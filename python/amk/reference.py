@@ -55,7 +55,8 @@ def _config(model_dir):
         raise AmkError("no reference: %s is not a HuggingFace model folder "
                        "(no config.json)" % model_dir) from None
     except ValueError as e:
-        raise AmkError("no reference: %s is not JSON: %s" % (path, e)) from None
+        raise AmkError("no reference: %s is not JSON: %s"
+                       % (path, e)) from None
     if not isinstance(config, dict):
         raise AmkError("no reference: %s is not a JSON object" % path)
     return config

@@ -298,7 +298,8 @@ def tune(model_dir, chip="sm_90a", budget=8, device="cpu", log_path=None,
         raise AmkError("--budget must be >= 0")
     weights = weights or model_dir
     work_dir = work_dir or tempfile.mkdtemp(prefix="amk-tune-")
-    ref = reference.choose(weights, golden, work_dir, reference_source, progress)
+    ref = reference.choose(weights, golden, work_dir, reference_source,
+                           progress)
     golden = ref.path
     runner = Runner(weights, golden, device=device, cpu_steps=cpu_steps,
                     bandwidth=bandwidth, steps=steps, warmup=warmup,
@@ -439,7 +440,8 @@ def measure(prep_dir, weights, golden, contexts=(1,), device="cuda",
     Returns one summary per context (also written to OUT-ctxC.json and the
     best knobs to OUT-ctxC.best.json when ``out`` is given)."""
     say = progress or (lambda message: None)
-    ref = reference.choose(weights, golden, prep_dir, reference_source, progress)
+    ref = reference.choose(weights, golden, prep_dir, reference_source,
+                           progress)
     golden = ref.path
     with open(os.path.join(prep_dir, "index.json"), encoding="utf-8") as f:
         index = json.load(f)
