@@ -295,7 +295,8 @@ def cmd_serve(args):
             codec = None
             print("amk: token ids only: %s" % e, file=sys.stderr, flush=True)
         name = args.name or os.path.basename(os.path.normpath(args.model))
-        server = serve.Server(session, name, codec, queue=args.queue)
+        server = serve.Server(session, name, codec, queue=args.queue,
+                              eos_ids=text.eos_ids(args.model))
         _progress("start the HTTP server")
         serve.run(server, args.host, args.port, on_ready=lambda port: print(
             "serving %s on http://%s:%d/v1 (%s, %d KV rows)" % (

@@ -226,6 +226,14 @@ def test_serve_command_starts_and_stops_cleanly(llama_kernel, golden):
                             timeout=60)
         assert answer.json()["choices"][0]["token_ids"] == \
             golden["new_tokens"][:4]
+        # The checkpoint's eos (config: 2) stops a choice even without a
+        # tokenizer.
+        answer = httpx.post("http://127.0.0.1:%d/v1/completions" % port,
+                            json={"prompt": [1, 17, 42], "max_tokens": 8,
+                                  "temperature": 0}, timeout=60).json()
+        (choice,) = answer["choices"]
+        assert choice["token_ids"][-1] == 2 and len(choice["token_ids"]) < 8
+        assert choice["finish_reason"] == "stop"
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=30)
         assert proc.returncode == 0, err
