@@ -113,3 +113,108 @@ def test_tune_without_golden_makes_its_reference(tmp_path):
     summary, _ = tune.tune(model, budget=0, work_dir=work, cpu_steps=4,
                            golden=os.path.join(LLAMA, "golden.json"))
     assert summary["reference"].startswith("a given golden ")
+
+
+class T:
+    """Nested lists standing in for a torch tensor: [i, a:b] indexing,
+    tolist, float, cpu."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def __getitem__(self, index):
+        def pick(data, idx):
+            if not idx:
+                return data
+            sub = data[idx[0]]
+            if isinstance(idx[0], slice):
+                return [pick(x, idx[1:]) for x in sub]
+            return pick(sub, idx[1:])
+        out = pick(self.data, index if isinstance(index, tuple) else
+                   (index,))
+        return T(out) if isinstance(out, list) else out
+
+    def tolist(self):
+        return self.data
+
+    def float(self):
+        return self
+
+    def cpu(self):
+        return self
+
+
+def test_transformers_source_with_stand_in_modules(golden, tmp_path,
+                                                   monkeypatch):
+    """The transformers path (fp32 load, greedy generate, one forward over
+    prompt + tokens) writes HF's tokens and the logits of the right
+    positions; its errors are refusals with the reason. (transformers is
+    not installed here: the real one runs on the GPU machine.)"""
+    import contextlib
+    import types
+    prompt, tokens = golden["prompt_ids"], golden["new_tokens"][:5]
+    rows = golden["logits"][:5]
+    calls = {}
+
+    class Model:
+        def float(self):
+            calls["float"] = True
+            return self
+
+        def eval(self):
+            return self
+
+        def to(self, device):
+            calls["device"] = device
+
+        def generate(self, ids, **kwargs):
+            calls["generate"] = kwargs
+            return T([ids.data[0] + tokens])
+
+        def __call__(self, full):
+            # Row i: the logits after position i; only the generated
+            # positions matter.
+            n = len(full.data[0])
+            assert full.data[0] == prompt + tokens[:-1]
+            zero = [0.0] * len(rows[0])
+            out = [zero] * (len(prompt) - 1) + rows
+            assert len(out) == n
+            return types.SimpleNamespace(logits=T([out]))
+
+    def from_pretrained(path, **kwargs):
+        calls["load"] = kwargs
+        if "broken" in path:
+            raise ValueError("unsupported architecture")
+        return Model()
+
+    torch = types.ModuleType("torch")
+    torch.float32 = "float32"
+    torch.backends = types.SimpleNamespace(
+        cuda=types.SimpleNamespace(matmul=types.SimpleNamespace()),
+        cudnn=types.SimpleNamespace())
+    torch.cuda = types.SimpleNamespace(is_available=lambda: False)
+    torch.no_grad = contextlib.nullcontext
+    torch.tensor = lambda data, device=None: T(data)
+    torch.ones_like = lambda t: T([[1] * len(t.data[0])])
+    transformers = types.ModuleType("transformers")
+    transformers.AutoModelForCausalLM = types.SimpleNamespace(
+        from_pretrained=from_pretrained)
+    monkeypatch.setitem(sys.modules, "torch", torch)
+    monkeypatch.setitem(sys.modules, "transformers", transformers)
+    made = reference.make(LLAMA, str(tmp_path), prompt=prompt, steps=5,
+                          source="transformers")
+    assert made.source == "transformers" and made.tokens == tokens
+    assert made.label == "transformers (fp32)"
+    with open(made.path, encoding="utf-8") as f:
+        assert json.load(f)["logits"] == rows
+    assert calls["load"] == {"torch_dtype": "float32",
+                             "attn_implementation": "eager"}
+    assert calls["float"] and calls["device"] == "cpu"
+    assert calls["generate"]["do_sample"] is False
+    assert calls["generate"]["min_new_tokens"] == 5
+    assert torch.backends.cuda.matmul.allow_tf32 is False
+    broken = model_copy(str(tmp_path / "broken"))
+    with pytest.raises(AmkError, match="no reference: transformers cannot "
+                       "run .*broken: ValueError: unsupported architecture"):
+        reference.make(broken, str(tmp_path), prompt=prompt, steps=5,
+                       source="transformers")
