@@ -109,6 +109,11 @@ def test_tune_without_golden_makes_its_reference(tmp_path):
     assert os.path.dirname(summary["reference_file"]) == work
     assert [r["verdict"] for r in records] == ["predicted"]
     assert records[0]["check"]["cpu"]["exit"] == 0
+    # The command line names the reference in its summary.
+    done = amk_cli("tune", model, "--budget", "0", "--work-dir", work,
+                   "--cpu-steps", "4")
+    assert done.returncode == 0, done.stderr
+    assert "reference: %s\n" % CPU_LABEL in done.stdout
     # A given golden still works and is named.
     summary, _ = tune.tune(model, budget=0, work_dir=work, cpu_steps=4,
                            golden=os.path.join(LLAMA, "golden.json"))
