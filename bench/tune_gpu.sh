@@ -124,6 +124,7 @@ measure() {
     # shellcheck disable=SC2086
     python3 -m amk tune-measure "$work/$shape" --device cuda \
       --weights "$work/$shape-weights" --contexts $CONTEXTS \
+      --golden "$work/$shape-weights/golden.json" \
       --cpu-steps "$(cpu_steps "$shape")" \
       --jobs "$(jobs "$work/$shape-weights")" \
       --baseline "bench/results/$shape-ctx{context}.json" \

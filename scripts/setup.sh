@@ -2,8 +2,10 @@
 #===- scripts/setup.sh - Install every Debian package AMK needs -----------===#
 #
 # Idempotent: installs the LLVM/MLIR 22 toolchain, lit/FileCheck, ninja, cmake,
-# the header-only JSON library, and pytest and pip for the Python package
-# (python/). Safe to run again; does nothing when all packages are present.
+# the header-only JSON library, pytest and pip for the Python package
+# (python/), and FastAPI, uvicorn and httpx for its server (python -m amk
+# serve) and that server's test. Safe to run again; does nothing when all
+# packages are present.
 #
 #===----------------------------------------------------------------------===#
 set -euo pipefail
@@ -13,6 +15,7 @@ PKGS=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22
   libclang-rt-22-dev nlohmann-json3-dev
   python3-pytest python3-pip
+  python3-fastapi python3-uvicorn python3-httpx
 )
 
 missing=()

@@ -11,9 +11,10 @@ import os
 import sys
 import tempfile
 
+from . import progress, reference
 from .compiler import Kernel, compile as compile_model, validate
 from .errors import AmkError, CompileError, RunError
-from .runtime import Megakernel, load_tokenizer
+from .runtime import Megakernel
 
 USAGE, BAD_INPUT, WATCHDOG, MISMATCH = 1, 2, 3, 4
 
@@ -26,8 +27,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(USAGE, "%s: error: %s\n" % (self.prog, message))
 
 
-def _progress(message):
-    print("amk: " + message, file=sys.stderr, flush=True)
+#: The progress lines of the running command (main sets it from the flags).
+_progress = progress.Progress(enabled=False)
 
 
 def _ids(text):
@@ -67,9 +68,13 @@ def _compile_args(args, out_dir):
                 progress=_progress, **dict(args.knob))
 
 
-def _add_session_options(parser):
-    parser.add_argument("--model", required=True, metavar="DIR",
-                        help="HuggingFace checkpoint folder")
+def _add_session_options(parser, positional=False):
+    if positional:
+        parser.add_argument("model", metavar="MODEL",
+                            help="HuggingFace checkpoint folder")
+    else:
+        parser.add_argument("--model", required=True, metavar="DIR",
+                            help="HuggingFace checkpoint folder")
     parser.add_argument("--kernel", metavar="X.ptx",
                         help="compiled kernel (manifest beside it); default: "
                              "compile --model now into a temporary folder")
@@ -122,22 +127,32 @@ def cmd_validate(args):
 
 
 def cmd_run(args):
+    codec = None
+    if args.text is not None:
+        from . import text
+        codec = text.load(args.model)
+        prompt = (codec.chat([{"role": "user", "content": args.text}])
+                  if args.chat else codec.encode(args.text))
+    elif args.chat:
+        raise AmkError("--chat needs --text")
+    else:
+        prompt = args.prompt
     with _open(args) as session:
-        if args.text is not None:
-            tokenizer = load_tokenizer(args.model)
-            prompt = tokenizer.encode(args.text).ids
-        else:
-            prompt = args.prompt
         tokens = session.generate(prompt, args.max_new_tokens)
         print("tokens: " + ",".join(str(t) for t in tokens))
-        if args.text is not None:
-            print("text: " + tokenizer.decode(tokens))
+        if codec is not None:
+            print("text: " + codec.decode(tokens))
         print(_latency_line(session, len(prompt) + args.max_new_tokens))
     return 0
 
 
 def cmd_bench(args):
+    ref = _reference(args, None, reference.STEPS) if args.check else None
     with _open(args) as session:
+        if ref:
+            code = _check(session, ref)
+            if code:
+                return code
         session.generate(args.prompt, args.steps)
         print(_latency_line(session, len(args.prompt) + args.steps))
         if session.latency_ms:
@@ -145,45 +160,59 @@ def cmd_bench(args):
     return 0
 
 
-def _reference(args):
-    """(prompt, tokens, source) from transformers, else golden.json."""
-    try:
-        import torch
-        from transformers import AutoModelForCausalLM
-    except ImportError:
-        golden = os.path.join(args.model, "golden.json")
-        if not os.path.isfile(golden):
-            raise AmkError("no reference: transformers is not installed and "
-                           "%s does not exist" % golden)
-        with open(golden, encoding="utf-8") as f:
-            data = json.load(f)
-        if args.prompt and args.prompt != data["prompt_ids"]:
-            raise AmkError("no reference for --prompt: transformers is not "
-                           "installed and golden.json has another prompt")
-        count = min(args.max_new_tokens, len(data["new_tokens"]))
-        return data["prompt_ids"], data["new_tokens"][:count], golden
-    prompt = args.prompt or [1]
-    _progress("greedy reference with transformers")
-    model = AutoModelForCausalLM.from_pretrained(args.model,
-                                                 torch_dtype=torch.float32)
-    out = model.generate(torch.tensor([prompt]), do_sample=False,
-                         max_new_tokens=args.max_new_tokens,
-                         min_new_tokens=args.max_new_tokens)
-    return prompt, out[0, len(prompt):].tolist(), "transformers"
+def _add_reference_options(parser):
+    parser.add_argument("--golden", metavar="GOLDEN.json",
+                        help="check against this golden.json instead of a "
+                        "reference made on the spot")
+    parser.add_argument("--reference", choices=reference.SOURCES,
+                        default="auto", help="how the reference is made "
+                        "without --golden: transformers in fp32, the CPU "
+                        "reference executor on the naive program, or auto "
+                        "(transformers when importable; default)")
+
+
+def _add_cache_option(parser):
+    parser.add_argument("--work-dir", metavar="DIR", help="where references "
+                        "made on the spot are cached (default $AMK_CACHE, "
+                        "else ~/.cache/amk)")
+
+
+def _reference(args, prompt, steps):
+    """The Reference of check and bench --check: --golden, else made now
+    (or cached) for ``prompt`` (None: the default) and ``steps`` tokens."""
+    if args.golden:
+        ref = reference.given(args.golden)
+        if prompt and prompt != ref.prompt:
+            raise AmkError("--prompt differs from the prompt of --golden %s"
+                           % args.golden)
+        ref = ref._replace(tokens=ref.tokens[:steps])
+    else:
+        ref = reference.make(args.model, args.work_dir or
+                             reference.default_cache_dir(), prompt=prompt,
+                             steps=steps, source=args.reference,
+                             progress=_progress)
+    _progress(reference.describe(ref))
+    return ref
+
+
+def _check(session, ref):
+    """Greedy tokens of ``session`` against the Reference ``ref``; prints
+    the outcome and returns 0 or MISMATCH."""
+    tokens = session.generate(ref.prompt, len(ref.tokens))
+    for i, (got, want) in enumerate(zip(tokens, ref.tokens)):
+        if got != want:
+            print("mismatch at new token %d: megakernel %d, %s %d"
+                  % (i, got, ref.label, want))
+            print("tokens: " + ",".join(str(t) for t in tokens))
+            return MISMATCH
+    print("ok: %d tokens match %s" % (len(ref.tokens), ref.label))
+    return 0
 
 
 def cmd_check(args):
-    prompt, expected, source = _reference(args)
+    ref = _reference(args, args.prompt, args.max_new_tokens)
     with _open(args) as session:
-        tokens = session.generate(prompt, len(expected))
-    for i, (got, want) in enumerate(zip(tokens, expected)):
-        if got != want:
-            print("mismatch at new token %d: megakernel %d, %s %d"
-                  % (i, got, source, want))
-            print("tokens: " + ",".join(str(t) for t in tokens))
-            return MISMATCH
-    print("ok: %d tokens match %s" % (len(expected), source))
-    return 0
+        return _check(session, ref)
 
 
 def _print_summary(summary, as_json):
@@ -191,6 +220,8 @@ def _print_summary(summary, as_json):
         print(json.dumps(summary, sort_keys=True))
         return
     kind = summary.get("time_kind") or "none"
+    if summary.get("reference"):
+        print("reference: %s" % summary["reference"])
     print("trials: %d (%s)" % (summary["trials"], ", ".join(
         "%s %d" % item for item in sorted(summary["verdicts"].items()))))
     print("rejected as unsafe: %d" % summary["rejected_unsafe"])
@@ -220,7 +251,7 @@ def cmd_tune(args):
         warmup=args.warmup, cpu_steps=args.cpu_steps,
         bandwidth=args.bandwidth, baseline=args.baseline,
         kv_rows=args.kv_rows, kv_dtype=args.kv_dtype, work_dir=args.work_dir,
-        progress=_progress)
+        progress=_progress, reference_source=args.reference)
     _print_summary(summary, args.json)
     return 0 if "best" in summary else BAD_INPUT
 
@@ -243,11 +274,45 @@ def cmd_tune_measure(args):
         device=args.device, log_path=args.log, out=args.out,
         steps=args.steps, warmup=args.warmup, cpu_steps=args.cpu_steps,
         bandwidth=args.bandwidth, baseline=args.baseline, jobs=args.jobs,
-        progress=_progress)
+        progress=_progress, reference_source=args.reference)
     for summary in summaries:
         print("context %d:" % summary["context"])
         _print_summary(summary, args.json)
     return 0 if all("best" in s for s in summaries) else BAD_INPUT
+
+
+def cmd_serve(args):
+    from . import serve, text
+    serve.require_stack()
+    if not 0 <= args.port <= 65535 or args.queue < 0:
+        raise AmkError("--port must be in [0, 65535] and --queue >= 0")
+    _progress("open the megakernel session")
+    session = _open(args)
+    try:
+        try:
+            codec = text.load(args.model)
+        except AmkError as e:
+            codec = None
+            print("amk: token ids only: %s" % e, file=sys.stderr, flush=True)
+        name = args.name or os.path.basename(os.path.normpath(args.model))
+        server = serve.Server(session, name, codec, queue=args.queue,
+                              eos_ids=text.eos_ids(args.model))
+        _progress("start the HTTP server")
+        serve.run(server, args.host, args.port, on_ready=lambda port: print(
+            "serving %s on http://%s:%d/v1 (%s, %d KV rows)" % (
+                name, args.host, port, "the CPU" if args.cpu else "the GPU",
+                session.max_seq), flush=True))
+    finally:
+        session.close()
+    print("stopped", flush=True)
+    return 0
+
+
+def cmd_doctor(args):
+    from . import doctor
+    lines, ok = doctor.report()
+    print("\n".join(lines))
+    return 0 if ok else 1
 
 
 def cmd_mcp(args):
@@ -274,8 +339,7 @@ def _add_measure_options(parser):
                         help="cpu: check on the reference path, rank by the "
                              "cost model; cuda: also check and time on the "
                              "GPU")
-    parser.add_argument("--golden", help="golden.json (default "
-                        "MODEL/golden.json)")
+    _add_reference_options(parser)
     parser.add_argument("--steps", type=int, default=200,
                         help="timed decode steps (GPU)")
     parser.add_argument("--warmup", type=int, default=20)
@@ -297,6 +361,14 @@ def _parser():
     sub = parser.add_subparsers(dest="command", metavar="COMMAND",
                                 parser_class=_Parser)
     sub.required = True
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--quiet", action="store_true", help="no progress "
+                        "lines (the default when stderr is not a terminal)")
+    common.add_argument("--progress", action="store_true", help="progress "
+                        "lines with the elapsed time on stderr even when it "
+                        "is not a terminal")
+    add_parser = sub.add_parser
+    sub.add_parser = lambda *a, **k: add_parser(*a, parents=[common], **k)
 
     p = sub.add_parser("compile", help="compile a checkpoint to PTX + "
                        "manifest", description="Import, schedule, validate, "
@@ -328,8 +400,12 @@ def _parser():
     group = p.add_mutually_exclusive_group(required=True)
     group.add_argument("--prompt", type=_ids, metavar="IDS",
                        help="comma-separated token ids")
-    group.add_argument("--text", help="prompt text (needs tokenizer.json and "
-                       "the tokenizers package)")
+    group.add_argument("--text", help="prompt text (the checkpoint's "
+                       "tokenizer: transformers, else tokenizer.json with the "
+                       "tokenizers package)")
+    p.add_argument("--chat", action="store_true", help="put --text through "
+                   "the checkpoint's chat template as a user message (needs "
+                   "transformers)")
     p.add_argument("--max-new-tokens", type=int, default=32)
     p.set_defaults(func=cmd_run)
 
@@ -340,15 +416,24 @@ def _parser():
     p.add_argument("--prompt", type=_ids, default=[1], metavar="IDS")
     p.add_argument("--steps", type=int, default=64,
                    help="tokens generated per repetition")
+    p.add_argument("--check", action="store_true", help="first check the "
+                   "greedy tokens against a reference (as check; exit 4 on "
+                   "a difference)")
+    _add_reference_options(p)
+    _add_cache_option(p)
     p.set_defaults(func=cmd_bench)
 
-    p = sub.add_parser("check", help="greedy tokens against transformers "
-                       "(or the model's golden.json)", description="Compares "
-                       "the megakernel's greedy tokens with transformers' "
-                       "when it is installed, else with MODEL/golden.json; "
-                       "exit 4 at the first difference.")
+    p = sub.add_parser("check", help="greedy tokens against a reference",
+                       description="Compares the megakernel's greedy tokens "
+                       "with a reference made on the spot (transformers in "
+                       "fp32 when importable, else the CPU reference "
+                       "executor on the naive program; cached) or with "
+                       "--golden; exit 4 at the first difference.")
     _add_session_options(p)
-    p.add_argument("--prompt", type=_ids, metavar="IDS")
+    p.add_argument("--prompt", type=_ids, metavar="IDS", help="default: "
+                   "the checkpoint's BOS and seven fixed ids")
+    _add_reference_options(p)
+    _add_cache_option(p)
     p.add_argument("--max-new-tokens", type=int, default=32)
     p.set_defaults(func=cmd_check)
 
@@ -407,6 +492,29 @@ def _parser():
     _add_measure_options(p)
     p.set_defaults(func=cmd_tune_measure)
 
+    p = sub.add_parser("serve", help="OpenAI-compatible HTTP endpoint",
+                       description="Serves /v1/models, /v1/completions and "
+                       "/v1/chat/completions (streamed or not) from one "
+                       "megakernel session with FastAPI + uvicorn; one "
+                       "request decodes at a time, --queue more wait, then "
+                       "503. Ctrl-C or SIGTERM stops it cleanly.")
+    _add_session_options(p, positional=True)
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--queue", type=int, default=8, help="requests waiting "
+                   "behind the decoding one before 503 (default 8)")
+    p.add_argument("--name", help="the model's name in the API (default: "
+                   "the folder's name)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("doctor", help="what was found and what is missing",
+                       description="Lists the tools, the runtime library, "
+                       "the GPU and its driver, transformers, tokenizers, "
+                       "FastAPI and uvicorn, each found or missing; exit 1 "
+                       "when a tool or the runtime library is missing.")
+    p.set_defaults(func=cmd_doctor)
+
     p = sub.add_parser("mcp", help="Model Context Protocol server (stdio)",
                        description="Serves the tools environment, compile, "
                        "validate, evaluate and tune over JSON-RPC 2.0 on "
@@ -418,7 +526,9 @@ def _parser():
 
 
 def main(argv=None):
+    global _progress
     args = _parser().parse_args(argv)
+    _progress = progress.from_flags(args.quiet, args.progress)
     validate_like = args.command in ("compile", "validate", "tune-prepare")
     try:
         return args.func(args)

@@ -1,9 +1,11 @@
 """Finding and running the AMK command-line tools and the runtime library.
 
-Tools are looked up in ``$AMK_BIN`` when set, else in the ``build/bin`` of the
-repository this package sits in (``python/amk`` -> ``build/bin``), else on
-``PATH``. The runtime library ``libamk_runtime.so`` is ``$AMK_LIB`` when set,
-else ``lib/libamk_runtime.so`` beside that ``bin`` folder.
+Tools are looked up in ``$AMK_BIN`` when set, else in the package's own
+``_native/bin`` (an installed copy: ``pip install ./python`` packs them),
+else in the ``build/bin`` of the repository this package sits in
+(``python/amk`` -> ``build/bin``), else on ``PATH``. The runtime library
+``libamk_runtime.so`` is ``$AMK_LIB`` when set, else ``lib/libamk_runtime.so``
+beside that ``bin`` folder.
 """
 import os
 import shutil
@@ -13,6 +15,9 @@ from .errors import AmkError, CompileError
 
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
+#: The tools an installed package carries.
+PACKAGED = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "_native", "bin")
 
 
 def bin_dir():
@@ -20,6 +25,8 @@ def bin_dir():
     env = os.environ.get("AMK_BIN")
     if env:
         return env
+    if os.path.isdir(PACKAGED):
+        return PACKAGED
     repo_bin = os.path.join(_REPO, "build", "bin")
     return repo_bin if os.path.isdir(repo_bin) else None
 

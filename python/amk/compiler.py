@@ -202,6 +202,7 @@ def compile(model_dir, chip="sm_90a", out_dir=None, kv_rows=None,
     say("emit PTX")
     _tools.run("to-ptx", "amk-translate",
                [files["megakernel"], "--to-ptx", "-o", ptx])
+    say("compiled: %s (%s tasks)" % (ptx, stats.get("tasks", "?")))
     return Kernel(ptx, stats=stats, schedule=files["schedule"])
 
 

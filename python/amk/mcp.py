@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 
-from . import _tools, compiler, search, trial, tune
+from . import _tools, compiler, reference, search, trial, tune
 from .errors import AmkError, CompileError
 
 PROTOCOL_VERSIONS = ("2025-06-18", "2025-03-26", "2024-11-05")
@@ -63,8 +63,9 @@ TOOLS = [
     {"name": "evaluate",
      "description": "One trial of a configuration: certify (an unsafe one "
      "is rejected with the validator's witness and never run), compile, "
-     "check against the model's golden, time on the GPU or predict on the "
-     "CPU. 'schedule' instead of 'config' evaluates a scheduled program.",
+     "check against the given golden or a reference made on the spot "
+     "(transformers fp32, else the CPU reference executor), time on the "
+     "GPU or predict on the CPU. 'schedule' instead of 'config' evaluates a scheduled program.",
      "inputSchema": {"type": "object", "properties": {
          "model": _MODEL, "chip": _CHIP, "config": _CONFIG,
          "schedule": {"type": "string"}, "device": _DEVICE,
@@ -215,10 +216,11 @@ class Server:
         proposal = ({"schedule": schedule} if schedule is not None
                     else self._get(args, "config", dict, {}))
         device = self._get(args, "device", str, "cpu")
-        golden = self._get(args, "golden", str) or os.path.join(
-            model, "golden.json")
         folder = tempfile.mkdtemp(prefix="amk-mcp-")
         try:
+            golden = reference.choose(
+                model, self._get(args, "golden", str),
+                reference.default_cache_dir(), progress=_progress).path
             runner = trial.Runner(model, golden, device=device,
                                   work_dir=folder)
             ws = trial.Workspace(model, self._get(args, "chip", str,

@@ -67,6 +67,7 @@ class Megakernel:
         self.timeout_ms = timeout_ms
         self.position = 0
         self._used = False
+        self._broken = False
         self._session = None
         self._lib = _library()
         self._open()
@@ -79,6 +80,7 @@ class Megakernel:
             raise RunError(2, self._error())
         self.position = 0
         self._used = False
+        self._broken = False
 
     def _error(self):
         return (self._lib.amk_last_error() or b"").decode(errors="replace")
@@ -115,6 +117,7 @@ class Megakernel:
         code = self._lib.amk_step(session, int(token), int(pos),
                                   ctypes.byref(next_token), buffer, length)
         if code != 0:
+            self._broken = True
             raise RunError(code, self._error())
         self.position = pos + 1
         if logits:
@@ -146,13 +149,53 @@ class Megakernel:
             raise RunError(code, self._error())
         return list(out)[:max_new_tokens]
 
+    def rewind(self):
+        """Back to position 0 for a new sequence without reopening: a step
+        at position p reads KV rows 0..p only, so rows a longer earlier
+        sequence left are never read. A session stopped by a failed step is
+        reopened."""
+        self._live()
+        if self._broken:
+            self._lib.amk_close(self._session)
+            self._session = None
+            self._open()
+        self.position = 0
+
+    def stream(self, input_ids, max_new_tokens, pick=None, stop_ids=()):
+        """Yields up to ``max_new_tokens`` new tokens one at a time for
+        ``input_ids`` fed from position 0 (``rewind``). ``pick(logits)``
+        chooses each token from the step's logits (sampling); None is the
+        kernel's greedy choice (no logits copied). Stops after a token of
+        ``stop_ids``. The prompt plus the new tokens must fit ``max_seq``."""
+        ids = [int(t) for t in input_ids]
+        if not ids:
+            raise AmkError("at least one input id is needed")
+        if len(ids) + max_new_tokens - 1 > self.max_seq:
+            raise AmkError("%d prompt ids + %d new tokens exceed the %d KV "
+                           "rows" % (len(ids), max_new_tokens, self.max_seq))
+        self.rewind()
+        for token in ids[:-1]:
+            self.step(token)
+        token = ids[-1]
+        for _ in range(max_new_tokens):
+            if pick is None:
+                token = self.step(token)
+            else:
+                token = pick(self.step(token, logits=True)[1])
+            yield token
+            if token in stop_ids:
+                return
+
     def generate_text(self, prompt, max_new_tokens=32):
-        """Text in, text out with the model folder's tokenizer.json and the
-        `tokenizers` package; AmkError saying which is missing otherwise."""
-        tokenizer = load_tokenizer(self.model_dir)
-        ids = tokenizer.encode(prompt).ids
-        new = self.generate(ids, max_new_tokens)
-        return tokenizer.decode(new)
+        """Text in, text out with the model folder's tokenizer: ``prompt``
+        a string, or a list of chat messages ({"role", "content"}) put
+        through the checkpoint's chat template. AmkError saying what is
+        missing (tokenizer.json, tokenizers, transformers) otherwise."""
+        from . import text
+        codec = text.load(self.model_dir)
+        ids = (codec.chat(prompt) if isinstance(prompt, (list, tuple))
+               else codec.encode(prompt))
+        return codec.decode(self.generate(ids, max_new_tokens))
 
     def close(self):
         """Frees the session (idempotent)."""

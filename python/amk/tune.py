@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import tempfile
 
-from . import search
+from . import reference, search
 from .costmodel import CostModel
 from .errors import AmkError
 from .trial import Runner, Workspace
@@ -289,14 +289,18 @@ def tune(model_dir, chip="sm_90a", budget=8, device="cpu", log_path=None,
          out=None, proposer=None, golden=None, weights=None, pool=4, seed=0,
          context=1, steps=200, warmup=20, cpu_steps=None, bandwidth=None,
          baseline=None, kv_rows=None, kv_dtype=None, work_dir=None,
-         progress=None):
-    """Runs the loop; returns (summary, records). ``golden`` defaults to
-    MODEL/golden.json and ``weights`` to the model folder."""
+         progress=None, reference_source="auto"):
+    """Runs the loop; returns (summary, records). ``golden``: a golden.json;
+    without one the reference is made now from ``weights`` (default: the
+    model folder) by ``reference_source`` (reference.py) and cached in the
+    work folder."""
     if budget < 0:
         raise AmkError("--budget must be >= 0")
     weights = weights or model_dir
-    golden = golden or os.path.join(str(model_dir), "golden.json")
     work_dir = work_dir or tempfile.mkdtemp(prefix="amk-tune-")
+    ref = reference.choose(weights, golden, work_dir, reference_source,
+                           progress)
+    golden = ref.path
     runner = Runner(weights, golden, device=device, cpu_steps=cpu_steps,
                     bandwidth=bandwidth, steps=steps, warmup=warmup,
                     work_dir=work_dir)
@@ -353,7 +357,8 @@ def tune(model_dir, chip="sm_90a", budget=8, device="cpu", log_path=None,
     summary = summarize(log.records, model, default, incumbent,
                         _baseline_times(baseline, ws.model, context))
     summary.update(model=ws.model, chip=chip, device=runner.device_name,
-                   context=context, commit=ws.commit)
+                   context=context, commit=ws.commit, reference=ref.label,
+                   reference_file=ref.path)
     if out and incumbent:
         write_best(out, incumbent)
         summary["out"] = out
@@ -425,7 +430,8 @@ def prepare(model_dir, chip, budget, out_dir, pool=4, seed=0, kv_rows=None,
 
 def measure(prep_dir, weights, golden, contexts=(1,), device="cuda",
             log_path=None, out=None, steps=200, warmup=20, cpu_steps=None,
-            bandwidth=None, baseline=None, jobs=1, progress=None):
+            bandwidth=None, baseline=None, jobs=1, progress=None,
+            reference_source="auto"):
     """Checks and times the candidates of ``prepare`` (c000 = our default
     first) at each context, applying the keep rule in proposal order. The
     CPU checks run ``jobs`` at a time (the reference path is
@@ -434,7 +440,9 @@ def measure(prep_dir, weights, golden, contexts=(1,), device="cuda",
     Returns one summary per context (also written to OUT-ctxC.json and the
     best knobs to OUT-ctxC.best.json when ``out`` is given)."""
     say = progress or (lambda message: None)
-    golden = golden or os.path.join(str(weights), "golden.json")
+    ref = reference.choose(weights, golden, prep_dir, reference_source,
+                           progress)
+    golden = ref.path
     with open(os.path.join(prep_dir, "index.json"), encoding="utf-8") as f:
         index = json.load(f)
     proposals = read_log(os.path.join(prep_dir, "candidates.jsonl"))
@@ -493,7 +501,7 @@ def measure(prep_dir, weights, golden, contexts=(1,), device="cuda",
         summary.update(model=index["model"], chip=index["chip"],
                        device=runner.device_name, context=context,
                        commit=index["commit"],
-                       proposals=index.get("proposals"))
+                       proposals=index.get("proposals"), reference=ref.label)
         if out:
             base = "%s-ctx%d" % (out, context)
             if incumbent:

@@ -29,3 +29,26 @@ def llama_kernel(tmp_path_factory):
     in its out_dir)."""
     out = str(tmp_path_factory.mktemp("llama"))
     return amk.compile(LLAMA, out_dir=out, sms=16)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def amk_cache(tmp_path_factory):
+    """References made on the spot go to a temporary cache, not ~/.cache."""
+    folder = str(tmp_path_factory.mktemp("amk-cache"))
+    old = os.environ.get("AMK_CACHE")
+    os.environ["AMK_CACHE"] = folder
+    yield folder
+    if old is None:
+        os.environ.pop("AMK_CACHE", None)
+    else:
+        os.environ["AMK_CACHE"] = old
+
+
+def model_copy(folder, source=LLAMA, names=("config.json",
+                                            "model.safetensors")):
+    """A checkpoint folder with only ``names`` of ``source`` (no golden)."""
+    import shutil
+    os.makedirs(folder, exist_ok=True)
+    for name in names:
+        shutil.copy(os.path.join(source, name), os.path.join(folder, name))
+    return folder

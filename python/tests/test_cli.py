@@ -1,6 +1,7 @@
 """python -m amk: help, exit codes and outputs of each subcommand."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,8 @@ def amk_cli(*args):
 
 @pytest.mark.parametrize("command",
                          ["compile", "validate", "run", "bench", "check",
-                          "tune", "tune-prepare", "tune-measure", "mcp"])
+                          "tune", "tune-prepare", "tune-measure", "serve",
+                          "doctor", "mcp"])
 def test_help(command):
     done = amk_cli(command, "--help")
     assert done.returncode == 0
@@ -51,7 +53,16 @@ def test_compile_error_is_1(tmp_path):
     done = amk_cli("compile", LLAMA, "--chip", "sm_91", "-o", str(tmp_path))
     assert done.returncode == 1
     assert "knob 'chip' = 'sm_91' is not one of" in done.stderr
-    assert "amk: import " in done.stderr  # progress
+    # Progress is off when stderr is not a terminal; --progress forces it,
+    # each line with the elapsed time; --quiet wins.
+    assert "amk: " not in done.stderr
+    done = amk_cli("compile", LLAMA, "--chip", "sm_91", "-o", str(tmp_path),
+                   "--progress")
+    assert done.returncode == 1
+    assert re.search(r"amk: \[ *\d+\.\ds\] import ", done.stderr)
+    done = amk_cli("compile", LLAMA, "--chip", "sm_91", "-o", str(tmp_path),
+                   "--progress", "--quiet")
+    assert "amk: " not in done.stderr
 
 
 def test_compile_json(tmp_path):
@@ -88,9 +99,10 @@ def test_check_mismatch_is_4(llama_kernel, golden, tmp_path):
         shutil.copy(os.path.join(LLAMA, name), str(model / name))
     wrong = dict(golden, new_tokens=golden["new_tokens"][:3] + [
         (golden["new_tokens"][3] + 1) % golden["vocab_size"]])
-    (model / "golden.json").write_text(json.dumps(wrong))
+    (tmp_path / "golden.json").write_text(json.dumps(wrong))
     done = amk_cli("check", "--model", str(model), "--kernel",
-                   llama_kernel.ptx, "--cpu", "--max-new-tokens", "4")
+                   llama_kernel.ptx, "--cpu", "--max-new-tokens", "4",
+                   "--golden", str(tmp_path / "golden.json"))
     assert done.returncode == 4
     assert done.stdout.startswith("mismatch at new token 3")
 

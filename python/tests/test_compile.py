@@ -35,7 +35,7 @@ def test_progress_and_chip(tmp_path):
     kernel = amk.compile(os.path.join(MODELS, "smollm-bf16"), chip="sm_100a",
                          out_dir=str(tmp_path), name="k", progress=steps.append)
     assert [s.split()[0] for s in steps] == ["import", "schedule", "lower",
-                                            "emit"]
+                                            "emit", "compiled:"]
     assert kernel.chip == "sm_100a" and kernel.ptx.endswith("k.ptx")
     with open(kernel.ptx, encoding="utf-8") as f:
         assert "\n.target sm_100a\n" in f.read()

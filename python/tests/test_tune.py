@@ -96,6 +96,7 @@ def test_unsafe_proposal_is_rejected_with_the_witness(tmp_path, llama_kernel):
     log = str(tmp_path / "runs.jsonl")
     done = amk_cli("tune", LLAMA, "--budget", "5", "--log", log,
                    "--proposer", "%s %s %s" % (sys.executable, script, bad),
+                   "--progress",
                    "--work-dir", str(tmp_path / "work"))
     assert done.returncode == 0, done.stderr
     assert "rejected as unsafe: 1" in done.stdout
