@@ -18,12 +18,14 @@
 #   5. storage: the packed sub-byte programs (test/Runtime/packed.test) and
 #      the random mixed-type page programs of utils/storage_property.py,
 #      each checked against the storage model's bytes;
-#   6. the real shapes of ARTIFACTS/big (utils/hf_random_golden.py makes
+#   6. steps: every test model's steps=64 kernel gives the same greedy
+#      tokens at 1, 4, 16 and 64 steps per launch, HF's for the fp32 ones;
+#   7. the real shapes of ARTIFACTS/big (utils/hf_random_golden.py makes
 #      random bf16 weights and HF's fp32 golden there): a teacher-forced
 #      64-token sequence within 2e-2 of HF's fp32 logits, and on
 #      llama3.2-1b a context of 2048 positions;
 # and writes $OUT/results.json and $OUT/gpu-check.log. STAGES (default
-# "models deadlock sanitizer storage big") picks stages, so the run can be split
+# "models deadlock sanitizer storage steps big") picks stages, so the run can be split
 # across calls that each stay under the device's 10-minute limit.
 #
 #===----------------------------------------------------------------------===#
@@ -81,7 +83,7 @@ PY
   return $rc
 }
 
-STAGES="${STAGES:-models deadlock sanitizer storage big}"
+STAGES="${STAGES:-models deadlock sanitizer storage steps big}"
 stage() { [[ " $STAGES " == *" $1 "* ]]; }
 
 # --- 2. every test model ---------------------------------------------------
@@ -154,7 +156,13 @@ if stage storage && [ -d "$ART/packed" ]; then
     --prompt 5 --max-new-tokens 2
 fi
 
-# --- 6. real model shapes with random weights -------------------------------
+# --- 6. several steps per launch ----------------------------------------------
+if stage steps && [ -d "$ART/steps" ]; then
+  run steps.equal python3 test/Runtime/Inputs/check_steps.py --gpu "$AMKRUN" \
+    test/models "$ART/steps"
+fi
+
+# --- 7. real model shapes with random weights -------------------------------
 # check_big NAME SHAPE PROMPT_LEN: weights + golden, then amk-run --golden.
 check_big() {
   local name="$1" shape="$2" prompt="$3" dir="$WORK/big/$1"
@@ -194,7 +202,7 @@ for m, s in summary.items():
 for key in sorted(k for k in data if k.startswith("big.") and k.endswith(".golden")):
     print("%-28s exit %s  %s" % (key, data[key]["exit"], " | ".join(data[key]["tail"][-2:])))
 print("deadlock:", data.get("deadlock.check"))
-for key in sorted(k for k in data if k.startswith(("packed.", "storage."))):
+for key in sorted(k for k in data if k.startswith(("packed.", "storage.", "steps."))):
     print("%-28s exit %s  %s" % (key, data[key]["exit"], " | ".join(data[key]["tail"][-1:])))
 for tool in ("memcheck", "racecheck", "synccheck"):
     print(tool + ":", data.get("sanitizer." + tool, {}).get("exit"))

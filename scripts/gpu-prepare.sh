@@ -77,6 +77,10 @@ done
 python3 utils/storage_property.py --bin "$BIN" --prepare "$ART/storage" \
   --count "${STORAGE_PROGRAMS:-80}" >/dev/null
 
+# Every test model with steps=64 for gpu-check.sh's steps stage.
+python3 test/Runtime/Inputs/check_steps.py --prepare "$BIN" test/models \
+  "$ART/steps" >/dev/null
+
 # A fallback amk-run for a GPU machine that cannot build one (Debian 12's
 # glibc is older than the GPU machine's; libstdc++ is linked statically).
 cmake -S . -B build-gpu-rt -DAMK_RUNTIME_ONLY=ON -DCMAKE_BUILD_TYPE=Release \

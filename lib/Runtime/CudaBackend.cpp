@@ -123,11 +123,14 @@ Status Driver::get(const Driver *&out) {
 }
 
 namespace {
-/// The kernel's nine parameters (docs/megakernel-abi.md).
+/// The kernel's nine parameters, and with several steps per launch the
+/// steps to run and the token log (docs/megakernel-abi.md).
 struct KernelParams {
   CUdeviceptr tasks, queues, waits, args, buffers, events, abort;
   int32_t epoch;
   int64_t timeoutNs;
+  int32_t steps;
+  CUdeviceptr tokenLog;
 };
 
 class CudaBackend : public Backend {
@@ -139,6 +142,8 @@ public:
               const Checkpoint &checkpoint);
   Status step(int32_t token, int32_t pos, uint32_t epoch,
               std::vector<float> *logits, int64_t &next, double &ms) override;
+  Status launch(int32_t token, int32_t pos, uint32_t epoch, int32_t steps,
+                std::vector<int64_t> &chosen, double &ms) override;
   std::string device() const override { return description; }
 
 private:
@@ -152,6 +157,9 @@ private:
   Status bindMemory(const Checkpoint &checkpoint);
   Status waitForStep(int64_t timeoutMs);
   Status readAbort(uint32_t epoch);
+  Status runKernel(int32_t token, int32_t pos, uint32_t epoch, int32_t steps,
+                   double &ms);
+  Status readNextToken(int64_t &next);
   CUdeviceptr address(int64_t id) const {
     return arenas[int(m.buffer(id).arena)] +
            layout.offsets[m.bufferIndex[id]];
@@ -351,6 +359,9 @@ Status CudaBackend::bindMemory(const Checkpoint &checkpoint) {
   if (!s.failed())
     s = allocate(params.abort, kAbortWords * sizeof(uint32_t),
                  "the abort record");
+  if (!s.failed() && m.steps > 1)
+    s = allocate(params.tokenLog, size_t(m.steps) * sizeof(int32_t),
+                 "the token log");
   return s;
 }
 
@@ -413,13 +424,16 @@ Status CudaBackend::readAbort(uint32_t epoch) {
                        ErrorCode::Watchdog);
 }
 
-Status CudaBackend::step(int32_t token, int32_t pos, uint32_t epoch,
-                         std::vector<float> *logits, int64_t &next,
-                         double &ms) {
+/// Launches the kernel for \p steps steps from \p token at \p pos and
+/// waits for it; \p ms is its time.
+Status CudaBackend::runKernel(int32_t token, int32_t pos, uint32_t epoch,
+                              int32_t steps, double &ms) {
   params.epoch = int32_t(epoch);
-  void *args[] = {&params.tasks,  &params.queues, &params.waits,
-                  &params.args,   &params.buffers, &params.events,
-                  &params.abort,  &params.epoch,  &params.timeoutNs};
+  params.steps = steps;
+  void *args[] = {&params.tasks,  &params.queues,   &params.waits,
+                  &params.args,   &params.buffers,  &params.events,
+                  &params.abort,  &params.epoch,    &params.timeoutNs,
+                  &params.steps,  &params.tokenLog};
   Status s = cu.check(cu.cuMemcpyHtoD(address(m.roles.tokens), &token, 4),
                       "writing the token");
   if (!s.failed())
@@ -430,6 +444,7 @@ Status CudaBackend::step(int32_t token, int32_t pos, uint32_t epoch,
                  "clearing the abort record");
   if (!s.failed())
     s = cu.check(cu.cuEventRecord(start, stream), "cuEventRecord");
+  // A kernel of one step per launch takes the first nine parameters only.
   if (!s.failed())
     s = cu.check(cu.cuLaunchCooperativeKernel(
                      kernel, unsigned(m.grid), 1, 1, unsigned(m.block), 1, 1,
@@ -446,15 +461,52 @@ Status CudaBackend::step(int32_t token, int32_t pos, uint32_t epoch,
   float elapsed = 0;
   cu.cuEventElapsedTime(&elapsed, start, stop);
   ms = elapsed;
-  if (m.roles.nextToken >= 0) {
-    int32_t chosen = -1;
-    if (Status r = cu.check(
-            cu.cuMemcpyDtoH(&chosen, address(m.roles.nextToken), 4),
-            "reading the next token");
+  return Status::ok();
+}
+
+Status CudaBackend::readNextToken(int64_t &next) {
+  int32_t chosen = -1;
+  if (Status r = cu.check(
+          cu.cuMemcpyDtoH(&chosen, address(m.roles.nextToken), 4),
+          "reading the next token");
+      r.failed())
+    return r;
+  next = chosen;
+  return Status::ok();
+}
+
+Status CudaBackend::launch(int32_t token, int32_t pos, uint32_t epoch,
+                           int32_t steps, std::vector<int64_t> &chosen,
+                           double &ms) {
+  double elapsed = 0;
+  if (Status s = runKernel(token, pos, epoch, steps, elapsed); s.failed())
+    return s;
+  ms += elapsed;
+  // Step s + 1's embedding logged the token step s chose; the last one is
+  // in the next-token output.
+  std::vector<int32_t> log(size_t(steps - 1));
+  if (steps > 1)
+    if (Status r = cu.check(cu.cuMemcpyDtoH(log.data(), params.tokenLog,
+                                            log.size() * sizeof(int32_t)),
+                            "reading the token log");
         r.failed())
       return r;
-    next = chosen;
-  }
+  chosen.insert(chosen.end(), log.begin(), log.end());
+  int64_t last = -1;
+  if (Status r = readNextToken(last); r.failed())
+    return r;
+  chosen.push_back(last);
+  return Status::ok();
+}
+
+Status CudaBackend::step(int32_t token, int32_t pos, uint32_t epoch,
+                         std::vector<float> *logits, int64_t &next,
+                         double &ms) {
+  if (Status s = runKernel(token, pos, epoch, 1, ms); s.failed())
+    return s;
+  if (m.roles.nextToken >= 0)
+    if (Status r = readNextToken(next); r.failed())
+      return r;
   if (!logits)
     return Status::ok();
   const ManifestBuffer &buffer = m.buffer(m.roles.logits);

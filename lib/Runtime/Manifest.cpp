@@ -110,6 +110,8 @@ void ManifestReader::readHeader(const json &root) {
   m.grid = integer(root, "grid", "", 1, INT_MAX);
   m.block = integer(root, "block", "", 1, 1024);
   m.dynamicSmem = integer(root, "dynamic_smem", "", 0, INT_MAX);
+  if (root.contains("steps"))
+    m.steps = integer(root, "steps", "", 1, 65536);
   int64_t words = integer(root, "desc_words", "", 0, INT_MAX);
   if (words != kDescriptorWords)
     fail("desc_words", "expected " + std::to_string(kDescriptorWords) +

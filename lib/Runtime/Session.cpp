@@ -22,6 +22,23 @@ namespace kernels = amk::kernels;
 
 Backend::~Backend() = default;
 
+Status Backend::launch(int32_t token, int32_t pos, uint32_t epoch,
+                       int32_t steps, std::vector<int64_t> &chosen,
+                       double &ms) {
+  for (int32_t s = 0; s < steps; ++s) {
+    int64_t next = -1;
+    double stepMs = 0;
+    if (Status status = step(token, pos + s, epoch + uint32_t(s), nullptr,
+                             next, stepMs);
+        status.failed())
+      return status;
+    chosen.push_back(next);
+    token = int32_t(next);
+    ms += stepMs;
+  }
+  return Status::ok();
+}
+
 std::string amk::runtime::describeStuckWait(const Manifest &m, int64_t task,
                                             int64_t worker, int64_t event,
                                             uint32_t count,
@@ -126,6 +143,13 @@ Status Session::open(const Options &options, std::unique_ptr<Session> &out) {
     return Status::error("--max-seq " + std::to_string(options.maxSeq) +
                          " is not in [1, " + std::to_string(compiled) +
                          "], the KV rows the kernel was compiled for");
+  if (options.stepsPerLaunch < 1 || options.stepsPerLaunch > m.steps)
+    return Status::error("--steps-per-launch " +
+                         std::to_string(options.stepsPerLaunch) +
+                         " is not in [1, " + std::to_string(m.steps) +
+                         "], the steps per launch the kernel was compiled "
+                         "for (--amk-lower-megakernel=steps=N)");
+  session->stepsPerLaunch = options.stepsPerLaunch;
   session->rows = options.maxSeq ? options.maxSeq
                                  : (compiled ? compiled : INT32_MAX);
   if (Status status = checkFixedRows(m, session->rows); status.failed())
@@ -218,6 +242,9 @@ Status Session::generate(const std::vector<int64_t> &prompt,
       return Status::error("prompt token id " + std::to_string(token) +
                            " out of range: vocab is " +
                            std::to_string(vocabSize));
+  if (stepsPerLaunch > 1 && forced.empty() && !recordLogits && !logits &&
+      !prompt.empty() && m.roles.nextToken >= 0)
+    return generateInLaunches(prompt, newTokens, tokens);
   ErrorCode code = ErrorCode::BadInput;
   auto stepFn = [&](int64_t token, int64_t pos, std::vector<float> *values,
                     int64_t &next) {
@@ -234,5 +261,43 @@ Status Session::generate(const std::vector<int64_t> &prompt,
   tokens = std::move(trace.tokens);
   if (logits)
     *logits = std::move(trace.logits);
+  return Status::ok();
+}
+
+Status Session::generateInLaunches(const std::vector<int64_t> &prompt,
+                                   unsigned newTokens,
+                                   std::vector<int64_t> &tokens) {
+  tokens.clear();
+  int64_t next = -1;
+  for (size_t i = 0; i + 1 < prompt.size(); ++i)
+    if (Status status = step(prompt[i], int64_t(i), nullptr, next);
+        status.failed())
+      return status;
+  int64_t token = prompt.back(), pos = int64_t(prompt.size()) - 1;
+  while (tokens.size() < newTokens) {
+    int64_t steps = std::min<int64_t>(
+        {stepsPerLaunch, int64_t(newTokens - tokens.size()), rows - pos});
+    if (steps < 1)
+      return Status::error("position " + std::to_string(pos) +
+                           " is past --max-seq " + std::to_string(rows));
+    if (token < 0 || token >= vocabSize)
+      return Status::error("token id " + std::to_string(token) +
+                           " out of range: vocab is " +
+                           std::to_string(vocabSize));
+    std::vector<int64_t> chosen;
+    double ms = 0;
+    Status status = backend->launch(int32_t(token), int32_t(pos), epoch,
+                                    int32_t(steps), chosen, ms);
+    if (status.failed()) {
+      broken = true;
+      return status;
+    }
+    epoch += uint32_t(steps);
+    for (int64_t s = 0; s < steps; ++s)
+      times.push_back(ms / double(steps));
+    tokens.insert(tokens.end(), chosen.begin(), chosen.end());
+    token = chosen.back();
+    pos += steps;
+  }
   return Status::ok();
 }

@@ -44,6 +44,9 @@ OPTIONS:
                          the PTX is not read)
   --timeout-ms T         Watchdog bound on one wait in ms, 0 = never
                          (default 2000)
+  --steps-per-launch N   Decode steps per kernel launch after the prompt,
+                         the token staying on the GPU (default 1; at most
+                         the kernel's compiled steps)
   --golden FILE          Teacher-force the golden.json's tokens and compare
                          every step's logits and token with it
   --tolerance R          Logit tolerance relative to the step's largest
@@ -113,6 +116,7 @@ static Status parse(int argc, char **argv, CommandLine &cl) {
   static const char *withValue[] = {
       "--model",     "--kernel",     "--prompt", "--max-new-tokens",
       "--max-seq",   "--timeout-ms", "--golden", "--tolerance",
+      "--steps-per-launch",
       "--dump-logits"};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i], value;
@@ -159,6 +163,9 @@ static Status parse(int argc, char **argv, CommandLine &cl) {
   if (!s.failed() && values.count("--max-seq"))
     s = parseInteger("--max-seq", values["--max-seq"], 1, INT32_MAX,
                      cl.options.maxSeq);
+  if (!s.failed() && values.count("--steps-per-launch"))
+    s = parseInteger("--steps-per-launch", values["--steps-per-launch"], 1,
+                     65536, cl.options.stepsPerLaunch);
   if (!s.failed() && values.count("--timeout-ms"))
     s = parseInteger("--timeout-ms", values["--timeout-ms"], 0,
                      int64_t(1) << 40, cl.options.timeoutMs);

@@ -34,6 +34,13 @@ def LowerMegakernel : Pass<"amk-lower-megakernel", "::mlir::ModuleOp"> {
            "(asynchronous copies issued before the task's waits) instead of "
            "loading them into registers after the waits (measured slower on "
            "H200 so far: docs/perf-notes.md M3)">,
+    Option<"steps", "steps", "int64_t", /*default=*/"1",
+           "Most decode steps one launch runs (the runtime passes how many, "
+           "up to this): the program is validated for that many steps, each "
+           "worker's queue ends in a grid barrier (the step separator), and "
+           "step s + 1 reads its token where step s's argmax left it, so "
+           "generation stays on the GPU. With steps > 1 the kernel takes two "
+           "more parameters (steps, token log) before the trace buffer">,
     Option<"l2Prefetch", "l2-prefetch", "bool", /*default=*/"false",
            "Prefetch the next task's weights into L2 while a task waits and "
            "runs (measured: 11% slower on the Llama-3.2-1B shape, L2 "

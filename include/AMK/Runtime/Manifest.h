@@ -124,6 +124,9 @@ struct Manifest {
   /// The program's hash (optional in the manifest; empty when absent).
   std::string programHash;
   int64_t grid = 0, block = 0, dynamicSmem = 0;
+  /// Most decode steps one launch runs (`steps`, default 1); with more
+  /// than one the kernel takes the steps and a token log as parameters.
+  int64_t steps = 1;
   /// The program's pinned position, if any.
   std::optional<int64_t> position;
   std::vector<ManifestBuffer> buffers;

@@ -34,6 +34,9 @@ struct Options {
   bool cpu = false;
   /// Watchdog bound on one wait, in milliseconds (0: never).
   int64_t timeoutMs = 2000;
+  /// Decode steps `generate` runs per launch (at most the kernel's
+  /// compiled `steps`); the token stays on the GPU between them.
+  int64_t stepsPerLaunch = 1;
 };
 
 /// Where the runtime places each buffer: the manifest's offsets, except the
@@ -54,6 +57,14 @@ public:
   virtual Status step(int32_t token, int32_t pos, uint32_t epoch,
                       std::vector<float> *logits, int64_t &next,
                       double &ms) = 0;
+  /// Runs \p steps decode steps from \p token at \p pos, epochs \p epoch
+  /// on, each step's token the previous step's choice; appends the \p steps
+  /// chosen tokens to \p chosen and adds their time to \p ms. This runs
+  /// them one `step` each (what the kernel does inside one launch: the
+  /// validator proves a step's token read precedes its next-token write).
+  virtual Status launch(int32_t token, int32_t pos, uint32_t epoch,
+                        int32_t steps, std::vector<int64_t> &chosen,
+                        double &ms);
   /// A description of the device, for reports.
   virtual std::string device() const = 0;
 };
@@ -89,7 +100,11 @@ private:
   Manifest m;
   Layout layout;
   std::unique_ptr<Backend> backend;
-  int64_t vocabSize = 0, rows = 0;
+  /// Runs the steps after the prompt \p launches at a time.
+  Status generateInLaunches(const std::vector<int64_t> &prompt,
+                            unsigned newTokens, std::vector<int64_t> &tokens);
+
+  int64_t vocabSize = 0, rows = 0, stepsPerLaunch = 1;
   uint32_t epoch = 0;
   bool broken = false;
   std::vector<double> times;

@@ -51,9 +51,11 @@ struct Args {
 };
 } // namespace
 
-/// The decode position read from a position buffer.
+/// The decode position read from a position buffer, plus the step of the
+/// launch when it runs several (step s decodes position pos + s).
 static Value positionOf(KernelBuilder &kb, Value buffer) {
-  return kb.loadIndex(buffer, kb.i64(0));
+  Value pos = kb.loadIndex(buffer, kb.i64(0));
+  return kb.step ? kb.add(pos, kb.step) : pos;
 }
 
 static Value toF32(KernelBuilder &kb, Value i64) {

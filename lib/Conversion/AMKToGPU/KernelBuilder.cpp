@@ -177,9 +177,9 @@ void KernelBuilder::storeEachF32(Value base, Type type, Value lo, Value hi,
         LLVM::LoadOp::create(b, loc, b.getI8Type(), address));
     for (int64_t j = 0; j < perByte; ++j) {
       Value e = add(head, i64(j));
-      Value inside =
-          arith::AndIOp::create(b, loc, cmp(arith::CmpIPredicate::sge, e, lo),
-                                cmp(arith::CmpIPredicate::slt, e, hi));
+      Value fromLo = cmp(arith::CmpIPredicate::sge, e, lo);
+      Value belowHi = cmp(arith::CmpIPredicate::slt, e, hi);
+      Value inside = arith::AndIOp::create(b, loc, fromLo, belowHi);
       // Elements outside [lo, hi) are neither computed nor changed.
       Value raw = f32ToSaturatedI32(valueAt(min(max(e, lo), sub(hi, i64(1)))),
                                     packed);

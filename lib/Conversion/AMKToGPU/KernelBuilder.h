@@ -50,6 +50,9 @@ public:
   int64_t blockSize;
   /// Thread, lane and warp index (i64), set by the kernel skeleton.
   Value tid, lane, warp;
+  /// The step of the launch being run (i64), null when a launch runs one
+  /// step: positions are the loaded `pos` plus it.
+  Value step;
   /// The current task's arguments staged in shared memory (`i64` words,
   /// `!llvm.ptr<3>`): integers sign-extended, buffer ids resolved to
   /// their global addresses.

@@ -72,6 +72,14 @@ namespace {
 struct LoweringOptions {
   int64_t blockSize;
   bool trace, stageWeights, l2Prefetch;
+  int64_t steps;
+};
+
+/// What a kernel of several steps per launch carries the token with: the
+/// ids of the tokens input and of the next-token output (-1 when absent).
+struct StepRoles {
+  int64_t steps = 1;
+  int64_t tokens = -1, nextToken = -1;
 };
 
 /// Builds the persistent kernel of one task table.
@@ -79,15 +87,24 @@ class KernelEmitter {
 public:
   KernelEmitter(KernelBuilder &kb, gpu::GPUFuncOp func, const TaskTable &table,
                 int64_t sharedWords, int64_t argSlotWords, bool bulkPrefetch,
-                bool l2Prefetch, bool trace)
+                bool l2Prefetch, bool trace, StepRoles stepRoles)
       : kb(kb), func(func), table(table), sharedWords(sharedWords),
         argSlotWords(argSlotWords), bulkPrefetch(bulkPrefetch),
-        l2Prefetch(l2Prefetch), trace(trace) {}
+        l2Prefetch(l2Prefetch), trace(trace), stepRoles(stepRoles) {}
 
   LogicalResult emit();
 
 private:
   Value param(KernelParam p) { return func.getArgument(p); }
+  /// With several steps per launch, the steps to run (i32) and the token
+  /// log (i32 per step) come before the trace buffer.
+  bool multiStep() const { return stepRoles.steps > 1; }
+  Value stepsParam() { return func.getArgument(kTrace); }
+  Value tokenLog() { return func.getArgument(kTrace + 1); }
+  Value traceParam() { return func.getArgument(kTrace + 2 * multiStep()); }
+  LogicalResult emitQueue(Value begin, Value end);
+  LogicalResult emitSteps(Value begin, Value end);
+  Value emitTokenRedirect(Value isBuffer, Value word, Value address);
   Value word(Value base, Value index) { return kb.loadIndex(base, index); }
   Value flagSlot() { return kb.i64(sharedWords); }
   void emitSignal(Value event);
@@ -122,6 +139,9 @@ private:
   Value worker;
   /// The two argument slot sets.
   Value argSlotsBase;
+  StepRoles stepRoles;
+  /// The epoch of the step being run (i32): the launch's, plus the step.
+  Value epoch;
 };
 } // namespace
 
@@ -146,7 +166,7 @@ void KernelEmitter::emitStamp(Value task, int64_t which) {
     Value now = NVVM::GlobalTimerOp::create(kb.b, kb.loc, kb.b.getI64Type());
     Value slot = kb.add(kb.mul(task, kb.i64(3)), kb.i64(which));
     LLVM::StoreOp::create(kb.b, kb.loc, now,
-                          kb.gep(param(kTrace), kb.b.getI64Type(), slot));
+                          kb.gep(traceParam(), kb.b.getI64Type(), slot));
   });
 }
 
@@ -284,7 +304,7 @@ Value KernelEmitter::emitWaits(Value first, Value count, Value taskId) {
                     i32(word(param(kWaits), kb.add(entry, kb.i64(2))));
                 Value target = arith::AddIOp::create(
                     b, loc, threshold,
-                    arith::MulIOp::create(b, loc, param(kEpoch), producers));
+                    arith::MulIOp::create(b, loc, epoch, producers));
                 Value result = emitSpin(event, target);
                 // Claim the abort record on a timeout.
                 Value timedOut =
@@ -304,7 +324,7 @@ Value KernelEmitter::emitWaits(Value first, Value count, Value taskId) {
                             false, LLVM::AtomicOrdering::monotonic, "device");
                         Value fields[] = {i32(taskId), i32(worker),
                                           i32(event),  seen,
-                                          target,      param(kEpoch)};
+                                          target,      epoch};
                         for (auto [i, value] : llvm::enumerate(fields))
                           LLVM::StoreOp::create(
                               b, loc, value,
@@ -438,6 +458,8 @@ void KernelEmitter::emitStageArguments(Value variant, Value argBase) {
                       kb.gep(param(kBuffers), b.getI64Type(), word))};
                 },
                 [&]() -> SmallVector<Value> { return {word}; })[0];
+            if (multiStep())
+              value = emitTokenRedirect(isBuffer, word, value);
             LLVM::StoreOp::create(b, loc, value,
                                   kb.gep(kb.argSlots, b.getI64Type(), slot));
           });
@@ -512,6 +534,22 @@ LogicalResult KernelEmitter::emit() {
     kb.ifThen(kb.cmp(arith::CmpIPredicate::slt, begin, end),
               [&] { emitPrefetch(begin); });
 
+  LogicalResult result = success();
+  if (multiStep()) {
+    result = emitSteps(begin, end);
+  } else {
+    epoch = param(kEpoch);
+    result = emitQueue(begin, end);
+  }
+  gpu::ReturnOp::create(b, loc);
+  return result;
+}
+
+/// Runs the worker's queue, tasks `[begin, end)`, once.
+LogicalResult KernelEmitter::emitQueue(Value begin, Value end) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  Type i64Type = b.getI64Type();
   // The loop carries the descriptor of the task it runs, loaded one task
   // ahead: the table never changes, so the next descriptor's round trip
   // overlaps the current task.
@@ -583,8 +621,83 @@ LogicalResult KernelEmitter::emit() {
     scf::YieldOp::create(b, loc, yielded);
   }
   b.setInsertionPointAfter(loop);
-  gpu::ReturnOp::create(b, loc);
   return result;
+}
+
+/// Runs the worker's queue once per step, for as many steps as the launch
+/// asks (at most the compiled `steps`): step `s` runs at epoch `epoch + s`
+/// and position `pos + s`, its queue ending in the step separator (a grid
+/// barrier). The loop stops after a step whose last wait failed (the
+/// watchdog's abort): that code is still in the shared flag slot.
+LogicalResult KernelEmitter::emitSteps(Value begin, Value end) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  Type i64Type = b.getI64Type();
+  Value steps = arith::ExtSIOp::create(b, loc, i64Type, stepsParam());
+  auto loop = scf::WhileOp::create(b, loc, TypeRange{i64Type, b.getI1Type()},
+                                   ValueRange{kb.i64(0), kb.i1(false)});
+  Block *before = b.createBlock(&loop.getBefore(), {}, {i64Type, b.getI1Type()},
+                                {loc, loc});
+  {
+    OpBuilder::InsertionGuard guard(b);
+    Value go = arith::AndIOp::create(
+        b, loc,
+        kb.cmp(arith::CmpIPredicate::slt, before->getArgument(0), steps),
+        arith::XOrIOp::create(b, loc, before->getArgument(1), kb.i1(true)));
+    scf::ConditionOp::create(b, loc, go, before->getArguments());
+  }
+  Block *after = b.createBlock(&loop.getAfter(), {}, {i64Type, b.getI1Type()},
+                               {loc, loc});
+  LogicalResult result = success();
+  {
+    OpBuilder::InsertionGuard guard(b);
+    Value s = after->getArgument(0);
+    kb.step = s;
+    epoch = arith::AddIOp::create(b, loc, param(kEpoch), i32(s));
+    result = emitQueue(begin, end);
+    Value code = LLVM::LoadOp::create(
+        b, loc, b.getI32Type(), kb.gep(kb.smem, b.getF32Type(), flagSlot()));
+    Value stopped = kb.cmp(arith::CmpIPredicate::ne,
+                           arith::ExtSIOp::create(b, loc, i64Type, code),
+                           kb.i64(kSatisfied));
+    scf::YieldOp::create(b, loc, ValueRange{kb.add(s, kb.i64(1)), stopped});
+  }
+  b.setInsertionPointAfter(loop);
+  kb.step = Value();
+  return result;
+}
+
+/// In step `s > 0` an argument that is the tokens input resolves to the
+/// next-token output instead (where step `s - 1`'s argmax left the token),
+/// and the staging thread records that token in the log at `s - 1`. The
+/// read is ordered: after the step separator, and before this step's
+/// argmax writes the next token (the validator proves every read of the
+/// tokens input happens before it; the staging precedes the read).
+Value KernelEmitter::emitTokenRedirect(Value isBuffer, Value word,
+                                       Value address) {
+  if (stepRoles.tokens < 0 || stepRoles.nextToken < 0)
+    return address;
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  Value isTokens =
+      kb.cmp(arith::CmpIPredicate::eq, word, kb.i64(stepRoles.tokens));
+  Value later = kb.cmp(arith::CmpIPredicate::sgt, kb.step, kb.i64(0));
+  Value redirect = arith::AndIOp::create(
+      b, loc, isBuffer, arith::AndIOp::create(b, loc, isTokens, later));
+  Value next = LLVM::LoadOp::create(
+      b, loc, b.getI64Type(),
+      kb.gep(param(kBuffers), b.getI64Type(), kb.i64(stepRoles.nextToken)));
+  kb.ifThen(redirect, [&] {
+    Value token = LLVM::LoadOp::create(
+        b, loc, b.getI32Type(),
+        LLVM::IntToPtrOp::create(
+            b, loc, LLVM::LLVMPointerType::get(b.getContext(), kGlobalSpace),
+            next));
+    LLVM::StoreOp::create(
+        b, loc, token,
+        kb.gep(tokenLog(), b.getI32Type(), kb.sub(kb.step, kb.i64(1))));
+  });
+  return kb.select(redirect, next, address);
 }
 
 //===----------------------------------------------------------------------===//
@@ -647,10 +760,12 @@ static FailureOr<gpu::GPUModuleOp>
 lowerProgram(ProgramOp program, const LoweringOptions &options) {
   int64_t blockSize = options.blockSize;
   bool trace = options.trace;
+  ValidatorOptions validation;
+  validation.steps = options.steps;
   if (failed(checkAssigned(program)) || failed(checkStorage(program)) ||
-      failed(validateProgram(program)))
+      failed(validateProgram(program, validation)))
     return failure();
-  FailureOr<TaskTable> table = buildTaskTable(program);
+  FailureOr<TaskTable> table = buildTaskTable(program, options.steps);
   if (failed(table))
     return failure();
   MLIRContext *ctx = program.getContext();
@@ -708,6 +823,13 @@ lowerProgram(ProgramOp program, const LoweringOptions &options) {
   auto global = LLVM::LLVMPointerType::get(ctx, kGlobalSpace);
   SmallVector<Type> params(kEpoch, global);
   params.append({b.getI32Type(), b.getI64Type()});
+  StepRoles stepRoles{options.steps};
+  if (options.steps > 1) {
+    params.append({b.getI32Type(), global});
+    llvm::json::Object roles = rolesOf(program, *table);
+    stepRoles.tokens = roles.getInteger("tokens").value_or(-1);
+    stepRoles.nextToken = roles.getInteger("next_token").value_or(-1);
+  }
   if (trace)
     params.push_back(global);
   auto func = gpu::GPUFuncOp::create(b, loc, "amk_megakernel",
@@ -727,14 +849,16 @@ lowerProgram(ProgramOp program, const LoweringOptions &options) {
     kb.copier = copier.get();
   }
   KernelEmitter emitter(kb, func, *table, sharedWords, argSlotWords,
-                        chip.hasBulkCopy(), options.l2Prefetch, trace);
+                        chip.hasBulkCopy(), options.l2Prefetch, trace,
+                        stepRoles);
   if (failed(emitter.emit()))
     return failure();
 
   std::string manifest;
   llvm::raw_string_ostream os(manifest);
   os << llvm::json::Value(
-      buildManifest(program, *table, target.getChip(), blockSize, dynamicSmem));
+      buildManifest(program, *table, target.getChip(), blockSize, dynamicSmem,
+                    options.steps));
   module->setAttr("amk.manifest", b.getStringAttr(manifest));
   return module;
 }
@@ -758,8 +882,13 @@ struct LowerMegakernelPass
           << "found " << programs.size();
       return signalPassFailure();
     }
-    if (failed(lowerProgram(programs.front(),
-                            {blockSize, trace, stageWeights, l2Prefetch})))
+    if (steps < 1 || steps > 65536) {
+      emitError(module.getLoc()) << "amk-lower-megakernel: steps "
+                                 << int64_t(steps) << " must be in [1, 65536]";
+      return signalPassFailure();
+    }
+    if (failed(lowerProgram(programs.front(), {blockSize, trace, stageWeights,
+                                               l2Prefetch, steps})))
       return signalPassFailure();
     programs.front().erase();
     module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),

@@ -83,7 +83,8 @@ namespace {
 /// Builds the task table of one program.
 class TableBuilder {
 public:
-  explicit TableBuilder(ProgramOp program) : program(program) {}
+  TableBuilder(ProgramOp program, int64_t steps)
+      : program(program), steps(steps) {}
   FailureOr<TaskTable> build();
 
 private:
@@ -91,12 +92,13 @@ private:
   void numberEvents();
   LogicalResult appendQueues();
   LogicalResult appendTask(TaskOp task);
-  void appendBarrierArrival(BarrierOp barrier, int64_t event);
+  void appendBarrierArrival(StringRef name, int64_t event);
   FailureOr<int64_t> variantOf(TaskOp task);
   FailureOr<int64_t> appendPrefetch(TaskOp task);
   LogicalResult push(std::vector<int32_t> &to, int64_t value, StringRef what);
 
   ProgramOp program;
+  int64_t steps;
   TaskTable table;
   std::map<std::vector<const void *>, int64_t> variantIds;
   llvm::DenseMap<Operation *, int64_t> barrierEvents;
@@ -157,6 +159,10 @@ void TableBuilder::numberEvents() {
     barrierEvents[barrier] = int64_t(table.producers.size());
     table.producers.push_back(table.workers);
   }
+  if (steps > 1) {
+    table.separator = int64_t(table.producers.size());
+    table.producers.push_back(table.workers);
+  }
 }
 
 LogicalResult TableBuilder::appendQueues() {
@@ -178,16 +184,19 @@ LogicalResult TableBuilder::appendQueues() {
         int32_t(table.descriptors.size() / kDescriptorWords));
     for (auto &[slot, isBarrier, op] : entries[w]) {
       if (auto barrier = dyn_cast<BarrierOp>(op))
-        appendBarrierArrival(barrier, barrierEvents.lookup(barrier));
+        appendBarrierArrival(("barrier " + barrier.getName()).str(),
+                             barrierEvents.lookup(barrier));
       else if (failed(appendTask(cast<TaskOp>(op))))
         return failure();
     }
+    if (table.separator >= 0)
+      appendBarrierArrival(kStepSeparator, table.separator);
   }
   table.queues.push_back(int32_t(table.descriptors.size() / kDescriptorWords));
   return success();
 }
 
-void TableBuilder::appendBarrierArrival(BarrierOp barrier, int64_t event) {
+void TableBuilder::appendBarrierArrival(StringRef name, int64_t event) {
   int64_t waitBegin = int64_t(table.waits.size()) / kWaitWords;
   table.waits.insert(table.waits.end(),
                      {int32_t(event), int32_t(table.workers),
@@ -197,7 +206,7 @@ void TableBuilder::appendBarrierArrival(BarrierOp barrier, int64_t event) {
       {-1, int32_t(event), int32_t(waitBegin), 1,
        int32_t(table.args.size()), int32_t(table.taskNames.size()),
        kFlagArriveFirst, -1});
-  table.taskNames.push_back(("barrier " + barrier.getName()).str());
+  table.taskNames.push_back(name.str());
 }
 
 LogicalResult TableBuilder::appendTask(TaskOp task) {
@@ -456,8 +465,8 @@ FailureOr<TaskTable> TableBuilder::build() {
   return std::move(table);
 }
 
-FailureOr<TaskTable> amk::buildTaskTable(ProgramOp program) {
-  return TableBuilder(program).build();
+FailureOr<TaskTable> amk::buildTaskTable(ProgramOp program, int64_t steps) {
+  return TableBuilder(program, steps).build();
 }
 
 //===----------------------------------------------------------------------===//
@@ -562,7 +571,7 @@ static json::Object staticsOf(Operation *op) {
 /// logits the argmax reads. A program without an argmax (the paper tool's)
 /// has no `next_token` (the host picks the token) and its logits are its one
 /// floating-point output.
-static json::Object rolesOf(ProgramOp program, const TaskTable &table) {
+json::Object amk::rolesOf(ProgramOp program, const TaskTable &table) {
   json::Object roles;
   auto set = [&](StringRef role, Value buffer) {
     roles[role] = table.buffers.lookup(buffer).id;
@@ -622,7 +631,7 @@ static json::Array toJSON(const std::vector<int32_t> &words) {
 
 json::Object amk::buildManifest(ProgramOp program, const TaskTable &table,
                                 StringRef chip, int64_t blockSize,
-                                int64_t dynamicSmem) {
+                                int64_t dynamicSmem, int64_t steps) {
   json::Object manifest;
   manifest["format"] = "amk-manifest";
   manifest["version"] = 1;
@@ -634,6 +643,8 @@ json::Object amk::buildManifest(ProgramOp program, const TaskTable &table,
   manifest["block"] = blockSize;
   manifest["dynamic_smem"] = dynamicSmem;
   manifest["desc_words"] = kDescriptorWords;
+  if (steps > 1)
+    manifest["steps"] = steps;
   if (std::optional<uint64_t> pos = program.getPosition())
     manifest["position"] = int64_t(*pos);
   else
@@ -673,6 +684,10 @@ json::Object amk::buildManifest(ProgramOp program, const TaskTable &table,
          table.producers[table.events.lookup(event.getResult())]}});
   for (BarrierOp barrier : program.getBody()->getOps<BarrierOp>())
     events.push_back(json::Object{{"name", ("barrier " + barrier.getName()).str()},
+                                  {"init", 0},
+                                  {"producers", table.workers}});
+  if (table.separator >= 0)
+    events.push_back(json::Object{{"name", kStepSeparator},
                                   {"init", 0},
                                   {"producers", table.workers}});
   manifest["events"] = std::move(events);

@@ -72,17 +72,30 @@ struct TaskTable {
   std::vector<int64_t> producers;
   /// Bytes of each arena.
   llvm::StringMap<int64_t> arenaBytes;
+  /// The step separator's event id, or -1 (one step per launch).
+  int64_t separator = -1;
 };
 
 /// Encodes \p program, which must be validated and fully worker-assigned.
 /// Fails with a diagnostic on the program for what cannot be encoded
 /// (`amk.opaque` bodies, ids beyond 32 bits).
-FailureOr<TaskTable> buildTaskTable(ProgramOp program);
+/// Builds the task table of \p program. With \p steps > 1 every worker's
+/// queue ends in an arrival at the step separator, a grid barrier on an
+/// event of its own (the last event id), so that one launch can run the
+/// queues \p steps times.
+FailureOr<TaskTable> buildTaskTable(ProgramOp program, int64_t steps = 1);
 
 /// The manifest JSON of \p table for \p program (docs/megakernel-abi.md).
 llvm::json::Object buildManifest(ProgramOp program, const TaskTable &table,
                                  llvm::StringRef chip, int64_t blockSize,
-                                 int64_t dynamicSmem);
+                                 int64_t dynamicSmem, int64_t steps = 1);
+
+/// The manifest's `roles`: buffer ids the runtime drives (tokens, position,
+/// next token, logits).
+llvm::json::Object rolesOf(ProgramOp program, const TaskTable &table);
+
+/// Name of the step separator's event and queue entries.
+inline constexpr llvm::StringLiteral kStepSeparator = "step separator";
 
 /// The element type name the manifest uses (`f32`, `bf16`, `i32`, ...).
 std::string dtypeName(Type type);
