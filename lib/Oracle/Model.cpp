@@ -37,7 +37,7 @@ private:
   void checkValues(Operation *op, StringRef task);
   std::optional<int64_t> maxIndex(Value buffer, unsigned depth);
   void checkInPlace(Operation *op, ArrayRef<Footprint> footprints,
-                    StringRef task);
+                    ArrayRef<OpOperand *> operands, StringRef task);
   std::optional<Footprint> flatten(const Access &access, StringRef task);
   void report(StringRef kind, const Twine &message) {
     model.staticFindings.push_back({kind.str(), message.str()});
@@ -207,33 +207,34 @@ static bool sharesByte(ArrayRef<ByteRange> a, ArrayRef<ByteRange> b) {
   return false;
 }
 
-/// An op's threads read and write concurrently: a read and a write of one
-/// storage by one op race unless the op computes in place and both are the
-/// same bytes.
+/// An op's threads run concurrently: two accesses of one storage by one op,
+/// at least one a write, race unless they are a read and a write the op
+/// computes in place through their operands and both are the same bytes.
 void ModelBuilder::checkInPlace(Operation *op, ArrayRef<Footprint> footprints,
+                                ArrayRef<OpOperand *> operands,
                                 StringRef task) {
   auto access = cast<AccessOpInterface>(op);
-  for (const Footprint &write : footprints) {
+  for (auto [w, write] : llvm::enumerate(footprints)) {
     if (!write.write)
       continue;
-    for (const Footprint &read : footprints) {
-      const BufferInfo &r = model.buffers[read.buffer];
-      const BufferInfo &w = model.buffers[write.buffer];
-      if (read.write || r.storage != w.storage ||
+    for (auto [r, read] : llvm::enumerate(footprints)) {
+      const BufferInfo &x = model.buffers[read.buffer];
+      const BufferInfo &y = model.buffers[write.buffer];
+      if (r == w || (read.write && r < w) || x.storage != y.storage ||
           !sharesByte(read.ranges, write.ranges))
         continue;
-      bool same = r.elementBits == w.elementBits &&
+      bool same = x.elementBits == y.elementBits &&
                   llvm::equal(read.ranges, write.ranges,
-                              [](ByteRange x, ByteRange y) {
-                                return x.lo == y.lo && x.hi == y.hi;
+                              [](ByteRange a, ByteRange b) {
+                                return a.lo == b.lo && a.hi == b.hi;
                               });
-      if (same && access.allowsInPlace(bufferValues[read.buffer],
-                                       bufferValues[write.buffer]))
+      if (!read.write && same && operands[r] && operands[w] &&
+          access.allowsInPlace(*operands[r], *operands[w]))
         continue;
       report("race", "'" + op->getName().getStringRef() + "' in task '" +
-                         task + "' reads " + model.describe(read) +
-                         " and writes " + model.describe(write) +
-                         ", which share memory");
+                         task + "' " + (read.write ? "writes " : "reads ") +
+                         model.describe(read) + " and writes " +
+                         model.describe(write) + ", which share memory");
     }
   }
 }
@@ -374,6 +375,7 @@ void ModelBuilder::addTask(TaskOp op) {
     SmallVector<Access> accesses;
     cast<AccessOpInterface>(body).getAccesses(accesses);
     SmallVector<Footprint> writes, footprints;
+    SmallVector<OpOperand *> operands;
     for (const Access &access : accesses) {
       std::optional<Footprint> region = flatten(access, task.name);
       if (!region)
@@ -397,9 +399,10 @@ void ModelBuilder::addTask(TaskOp op) {
         noteAppend(*region);
       }
       footprints.push_back(*region);
+      operands.push_back(access.operand);
       task.accesses.push_back(std::move(*region));
     }
-    checkInPlace(&body, footprints, task.name);
+    checkInPlace(&body, footprints, operands, task.name);
     checkValues(&body, task.name);
     for (Footprint &write : writes)
       ownWrites[model.buffers[write.buffer].storage].push_back(write);

@@ -68,12 +68,20 @@ struct Access {
   AccessKind kind;
   /// One interval per dimension of the buffer.
   llvm::SmallVector<Interval, 4> box;
+  /// The operand of the op the access goes through; null for a region that
+  /// no op reports (e.g. a whole buffer in a diagnostic), which is never in
+  /// place (`AccessOpInterface::allowsInPlace`).
+  OpOperand *operand = nullptr;
 
   bool isWrite() const { return kind == AccessKind::Write; }
   /// The whole of `buffer`.
   static Access whole(Value buffer, AccessKind kind);
+  /// The whole buffer of `operand`, accessed through it.
+  static Access whole(OpOperand &operand, AccessKind kind);
   /// Columns `cols` of a vector (all dimensions 1 but the last).
   static Access columns(Value buffer, AccessKind kind, Interval cols);
+  /// Columns `cols` of the vector of `operand`, accessed through it.
+  static Access columns(OpOperand &operand, AccessKind kind, Interval cols);
 };
 
 /// Prints a bound as `c`, `pos`, `pos + c` or `pos - c`.
