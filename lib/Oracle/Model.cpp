@@ -6,11 +6,14 @@
 
 #include "AMK/Oracle/Model.h"
 
+#include "AMK/Kernels/Numeric.h"
 #include "AMK/Support/StorageModel.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::amk;
@@ -239,6 +242,31 @@ void ModelBuilder::checkInPlace(Operation *op, ArrayRef<Footprint> footprints,
   }
 }
 
+/// The value a copy into `output` leaves from the integer `value`, as the
+/// runtime's kernels convert it (through fp32, then kernels::roundTo the
+/// output's type), or std::nullopt when it is not finite, does not fit the
+/// output's integer type or the type is not one the kernels know.
+static std::optional<int64_t> copiedIndex(int64_t value, Value output) {
+  Type type = cast<MemRefType>(output.getType()).getElementType();
+  namespace kernels = ::amk::kernels;
+  std::optional<kernels::DType> dtype;
+  if (type.isF32())
+    dtype = kernels::DType::F32;
+  else if (type.isF16())
+    dtype = kernels::DType::F16;
+  else if (type.isBF16())
+    dtype = kernels::DType::BF16;
+  else if (type.isInteger(32))
+    dtype = kernels::DType::I32;
+  if (!dtype)
+    return std::nullopt;
+  float converted = kernels::roundTo(*dtype, float(value));
+  if (!std::isfinite(converted) ||
+      (*dtype == kernels::DType::I32 && std::fabs(converted) >= 2147483648.0f))
+    return std::nullopt;
+  return int64_t(converted);
+}
+
 /// The largest value any writer of the i32 `buffer` in the program can
 /// leave in it, when every writer is an index producer (argmax ops, copy).
 std::optional<int64_t> ModelBuilder::maxIndex(Value buffer, unsigned depth) {
@@ -269,7 +297,12 @@ std::optional<int64_t> ModelBuilder::maxIndex(Value buffer, unsigned depth) {
             .Case([&](ArgmaxReduceOp op) {
               return maxIndex(op.getIndices(), depth + 1);
             })
-            .Case([&](CopyOp op) { return maxIndex(op.getSource(), depth + 1); })
+            .Case([&](CopyOp op) -> std::optional<int64_t> {
+              std::optional<int64_t> source =
+                  maxIndex(op.getSource(), depth + 1);
+              return source ? copiedIndex(*source, op.getOutput())
+                            : std::nullopt;
+            })
             .Default([](Operation *) { return std::nullopt; });
     if (!value)
       return std::nullopt;

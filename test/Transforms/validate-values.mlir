@@ -1,4 +1,5 @@
 // RUN: amk-opt %s --amk-validate -split-input-file -verify-diagnostics
+// RUN: not amk-oracle %s | FileCheck %s --check-prefix=ORACLE
 
 // Values that pick memory: every bound `pos + c` means the program's
 // position input, an index computed in this step must lie inside the table
@@ -76,6 +77,8 @@ amk.program @index_inside_table {
 // Test: argmax over 999 logits -> bf16 copy -> i32 token: bf16 rounds 998
 // to 1000 (spacing 8 above 512), one row past a 1000-row table; the bound
 // follows the conversions with the rounding of each type.
+// ORACLE-LABEL: @index_rounded_by_copy: UNSAFE
+// ORACLE: index-out-of-table at pos 0: 'amk.embed' in task 't' selects a row of 'table' by 'tok', which may hold 1000 (1000 rows)
 // expected-error@+1 {{schedule rejected: 1 violation(s)}}
 amk.program @index_rounded_by_copy {
   %l = amk.buffer "logits" input : memref<999xf32>
@@ -98,6 +101,7 @@ amk.program @index_rounded_by_copy {
 
 // Test: the same conversions of indices below 256, which bf16 holds
 // exactly, and through f32, which holds every index below 2^24: certified.
+// ORACLE-LABEL: @index_exact_through_copies: SAFE
 amk.program @index_exact_through_copies {
   %l = amk.buffer "logits" input : memref<256xf32>
   %table = amk.buffer "table" weight key "t" : memref<256x16xbf16>
@@ -120,6 +124,8 @@ amk.program @index_exact_through_copies {
 
 // Test: an index that overflows f16 on the way (65520 and above round to
 // infinity) cannot be bounded.
+// ORACLE-LABEL: @index_overflows_f16: UNSAFE
+// ORACLE: 'tok', which may hold any value (70000 rows)
 // expected-error@+1 {{schedule rejected: 1 violation(s)}}
 amk.program @index_overflows_f16 {
   %l = amk.buffer "logits" input : memref<70000xf32>
