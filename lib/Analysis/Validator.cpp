@@ -17,6 +17,7 @@
 #include "AMK/Analysis/Validator.h"
 
 #include "AMK/Analysis/Regions.h"
+#include "AMK/Analysis/Roles.h"
 #include "AMK/Analysis/ScheduleGraph.h"
 #include "AMK/Support/StorageModel.h"
 
@@ -169,6 +170,8 @@ private:
   /// Per chain, -1 between uses: scratch of the replays (ReadHistory).
   std::vector<int32_t> chainLatest;
   mutable SmallVector<TaskOp> taskOps;
+  /// The buffers the runtime drives (findRoles, which reports ambiguities).
+  ProgramRoles roles;
   PositionRange positions;
   bool assigned = false;
   int64_t workers = 0;
@@ -666,10 +669,6 @@ void Validator::checkOwnPair(const AccessRecord &x, const AccessRecord &y) {
 // Values that pick memory, counters
 //===----------------------------------------------------------------------===//
 
-/// The input buffer the runtime writes the decode position into (the
-/// reference executor and the runtime bind it by this name).
-static constexpr llvm::StringLiteral kPositionInput = "pos";
-
 /// The operand an op takes the decode position from, or null.
 static Value positionOperand(Operation *op) {
   return llvm::TypeSwitch<Operation *, Value>(op)
@@ -682,17 +681,13 @@ static Value positionOperand(Operation *op) {
 /// be the program's position input (every bound `pos + c` means that value),
 /// and a token index computed this step must lie inside its table.
 void Validator::checkValues() {
-  BufferOp positionInput;
-  for (const BufferInfo &buffer : buffers)
-    if (buffer.op.getKind() == BufferKind::Input &&
-        buffer.op.getName() == kPositionInput)
-      positionInput = buffer.op;
+  Value positionInput = roles.position;
   for (auto [task, op] : llvm::enumerate(taskOps)) {
     for (Operation &child : op.getBodyBlock()) {
       if (auto embed = dyn_cast<EmbedOp>(child))
         checkEmbedIndex(task, embed);
       Value position = positionOperand(&child);
-      if (!position || (positionInput && position == positionInput.getResult()))
+      if (!position || position == positionInput)
         continue;
       auto buffer = position.getDefiningOp<BufferOp>();
       report(&child, "'" + child.getName().getStringRef() + "' in " +
@@ -870,28 +865,6 @@ void Validator::checkStepStructure() {
                         " steps arrivals, past its 32-bit counter");
 }
 
-/// The buffer that `embed` reads its token from (an input: the tokens the
-/// host gives the first step) and the output an argmax writes the chosen
-/// token to; the lowering finds the same roles (TaskTable.cpp rolesOf).
-static std::pair<Value, Value> tokenRoles(ProgramOp program) {
-  Value tokens, next;
-  auto kindOf = [](Value buffer) {
-    return cast<BufferOp>(buffer.getDefiningOp()).getKind();
-  };
-  program.walk([&](Operation *op) {
-    if (auto embed = dyn_cast<EmbedOp>(op);
-        embed && kindOf(embed.getToken()) == BufferKind::Input)
-      tokens = embed.getToken();
-    Value token = llvm::TypeSwitch<Operation *, Value>(op)
-                      .Case<ArgmaxOp, ArgmaxReduceOp>(
-                          [](auto argmax) { return argmax.getToken(); })
-                      .Default([](Operation *) { return Value(); });
-    if (token && kindOf(token) == BufferKind::Output)
-      next = token;
-  });
-  return {tokens, next};
-}
-
 /// Step `s + 1` reads its token from the next-token output step `s` wrote
 /// (no copy: the kernel reads `next_token` where the program reads the
 /// tokens input). So the value must be a row of every table it indexes,
@@ -900,7 +873,7 @@ static std::pair<Value, Value> tokenRoles(ProgramOp program) {
 void Validator::checkTokenFeedback(const ScheduleGraph &graph) {
   if (options.steps == 1)
     return;
-  auto [tokens, next] = tokenRoles(program);
+  Value tokens = roles.tokens, next = roles.nextToken;
   if (!tokens)
     return;
   BufferOp tokensOp = tokens.getDefiningOp<BufferOp>();
@@ -1714,6 +1687,9 @@ LogicalResult Validator::finish() {
 
 FailureOr<ValidationStats> Validator::run() {
   collectBuffers();
+  (void)findRoles(program, roles, [&](Operation *op, const Twine &text) {
+    report(op, text);
+  });
   computePositionRange();
   taskOps.assign(program.getBody()->getOps<TaskOp>().begin(),
                  program.getBody()->getOps<TaskOp>().end());
