@@ -220,11 +220,16 @@ static int64_t rowBytesOf(GemvOp op) {
 }
 
 /// Weight rows of `op` one ring stage holds; 0 when `op` is not staged (no
-/// ring, a row that is not a whole number of 16-byte copies, or a row
-/// larger than a stage).
+/// ring, a matrix the validator does not prove read-only, a row that is not
+/// a whole number of 16-byte copies, or a row larger than a stage). The
+/// ring's first rounds are issued before the task's waits, so only a
+/// buffer nothing writes during the step (BufferOp::isReadOnly, whose
+/// writes the validator rejects) may go through it: an activation written
+/// by another worker would be read before its writer finished.
 static int64_t stagedRows(GemvOp op, int64_t stageBytes) {
   auto type = cast<MemRefType>(op.getWeight().getType());
-  if (type.getShape()[1] * type.getElementTypeBitWidth() % 128)
+  if (!op.getWeight().getDefiningOp<BufferOp>().isReadOnly() ||
+      type.getShape()[1] * type.getElementTypeBitWidth() % 128)
     return 0;
   return stageBytes / rowBytesOf(op);
 }

@@ -64,3 +64,28 @@ amk.program @unstaged target <"sm_90a", sms = 1> {
     amk.gemv %w, %x -> %y : memref<16x12xbf16>, memref<12xf32>, memref<16xf32>
   }
 }
+
+// -----
+
+// Test: only a matrix nothing writes during the step is staged: the ring's
+// first rounds are issued before the task's waits, so an activation that
+// another worker writes (here 'm', written by "fill" on worker 0 before
+// "g" on worker 1 may read it) is read from global memory after the waits:
+// no ring, no dynamic shared memory.
+// CHECK-LABEL: gpu.module @amk
+// CHECK-SAME: \22dynamic_smem\22:0
+// CHECK-NOT: mbarrier
+amk.program @activation_matrix target <"sm_90a", sms = 2> {
+  %src = amk.buffer "src" input : memref<64x64xbf16>
+  %m = amk.buffer "m" activation : memref<64x64xbf16>
+  %x = amk.buffer "x" input : memref<64xf32>
+  %y = amk.buffer "y" output : memref<64xf32>
+  %e0 = amk.event "e0"
+  %e1 = amk.event "e1"
+  amk.task "fill" signals %e0 worker 0 queue 0 {
+    amk.copy %src -> %m : memref<64x64xbf16>, memref<64x64xbf16>
+  }
+  amk.task "g" waits(%e0 >= 1) signals %e1 worker 1 queue 0 {
+    amk.gemv %m, %x -> %y : memref<64x64xbf16>, memref<64xf32>, memref<64xf32>
+  }
+}
