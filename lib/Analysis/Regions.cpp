@@ -18,7 +18,7 @@ using namespace mlir::amk;
 bool mlir::amk::isSymbolic(ArrayRef<Interval> box) {
   return llvm::any_of(box, [](const Interval &interval) {
     return interval.lo.relative || interval.hi.relative ||
-           interval.capAtPosition;
+           interval.capAtPosition || interval.window != 0;
   });
 }
 
@@ -79,6 +79,8 @@ static void collectBounds(const Interval &interval,
     (bound.relative ? relative : constant).push_back(bound.offset);
   if (interval.capAtPosition)
     relative.push_back(1);
+  if (interval.window)
+    relative.push_back(1 - interval.window);
 }
 
 SmallVector<int64_t>

@@ -601,7 +601,8 @@ static bool sameElements(const AccessRecord &read, const AccessRecord &write,
     return llvm::equal(read.access.box, write.access.box,
                        [](const Interval &x, const Interval &y) {
                          return x.lo == y.lo && x.hi == y.hi &&
-                                x.capAtPosition == y.capAtPosition;
+                                x.capAtPosition == y.capAtPosition &&
+                                x.window == y.window;
                        });
   return read.linear && write.linear && read.keyLo == write.keyLo &&
          read.keyHi == write.keyHi &&

@@ -58,7 +58,11 @@ void mlir::amk::printRegion(llvm::raw_ostream &os, const Access &access) {
     os << "<buffer>";
   for (const Interval &interval : access.box) {
     os << "[";
+    if (interval.window)
+      os << "max(";
     printBound(os, interval.lo);
+    if (interval.window)
+      os << ", pos - " << interval.window - 1 << ")";
     os << ", ";
     if (interval.capAtPosition)
       os << "min(";

@@ -913,6 +913,8 @@ void AttentionOp::getAccesses(SmallVectorImpl<Access> &accesses) {
                                   (qHeads.hi.offset - 1) / group + 1);
   Interval rows = Interval::of(getKv());
   rows.capAtPosition = true;
+  if (std::optional<uint64_t> window = getWindow())
+    rows.window = int64_t(*window);
   accesses.push_back(Access::columns(getQueryMutable(), AccessKind::Read, cols));
   for (OpOperand *operand : {&getKeyCacheMutable(), &getValueCacheMutable()}) {
     Access read = Access::whole(*operand, AccessKind::Read);
