@@ -477,7 +477,8 @@ Model oracle::buildModel(ProgramOp program, int64_t position) {
   return ModelBuilder(program, position).build();
 }
 
-SmallVector<int64_t, 4> oracle::positionsToTry(ProgramOp program) {
+SmallVector<int64_t, 4> oracle::positionsToTry(ProgramOp program,
+                                               int64_t everyPositionRows) {
   if (std::optional<int64_t> position = program.getPosition())
     return {*position};
   int64_t rows = 0;
@@ -486,6 +487,11 @@ SmallVector<int64_t, 4> oracle::positionsToTry(ProgramOp program) {
       rows = rows ? std::min(rows, buffer.getType().getDimSize(0))
                   : buffer.getType().getDimSize(0);
   SmallVector<int64_t, 4> positions{0};
+  if (rows <= everyPositionRows) {
+    for (int64_t pos = 1; pos < rows; ++pos)
+      positions.push_back(pos);
+    return positions;
+  }
   for (int64_t pos : {int64_t(1), rows - 1})
     if (pos > 0 && pos < rows && pos != positions.back())
       positions.push_back(pos);

@@ -44,6 +44,10 @@ struct OracleOptions {
   int64_t maxTrackedBytes = int64_t(64) << 20;
   /// Exploration stops after this many seconds; the result says so.
   double timeLimitSeconds = 60;
+  /// Programs whose KV caches have at most this many rows are explored at
+  /// every position (a race at a middle position of a shard is found);
+  /// larger ones at 0, 1 and the last row.
+  int64_t everyPositionRows = 256;
 };
 
 /// One violation with the run that exhibits it.
