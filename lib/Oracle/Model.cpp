@@ -331,6 +331,15 @@ void ModelBuilder::checkValues(Operation *op, StringRef task) {
   if (!embed)
     return;
   auto token = embed.getToken().getDefiningOp<BufferOp>();
+  // The host writes the step's token into the input that an embedding of
+  // a read-only table looks up, and the position into 'pos': one buffer
+  // cannot hold both.
+  auto table = embed.getTable().getDefiningOp<BufferOp>();
+  if (token.getKind() == BufferKind::Input && token.getName() == "pos" &&
+      table.isReadOnly() && table.getKind() != BufferKind::Input)
+    report("aliased-role", "'amk.embed' in task '" + task +
+                               "' looks its token up in 'pos', where the "
+                               "host writes the position");
   if (token.isReadOnly())
     return;
   std::optional<int64_t> index = maxIndex(embed.getToken(), 0);

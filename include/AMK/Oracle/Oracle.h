@@ -53,8 +53,8 @@ struct OracleOptions {
 /// One violation with the run that exhibits it.
 struct Finding {
   /// `deadlock`, `race`, `garbage-read`, `readonly-write`,
-  /// `output-unwritten`, `out-of-bounds`, `worker-out-of-grid` or
-  /// `too-large`.
+  /// `output-unwritten`, `out-of-bounds`, `worker-out-of-grid`,
+  /// `aliased-role` or `too-large`.
   std::string kind;
   std::string message;
   int64_t position;
