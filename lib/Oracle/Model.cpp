@@ -39,7 +39,7 @@ private:
   void noteAppend(const Footprint &write);
   void checkValues(Operation *op, StringRef task);
   std::optional<int64_t> maxIndex(Value buffer, unsigned depth);
-  void checkInPlace(Operation *op, ArrayRef<Footprint> footprints,
+  void checkOwnAccesses(Operation *op, ArrayRef<Footprint> footprints,
                     ArrayRef<OpOperand *> operands, StringRef task);
   std::optional<Footprint> flatten(const Access &access, StringRef task);
   void report(StringRef kind, const Twine &message) {
@@ -213,9 +213,10 @@ static bool sharesByte(ArrayRef<ByteRange> a, ArrayRef<ByteRange> b) {
 /// An op's threads run concurrently: two accesses of one storage by one op,
 /// at least one a write, race unless they are a read and a write the op
 /// computes in place through their operands and both are the same bytes.
-void ModelBuilder::checkInPlace(Operation *op, ArrayRef<Footprint> footprints,
-                                ArrayRef<OpOperand *> operands,
-                                StringRef task) {
+void ModelBuilder::checkOwnAccesses(Operation *op,
+                                    ArrayRef<Footprint> footprints,
+                                    ArrayRef<OpOperand *> operands,
+                                    StringRef task) {
   auto access = cast<AccessOpInterface>(op);
   for (auto [w, write] : llvm::enumerate(footprints)) {
     if (!write.write)
@@ -444,7 +445,7 @@ void ModelBuilder::addTask(TaskOp op) {
       operands.push_back(access.operand);
       task.accesses.push_back(std::move(*region));
     }
-    checkInPlace(&body, footprints, operands, task.name);
+    checkOwnAccesses(&body, footprints, operands, task.name);
     checkValues(&body, task.name);
     for (Footprint &write : writes)
       ownWrites[model.buffers[write.buffer].storage].push_back(write);
