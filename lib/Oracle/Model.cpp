@@ -487,6 +487,36 @@ Model oracle::buildModel(ProgramOp program, int64_t position) {
   return ModelBuilder(program, position).build();
 }
 
+/// Adds to `positions` the positions inside `[0, rows)` at which a row
+/// bound of a KV-cache access meets another: `pos + a` (a relative bound,
+/// or the cap at `pos + 1`, or a window's start) against a constant `c`,
+/// and their neighbours.
+static void addRowCrossings(ProgramOp program, int64_t rows,
+                            SmallVectorImpl<int64_t> &positions) {
+  SmallVector<int64_t> relative, constant{0, rows};
+  program.walk([&](AccessOpInterface op) {
+    SmallVector<Access> accesses;
+    op.getAccesses(accesses);
+    for (const Access &access : accesses) {
+      auto buffer = access.buffer.getDefiningOp<BufferOp>();
+      if (!buffer || buffer.getKind() != BufferKind::KVCache)
+        continue;
+      const Interval &row = access.box.front();
+      for (const Bound &bound : {row.lo, row.hi})
+        (bound.relative ? relative : constant).push_back(bound.offset);
+      if (row.capAtPosition)
+        relative.push_back(1);
+      if (row.window)
+        relative.push_back(1 - row.window);
+    }
+  });
+  for (int64_t a : relative)
+    for (int64_t c : constant)
+      for (int64_t pos : {c - a - 1, c - a, c - a + 1})
+        if (pos >= 0 && pos < rows)
+          positions.push_back(pos);
+}
+
 SmallVector<int64_t, 4> oracle::positionsToTry(ProgramOp program,
                                                int64_t everyPositionRows) {
   if (std::optional<int64_t> position = program.getPosition())
@@ -502,8 +532,10 @@ SmallVector<int64_t, 4> oracle::positionsToTry(ProgramOp program,
       positions.push_back(pos);
     return positions;
   }
-  for (int64_t pos : {int64_t(1), rows - 1})
-    if (pos > 0 && pos < rows && pos != positions.back())
-      positions.push_back(pos);
+  positions.append({1, rows - 1});
+  addRowCrossings(program, rows, positions);
+  llvm::sort(positions);
+  positions.erase(std::unique(positions.begin(), positions.end()),
+                  positions.end());
   return positions;
 }

@@ -45,9 +45,10 @@ struct OracleOptions {
   /// Exploration stops after this many seconds; the result says so.
   double timeLimitSeconds = 60;
   /// Programs whose KV caches have at most this many rows are explored at
-  /// every position (a race at a middle position of a shard is found);
-  /// larger ones at 0, 1 and the last row.
-  int64_t everyPositionRows = 256;
+  /// every position; larger ones at 0, 1, the last row and where the row
+  /// bounds of KV accesses cross (a race at the middle positions of a
+  /// `[26, 40)` shard is found either way).
+  int64_t everyPositionRows = 16;
 };
 
 /// One violation with the run that exhibits it.
