@@ -41,7 +41,7 @@ private:
   RoleReporter report;
   Claim tokens{"token input"}, position{"decode position"},
       nextToken{"next token"}, logits{"logits"};
-  bool failed = false;
+  bool ambiguous = false;
 };
 
 } // namespace
@@ -72,7 +72,7 @@ void RoleFinder::claim(Claim &claim, Value buffer, Operation *by) {
   }
   if (claim.buffer == buffer)
     return;
-  failed = true;
+  ambiguous = true;
   Claim other{claim.role, buffer, by};
   report(by, "the " + claim.role + " is '" + bufferOf(buffer).getName() +
                  "' " + describe(other) + " and '" +
@@ -116,7 +116,7 @@ void RoleFinder::checkDistinct() {
     for (Claim *second : ArrayRef(claims).drop_front(i + 1)) {
       if (!first->buffer || first->buffer != second->buffer)
         continue;
-      failed = true;
+      ambiguous = true;
       // Report at an op that uses the buffer in its role, if any.
       Operation *at = first->why.empty() ? first->by : second->by;
       report(at, "'" + bufferOf(first->buffer).getName() + "' is both the " +
@@ -155,7 +155,7 @@ LogicalResult RoleFinder::run(ProgramRoles &roles) {
         roles.tokenRows = roles.tokenRows ? std::min(roles.tokenRows, rows)
                                           : rows;
       }
-  return failure(failed);
+  return failure(ambiguous);
 }
 
 LogicalResult mlir::amk::findRoles(ProgramOp program, ProgramRoles &roles,
