@@ -145,8 +145,9 @@ public:
 
   /// Calls `fn` on every indexed box overlapping `box` in the indexed
   /// dimension (a superset of those overlapping `box`).
-  void forEachOverlapping(const ConcreteBox &box,
-                          llvm::function_ref<void(const ConcreteBox &)> fn) const;
+  void
+  forEachOverlapping(const ConcreteBox &box,
+                     llvm::function_ref<void(const ConcreteBox &)> fn) const;
 
 private:
   void visit(size_t node, size_t first, size_t count, int64_t lo, size_t end,
@@ -178,7 +179,8 @@ CoverIndex::CoverIndex(ArrayRef<ArrayRef<Interval>> covers) {
       if (d < box.size())
         starts.push_back(box[d].first);
     std::sort(starts.begin(), starts.end());
-    size_t distinct = std::unique(starts.begin(), starts.end()) - starts.begin();
+    size_t distinct =
+        std::unique(starts.begin(), starts.end()) - starts.begin();
     if (distinct > bestDistinct && starts.size() == boxes.size())
       bestDistinct = distinct, dim = d;
   }
@@ -202,9 +204,10 @@ void CoverIndex::forEachOverlapping(
   // Boxes starting before the query's end, those of them ending after its
   // start.
   auto [lo, hi] = box[dim];
-  size_t end = llvm::partition_point(boxes, [&](const ConcreteBox &b) {
-                 return b[dim].first < hi;
-               }) - boxes.begin();
+  size_t end =
+      llvm::partition_point(
+          boxes, [&](const ConcreteBox &b) { return b[dim].first < hi; }) -
+      boxes.begin();
   visit(1, 0, leaves, lo, end, fn);
 }
 

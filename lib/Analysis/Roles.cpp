@@ -74,9 +74,9 @@ void RoleFinder::claim(Claim &claim, Value buffer, Operation *by) {
     return;
   ambiguous = true;
   Claim other{claim.role, buffer, by};
-  report(by, "the " + claim.role + " is '" + bufferOf(buffer).getName() +
-                 "' " + describe(other) + " and '" +
-                 bufferOf(claim.buffer).getName() + "' " + describe(claim) +
+  report(by, "the " + claim.role + " is '" + bufferOf(buffer).getName() + "' " +
+                 describe(other) + " and '" + bufferOf(claim.buffer).getName() +
+                 "' " + describe(claim) +
                  ": the runtime drives one buffer per role");
 }
 
@@ -152,8 +152,8 @@ LogicalResult RoleFinder::run(ProgramRoles &roles) {
       if (auto embed = dyn_cast<EmbedOp>(user);
           embed && embed.getToken() == tokens.buffer) {
         int64_t rows = bufferOf(embed.getTable()).getType().getDimSize(0);
-        roles.tokenRows = roles.tokenRows ? std::min(roles.tokenRows, rows)
-                                          : rows;
+        roles.tokenRows =
+            roles.tokenRows ? std::min(roles.tokenRows, rows) : rows;
       }
   return failure(ambiguous);
 }

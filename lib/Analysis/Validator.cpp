@@ -651,8 +651,8 @@ void Validator::checkOwnPair(const AccessRecord &x, const AccessRecord &y) {
   std::string page;
   if (x.buffer != y.buffer)
     page = " (their buffers share a scratch page)";
-  std::string prefix = "'" + x.op->getName().getStringRef().str() + "' in " +
-                       taskName(x.task);
+  std::string prefix =
+      "'" + x.op->getName().getStringRef().str() + "' in " + taskName(x.task);
   if (bothWrite) {
     report(x.op, prefix + " writes " + operandRegion(x) + " and " +
                      operandRegion(y) + ", which overlap" + page +
@@ -723,8 +723,8 @@ static std::optional<int64_t> convertedBound(int64_t bound, Value output) {
                                llvm::APFloat::rmNearestTiesToEven);
   if (auto type = dyn_cast<FloatType>(to))
     if (value.convert(type.getFloatSemantics(),
-                      llvm::APFloat::rmNearestTiesToEven,
-                      &inexact) & llvm::APFloat::opOverflow)
+                      llvm::APFloat::rmNearestTiesToEven, &inexact) &
+        llvm::APFloat::opOverflow)
       return std::nullopt;
   if (!value.isFinite())
     return std::nullopt;
@@ -1688,9 +1688,8 @@ LogicalResult Validator::finish() {
 
 FailureOr<ValidationStats> Validator::run() {
   collectBuffers();
-  (void)findRoles(program, roles, [&](Operation *op, const Twine &text) {
-    report(op, text);
-  });
+  (void)findRoles(program, roles,
+                  [&](Operation *op, const Twine &text) { report(op, text); });
   computePositionRange();
   taskOps.assign(program.getBody()->getOps<TaskOp>().begin(),
                  program.getBody()->getOps<TaskOp>().end());

@@ -40,7 +40,7 @@ private:
   void checkValues(Operation *op, StringRef task);
   std::optional<int64_t> maxIndex(Value buffer, unsigned depth);
   void checkOwnAccesses(Operation *op, ArrayRef<Footprint> footprints,
-                    ArrayRef<OpOperand *> operands, StringRef task);
+                        ArrayRef<OpOperand *> operands, StringRef task);
   std::optional<Footprint> flatten(const Access &access, StringRef task);
   void report(StringRef kind, const Twine &message) {
     model.staticFindings.push_back({kind.str(), message.str()});
@@ -227,16 +227,16 @@ void ModelBuilder::checkOwnAccesses(Operation *op,
       if (r == w || (read.write && r < w) || x.storage != y.storage ||
           !sharesByte(read.ranges, write.ranges))
         continue;
-      bool same = x.elementBits == y.elementBits &&
-                  llvm::equal(read.ranges, write.ranges,
-                              [](ByteRange a, ByteRange b) {
-                                return a.lo == b.lo && a.hi == b.hi;
-                              });
+      bool same =
+          x.elementBits == y.elementBits &&
+          llvm::equal(read.ranges, write.ranges, [](ByteRange a, ByteRange b) {
+            return a.lo == b.lo && a.hi == b.hi;
+          });
       if (!read.write && same && operands[r] && operands[w] &&
           access.allowsInPlace(*operands[r], *operands[w]))
         continue;
-      report("race", "'" + op->getName().getStringRef() + "' in task '" +
-                         task + "' " + (read.write ? "writes " : "reads ") +
+      report("race", "'" + op->getName().getStringRef() + "' in task '" + task +
+                         "' " + (read.write ? "writes " : "reads ") +
                          model.describe(read) + " and writes " +
                          model.describe(write) + ", which share memory");
     }

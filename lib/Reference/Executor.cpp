@@ -216,9 +216,9 @@ Expected<int64_t> Executor::argmaxOfLogits() const {
   int64_t best = 0;
   for (auto [i, value] : llvm::enumerate(logits)) {
     if (std::isnan(value))
-      return fail(llvm::formatv("'{0}' was not written (NaN at {1})",
-                                roles.logits.getDefiningOp<BufferOp>().getName(),
-                                i));
+      return fail(
+          llvm::formatv("'{0}' was not written (NaN at {1})",
+                        roles.logits.getDefiningOp<BufferOp>().getName(), i));
     if (value > logits[best])
       best = i;
   }

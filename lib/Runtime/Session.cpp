@@ -195,8 +195,7 @@ Status Session::step(int64_t token, int64_t pos, std::vector<float> *logits,
     return Status::error("position " + std::to_string(pos) +
                          ": the kernel is compiled for position " +
                          std::to_string(*m.position) + " only");
-  if (Status status = checkToken(m, vocabSize, token, "token");
-      status.failed())
+  if (Status status = checkToken(m, vocabSize, token, "token"); status.failed())
     return status;
   double ms = 0;
   // Without a `next_token` buffer the host takes the argmax of the logits.

@@ -357,7 +357,8 @@ Value newBuffer(ProgramOp program, StringRef name, MemRefType type,
   if (page)
     builder.setInsertionPointAfter(page.getDefiningOp());
   return BufferOp::create(builder, program.getLoc(), type,
-                          builder.getStringAttr(name), kind, StringAttr(), page);
+                          builder.getStringAttr(name), kind, StringAttr(),
+                          page);
 }
 
 /// Makes a read operand of one op the buffer one of its writes goes to
@@ -381,8 +382,7 @@ bool inPlaceOperand(ProgramOp program, Rng &rng) {
   op.getAccesses(accesses);
   SmallVector<OpOperand *> reads;
   for (const Access &access : accesses)
-    if (!access.isWrite() && access.operand &&
-        access.buffer != write->get() &&
+    if (!access.isWrite() && access.operand && access.buffer != write->get() &&
         access.buffer.getType() == write->get().getType())
       reads.push_back(access.operand);
   if (reads.empty())
@@ -413,8 +413,8 @@ bool partialWritesOnePage(ProgramOp program, Rng &rng) {
                           builder.getStringAttr("pair"),
                           builder.getI64IntegerAttr(256), IntervalAttr());
   }
-  Value logits = newBuffer(program, "lx", MemRefType::get({8}, f32),
-                           BufferKind::Input);
+  Value logits =
+      newBuffer(program, "lx", MemRefType::get({8}, f32), BufferKind::Input);
   Value values = newBuffer(program, "pv", MemRefType::get({1}, f32),
                            BufferKind::Scratch, page);
   Value indices = newBuffer(program, "pi", MemRefType::get({1}, i32),
@@ -446,9 +446,9 @@ bool indexRounding(ProgramOp program, Rng &rng) {
                           BufferKind::Input);
   Value index = newBuffer(program, "ri", MemRefType::get({1}, i32),
                           BufferKind::Activation);
-  Value converted = newBuffer(program, "rf",
-                              MemRefType::get({1}, narrow[rng() % 3]),
-                              BufferKind::Activation);
+  Value converted =
+      newBuffer(program, "rf", MemRefType::get({1}, narrow[rng() % 3]),
+                BufferKind::Activation);
   Value token = newBuffer(program, "rt", MemRefType::get({1}, i32),
                           BufferKind::Activation);
   Value table = newBuffer(program, "rtab", MemRefType::get({rows, 4}, f32),

@@ -1,4 +1,5 @@
-//===- Roles.h - The buffers the runtime drives ------------------*- C++ -*-===//
+//===- Roles.h - The buffers the runtime drives -----------------*- C++ -*-===//
+//-*-===//
 //
 // Part of the AMK project.
 //

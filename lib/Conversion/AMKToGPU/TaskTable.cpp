@@ -558,10 +558,11 @@ static json::Object staticsOf(Operation *op) {
 /// (findRoles: it refused the program if they were ambiguous).
 static json::Object rolesOf(const ProgramRoles &roles, const TaskTable &table) {
   json::Object object;
-  for (auto [role, buffer] : {std::pair<StringRef, Value>{"tokens", roles.tokens},
-                              {"position", roles.position},
-                              {"next_token", roles.nextToken},
-                              {"logits", roles.logits}})
+  for (auto [role, buffer] :
+       {std::pair<StringRef, Value>{"tokens", roles.tokens},
+        {"position", roles.position},
+        {"next_token", roles.nextToken},
+        {"logits", roles.logits}})
     if (buffer)
       object[role] = table.buffers.lookup(buffer).id;
   return object;
@@ -624,8 +625,8 @@ json::Object amk::buildManifest(ProgramOp program, const TaskTable &table,
   }
   manifest["buffers"] = std::move(buffers);
   ProgramRoles roles;
-  bool unambiguous = succeeded(
-      findRoles(program, roles, [](Operation *, const Twine &) {}));
+  bool unambiguous =
+      succeeded(findRoles(program, roles, [](Operation *, const Twine &) {}));
   assert(unambiguous && "a validated program has one buffer per role");
   (void)unambiguous;
   manifest["roles"] = rolesOf(roles, table);

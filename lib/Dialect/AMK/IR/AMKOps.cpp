@@ -644,9 +644,11 @@ void RMSNormOp::getAccesses(SmallVectorImpl<Access> &accesses) {
   int64_t row = rowSize(*this);
   int64_t rows = *getVectorLength(getInput().getType()) / row;
   Interval cols = scaled(orAll(getHeadsAttr(), rows), row);
-  accesses.push_back(Access::columns(getInputMutable(), AccessKind::Read, cols));
+  accesses.push_back(
+      Access::columns(getInputMutable(), AccessKind::Read, cols));
   accesses.push_back(Access::whole(getWeightMutable(), AccessKind::Read));
-  accesses.push_back(Access::columns(getOutputMutable(), AccessKind::Write, cols));
+  accesses.push_back(
+      Access::columns(getOutputMutable(), AccessKind::Write, cols));
 }
 
 bool RMSNormOp::allowsInPlace(OpOperand &read, OpOperand &write) {
@@ -699,7 +701,8 @@ void GemvOp::getAccesses(SmallVectorImpl<Access> &accesses) {
   for (MutableOperandRange operands : {getBiasMutable(), getResidualMutable()})
     for (OpOperand &operand : operands)
       accesses.push_back(Access::columns(operand, AccessKind::Read, cols));
-  accesses.push_back(Access::columns(getOutputMutable(), AccessKind::Write, cols));
+  accesses.push_back(
+      Access::columns(getOutputMutable(), AccessKind::Write, cols));
 }
 
 bool GemvOp::allowsInPlace(OpOperand &read, OpOperand &write) {
@@ -741,9 +744,11 @@ void RopeOp::getAccesses(SmallVectorImpl<Access> &accesses) {
   int64_t headDim = getHeadDim();
   int64_t heads = *getVectorLength(getInput().getType()) / headDim;
   Interval cols = scaled(orAll(getHeadsAttr(), heads), headDim);
-  accesses.push_back(Access::columns(getInputMutable(), AccessKind::Read, cols));
+  accesses.push_back(
+      Access::columns(getInputMutable(), AccessKind::Read, cols));
   accesses.push_back(Access::whole(getPositionMutable(), AccessKind::Read));
-  accesses.push_back(Access::columns(getOutputMutable(), AccessKind::Write, cols));
+  accesses.push_back(
+      Access::columns(getOutputMutable(), AccessKind::Write, cols));
 }
 
 bool RopeOp::allowsInPlace(OpOperand &read, OpOperand &write) {
@@ -915,7 +920,8 @@ void AttentionOp::getAccesses(SmallVectorImpl<Access> &accesses) {
   rows.capAtPosition = true;
   if (std::optional<uint64_t> window = getWindow())
     rows.window = int64_t(*window);
-  accesses.push_back(Access::columns(getQueryMutable(), AccessKind::Read, cols));
+  accesses.push_back(
+      Access::columns(getQueryMutable(), AccessKind::Read, cols));
   for (OpOperand *operand : {&getKeyCacheMutable(), &getValueCacheMutable()}) {
     Access read = Access::whole(*operand, AccessKind::Read);
     read.box[0] = rows;
@@ -929,7 +935,8 @@ void AttentionOp::getAccesses(SmallVectorImpl<Access> &accesses) {
     return;
   }
   if (!getStats()) {
-    accesses.push_back(Access::columns(getOutputMutable(), AccessKind::Write, cols));
+    accesses.push_back(
+        Access::columns(getOutputMutable(), AccessKind::Write, cols));
     return;
   }
   int64_t index = *getSlot();
@@ -973,11 +980,13 @@ void AttentionCombineOp::getAccesses(SmallVectorImpl<Access> &accesses) {
   int64_t headDim = *getVectorLength(getOutput().getType()) / heads;
   Interval range = orAll(getHeadsAttr(), heads);
   Interval cols = scaled(range, headDim);
-  accesses.push_back(Access::columns(getPartialMutable(), AccessKind::Read, cols));
+  accesses.push_back(
+      Access::columns(getPartialMutable(), AccessKind::Read, cols));
   Access statsRead = Access::whole(getStatsMutable(), AccessKind::Read);
   statsRead.box[1] = range;
   accesses.push_back(statsRead);
-  accesses.push_back(Access::columns(getOutputMutable(), AccessKind::Write, cols));
+  accesses.push_back(
+      Access::columns(getOutputMutable(), AccessKind::Write, cols));
 }
 
 //===----------------------------------------------------------------------===//
@@ -1132,9 +1141,12 @@ void ArgmaxPartialOp::getAccesses(SmallVectorImpl<Access> &accesses) {
       orAll(getColsAttr(), *getVectorLength(getLogits().getType()));
   int64_t index = getSlot();
   Interval slot = Interval::of(index, index + 1);
-  accesses.push_back(Access::columns(getLogitsMutable(), AccessKind::Read, cols));
-  accesses.push_back(Access::columns(getValuesMutable(), AccessKind::Write, slot));
-  accesses.push_back(Access::columns(getIndicesMutable(), AccessKind::Write, slot));
+  accesses.push_back(
+      Access::columns(getLogitsMutable(), AccessKind::Read, cols));
+  accesses.push_back(
+      Access::columns(getValuesMutable(), AccessKind::Write, slot));
+  accesses.push_back(
+      Access::columns(getIndicesMutable(), AccessKind::Write, slot));
 }
 
 LogicalResult ArgmaxReduceOp::verify() {
@@ -1171,10 +1183,10 @@ LogicalResult CopyOp::verify() {
 
 void CopyOp::getAccesses(SmallVectorImpl<Access> &accesses) {
   if (IntervalAttr cols = getColsAttr()) {
-    accesses.push_back(
-        Access::columns(getSourceMutable(), AccessKind::Read, Interval::of(cols)));
-    accesses.push_back(
-        Access::columns(getOutputMutable(), AccessKind::Write, Interval::of(cols)));
+    accesses.push_back(Access::columns(getSourceMutable(), AccessKind::Read,
+                                       Interval::of(cols)));
+    accesses.push_back(Access::columns(getOutputMutable(), AccessKind::Write,
+                                       Interval::of(cols)));
     return;
   }
   accesses.push_back(Access::whole(getSourceMutable(), AccessKind::Read));
