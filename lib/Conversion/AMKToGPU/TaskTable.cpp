@@ -630,7 +630,8 @@ json::Object amk::buildManifest(ProgramOp program, const TaskTable &table,
   assert(unambiguous && "a validated program has one buffer per role");
   (void)unambiguous;
   manifest["roles"] = rolesOf(roles, table);
-  manifest["token_rows"] = roles.tokenRows;
+  if (roles.tokens)
+    manifest["token_rows"] = roles.tokenRows;
 
   json::Object arenas;
   for (const auto &arena : table.arenaBytes)
