@@ -17,9 +17,12 @@
 #include "AMK/Analysis/Validator.h"
 
 #include "AMK/Analysis/Regions.h"
+#include "AMK/Analysis/Roles.h"
 #include "AMK/Analysis/ScheduleGraph.h"
 #include "AMK/Support/StorageModel.h"
 
+#include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/APSInt.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -100,6 +103,8 @@ private:
       violations.push_back({op, std::move(text)});
   }
   std::string region(const Access &access) const;
+  /// The region of `record` and the operand number it goes through.
+  std::string operandRegion(const AccessRecord &record) const;
   std::string taskName(uint32_t task) const;
 
   void collectBuffers();
@@ -111,7 +116,8 @@ private:
   bool checkBounds(const AccessRecord &record);
   void checkByteAligned(const AccessRecord &record, const ConcreteBox &box,
                         int64_t pos);
-  void checkInPlace();
+  void checkOwnAccesses();
+  void checkOwnPair(const AccessRecord &x, const AccessRecord &y);
   void checkValues();
   void checkEmbedIndex(uint32_t task, EmbedOp embed);
   std::optional<int64_t> indexBound(Value buffer, unsigned depth);
@@ -164,6 +170,8 @@ private:
   /// Per chain, -1 between uses: scratch of the replays (ReadHistory).
   std::vector<int32_t> chainLatest;
   mutable SmallVector<TaskOp> taskOps;
+  /// The buffers the runtime drives (findRoles, which reports ambiguities).
+  ProgramRoles roles;
   PositionRange positions;
   bool assigned = false;
   int64_t workers = 0;
@@ -179,6 +187,13 @@ std::string Validator::region(const Access &access) const {
   std::string text;
   llvm::raw_string_ostream os(text);
   printRegion(os, access);
+  return text;
+}
+
+std::string Validator::operandRegion(const AccessRecord &record) const {
+  std::string text = region(record.access);
+  if (OpOperand *operand = record.access.operand)
+    text += " (operand " + std::to_string(operand->getOperandNumber()) + ")";
   return text;
 }
 
@@ -586,7 +601,8 @@ static bool sameElements(const AccessRecord &read, const AccessRecord &write,
     return llvm::equal(read.access.box, write.access.box,
                        [](const Interval &x, const Interval &y) {
                          return x.lo == y.lo && x.hi == y.hi &&
-                                x.capAtPosition == y.capAtPosition;
+                                x.capAtPosition == y.capAtPosition &&
+                                x.window == y.window;
                        });
   return read.linear && write.linear && read.keyLo == write.keyLo &&
          read.keyHi == write.keyHi &&
@@ -594,51 +610,65 @@ static bool sameElements(const AccessRecord &read, const AccessRecord &write,
              buffers[write.buffer].bitsPerElement;
 }
 
-/// A read and a write of one op over the same memory race inside the op
-/// (its threads read while others write) unless the op computes every
-/// element in place (`AccessOpInterface::allowsInPlace`) and both name the
-/// same elements. Also through buffers sharing a scratch page.
-void Validator::checkInPlace() {
+/// True when `op` computes `write` from `read` in place: the op declares
+/// the pair of operands in place (`AccessOpInterface::allowsInPlace`) and
+/// both accesses name the same elements.
+static bool inPlace(const AccessRecord &read, const AccessRecord &write,
+                    ArrayRef<BufferInfo> buffers) {
+  OpOperand *from = read.access.operand, *to = write.access.operand;
+  return from && to &&
+         cast<AccessOpInterface>(write.op).allowsInPlace(*from, *to) &&
+         sameElements(read, write, buffers);
+}
+
+/// Every pair of one op's accesses over the same memory (one buffer, or two
+/// buffers of one page), at least one a write, races inside the op (its
+/// threads run concurrently) unless it is a read and a write the op computes
+/// in place. Two writes never are: which one lands last is not defined.
+void Validator::checkOwnAccesses() {
   for (size_t begin = 0, end; begin < accesses.size(); begin = end) {
     for (end = begin + 1;
          end < accesses.size() && accesses[end].op == accesses[begin].op; ++end)
       ;
-    for (size_t w = begin; w < end; ++w) {
-      const AccessRecord &write = accesses[w];
-      if (!write.access.isWrite())
-        continue;
-      for (size_t r = begin; r < end; ++r) {
-        const AccessRecord &read = accesses[r];
-        if (read.access.isWrite() ||
-            buffers[read.buffer].group != buffers[write.buffer].group ||
-            !storageOverlaps(read, write, positions))
-          continue;
-        if (cast<AccessOpInterface>(write.op).allowsInPlace(
-                read.access.buffer, write.access.buffer) &&
-            sameElements(read, write, buffers))
-          continue;
-        std::string page;
-        if (read.buffer != write.buffer)
-          page = " (their buffers share a scratch page)";
-        report(write.op, "'" + write.op->getName().getStringRef() + "' in " +
-                             taskName(write.task) + " reads " +
-                             region(read.access) + " and writes " +
-                             region(write.access) +
-                             ", which overlap" + page +
-                             ": the op does not compute these elements in "
-                             "place (race inside the op)");
-      }
-    }
+    for (size_t a = begin; a < end; ++a)
+      for (size_t b = a + 1; b < end; ++b)
+        checkOwnPair(accesses[a], accesses[b]);
   }
+}
+
+/// Reports accesses `x` (listed first by the op) and `y` of one op when they
+/// conflict inside it.
+void Validator::checkOwnPair(const AccessRecord &x, const AccessRecord &y) {
+  if ((!x.access.isWrite() && !y.access.isWrite()) ||
+      buffers[x.buffer].group != buffers[y.buffer].group ||
+      !storageOverlaps(x, y, positions))
+    return;
+  bool bothWrite = x.access.isWrite() && y.access.isWrite();
+  const AccessRecord &read = x.access.isWrite() ? y : x;
+  const AccessRecord &write = x.access.isWrite() ? x : y;
+  if (!bothWrite && inPlace(read, write, buffers))
+    return;
+  std::string page;
+  if (x.buffer != y.buffer)
+    page = " (their buffers share a scratch page)";
+  std::string prefix =
+      "'" + x.op->getName().getStringRef().str() + "' in " + taskName(x.task);
+  if (bothWrite) {
+    report(x.op, prefix + " writes " + operandRegion(x) + " and " +
+                     operandRegion(y) + ", which overlap" + page +
+                     ": which write lands last is not defined (race inside "
+                     "the op)");
+    return;
+  }
+  report(x.op, prefix + " reads " + operandRegion(read) + " and writes " +
+                   operandRegion(write) + ", which overlap" + page +
+                   ": the op does not compute these elements in place "
+                   "(race inside the op)");
 }
 
 //===----------------------------------------------------------------------===//
 // Values that pick memory, counters
 //===----------------------------------------------------------------------===//
-
-/// The input buffer the runtime writes the decode position into (the
-/// reference executor and the runtime bind it by this name).
-static constexpr llvm::StringLiteral kPositionInput = "pos";
 
 /// The operand an op takes the decode position from, or null.
 static Value positionOperand(Operation *op) {
@@ -652,17 +682,13 @@ static Value positionOperand(Operation *op) {
 /// be the program's position input (every bound `pos + c` means that value),
 /// and a token index computed this step must lie inside its table.
 void Validator::checkValues() {
-  BufferOp positionInput;
-  for (const BufferInfo &buffer : buffers)
-    if (buffer.op.getKind() == BufferKind::Input &&
-        buffer.op.getName() == kPositionInput)
-      positionInput = buffer.op;
+  Value positionInput = roles.position;
   for (auto [task, op] : llvm::enumerate(taskOps)) {
     for (Operation &child : op.getBodyBlock()) {
       if (auto embed = dyn_cast<EmbedOp>(child))
         checkEmbedIndex(task, embed);
       Value position = positionOperand(&child);
-      if (!position || (positionInput && position == positionInput.getResult()))
+      if (!position || position == positionInput)
         continue;
       auto buffer = position.getDefiningOp<BufferOp>();
       report(&child, "'" + child.getName().getStringRef() + "' in " +
@@ -676,6 +702,38 @@ void Validator::checkValues() {
                          " (its rows and rotations would follow another value)");
     }
   }
+}
+
+/// The exclusive bound of the values a copy into `output` leaves when its
+/// source holds integers in `[0, bound)` (as integers or floats), or
+/// std::nullopt when some does not survive the conversion. A copy converts
+/// through f32 (KernelBuilder::loadF32/storeF32, the runtime's buffer views):
+/// an integer is rounded to f32, then to a narrower float type (both to
+/// nearest even, monotonic, so the largest value maps to the largest one:
+/// bf16 rounds 999 to 1000), and a float is truncated to an integer type,
+/// which must hold it.
+static std::optional<int64_t> convertedBound(int64_t bound, Value output) {
+  if (bound <= 0)
+    return bound;
+  Type to = cast<MemRefType>(output.getType()).getElementType();
+  llvm::APFloat value(llvm::APFloat::IEEEsingle());
+  bool inexact = false;
+  (void)value.convertFromAPInt(llvm::APInt(64, bound - 1, /*isSigned=*/true),
+                               /*IsSigned=*/true,
+                               llvm::APFloat::rmNearestTiesToEven);
+  if (auto type = dyn_cast<FloatType>(to))
+    if (value.convert(type.getFloatSemantics(),
+                      llvm::APFloat::rmNearestTiesToEven, &inexact) &
+        llvm::APFloat::opOverflow)
+      return std::nullopt;
+  if (!value.isFinite())
+    return std::nullopt;
+  unsigned width = isa<FloatType>(to) ? 64 : to.getIntOrFloatBitWidth();
+  llvm::APSInt largest(width, /*isUnsigned=*/false);
+  if (value.convertToInteger(largest, llvm::APFloat::rmTowardZero, &inexact) &
+      llvm::APFloat::opInvalidOp)
+    return std::nullopt;
+  return largest.getExtValue() + 1;
 }
 
 /// Nesting of index producers followed by `indexBound`.
@@ -708,8 +766,12 @@ std::optional<int64_t> Validator::indexBound(Value buffer, unsigned depth) {
             .Case([&](ArgmaxReduceOp op) {
               return indexBound(op.getIndices(), depth + 1);
             })
-            .Case([&](CopyOp op) {
-              return indexBound(op.getSource(), depth + 1);
+            .Case([&](CopyOp op) -> std::optional<int64_t> {
+              std::optional<int64_t> source =
+                  indexBound(op.getSource(), depth + 1);
+              if (!source)
+                return std::nullopt;
+              return convertedBound(*source, op.getOutput());
             })
             .Default([](Operation *) { return std::nullopt; });
     if (!writer)
@@ -804,28 +866,6 @@ void Validator::checkStepStructure() {
                         " steps arrivals, past its 32-bit counter");
 }
 
-/// The buffer that `embed` reads its token from (an input: the tokens the
-/// host gives the first step) and the output an argmax writes the chosen
-/// token to; the lowering finds the same roles (TaskTable.cpp rolesOf).
-static std::pair<Value, Value> tokenRoles(ProgramOp program) {
-  Value tokens, next;
-  auto kindOf = [](Value buffer) {
-    return cast<BufferOp>(buffer.getDefiningOp()).getKind();
-  };
-  program.walk([&](Operation *op) {
-    if (auto embed = dyn_cast<EmbedOp>(op);
-        embed && kindOf(embed.getToken()) == BufferKind::Input)
-      tokens = embed.getToken();
-    Value token = llvm::TypeSwitch<Operation *, Value>(op)
-                      .Case<ArgmaxOp, ArgmaxReduceOp>(
-                          [](auto argmax) { return argmax.getToken(); })
-                      .Default([](Operation *) { return Value(); });
-    if (token && kindOf(token) == BufferKind::Output)
-      next = token;
-  });
-  return {tokens, next};
-}
-
 /// Step `s + 1` reads its token from the next-token output step `s` wrote
 /// (no copy: the kernel reads `next_token` where the program reads the
 /// tokens input). So the value must be a row of every table it indexes,
@@ -834,7 +874,7 @@ static std::pair<Value, Value> tokenRoles(ProgramOp program) {
 void Validator::checkTokenFeedback(const ScheduleGraph &graph) {
   if (options.steps == 1)
     return;
-  auto [tokens, next] = tokenRoles(program);
+  Value tokens = roles.tokens, next = roles.nextToken;
   if (!tokens)
     return;
   BufferOp tokensOp = tokens.getDefiningOp<BufferOp>();
@@ -1648,6 +1688,8 @@ LogicalResult Validator::finish() {
 
 FailureOr<ValidationStats> Validator::run() {
   collectBuffers();
+  (void)findRoles(program, roles,
+                  [&](Operation *op, const Twine &text) { report(op, text); });
   computePositionRange();
   taskOps.assign(program.getBody()->getOps<TaskOp>().begin(),
                  program.getBody()->getOps<TaskOp>().end());
@@ -1658,7 +1700,7 @@ FailureOr<ValidationStats> Validator::run() {
   checkWaits(graph);
   collectAccesses();
   checkOutputs();
-  checkInPlace();
+  checkOwnAccesses();
   checkValues();
   checkCounters(graph);
   checkStepStructure();

@@ -479,7 +479,7 @@ OracleResult oracle::runOracle(ProgramOp program,
   auto deadline = std::chrono::steady_clock::now() +
                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                       std::chrono::duration<double>(options.timeLimitSeconds));
-  for (int64_t position : positionsToTry(program)) {
+  for (int64_t position : positionsToTry(program, options.everyPositionRows)) {
     Model model = buildModel(program, position);
     result.refused = tooLarge(model, options);
     if (!result.refused.empty())

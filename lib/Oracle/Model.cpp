@@ -6,11 +6,14 @@
 
 #include "AMK/Oracle/Model.h"
 
+#include "AMK/Kernels/Numeric.h"
 #include "AMK/Support/StorageModel.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::amk;
@@ -36,8 +39,8 @@ private:
   void noteAppend(const Footprint &write);
   void checkValues(Operation *op, StringRef task);
   std::optional<int64_t> maxIndex(Value buffer, unsigned depth);
-  void checkInPlace(Operation *op, ArrayRef<Footprint> footprints,
-                    StringRef task);
+  void checkOwnAccesses(Operation *op, ArrayRef<Footprint> footprints,
+                        ArrayRef<OpOperand *> operands, StringRef task);
   std::optional<Footprint> flatten(const Access &access, StringRef task);
   void report(StringRef kind, const Twine &message) {
     model.staticFindings.push_back({kind.str(), message.str()});
@@ -207,35 +210,62 @@ static bool sharesByte(ArrayRef<ByteRange> a, ArrayRef<ByteRange> b) {
   return false;
 }
 
-/// An op's threads read and write concurrently: a read and a write of one
-/// storage by one op race unless the op computes in place and both are the
-/// same bytes.
-void ModelBuilder::checkInPlace(Operation *op, ArrayRef<Footprint> footprints,
-                                StringRef task) {
+/// An op's threads run concurrently: two accesses of one storage by one op,
+/// at least one a write, race unless they are a read and a write the op
+/// computes in place through their operands and both are the same bytes.
+void ModelBuilder::checkOwnAccesses(Operation *op,
+                                    ArrayRef<Footprint> footprints,
+                                    ArrayRef<OpOperand *> operands,
+                                    StringRef task) {
   auto access = cast<AccessOpInterface>(op);
-  for (const Footprint &write : footprints) {
+  for (auto [w, write] : llvm::enumerate(footprints)) {
     if (!write.write)
       continue;
-    for (const Footprint &read : footprints) {
-      const BufferInfo &r = model.buffers[read.buffer];
-      const BufferInfo &w = model.buffers[write.buffer];
-      if (read.write || r.storage != w.storage ||
+    for (auto [r, read] : llvm::enumerate(footprints)) {
+      const BufferInfo &x = model.buffers[read.buffer];
+      const BufferInfo &y = model.buffers[write.buffer];
+      if (r == w || (read.write && r < w) || x.storage != y.storage ||
           !sharesByte(read.ranges, write.ranges))
         continue;
-      bool same = r.elementBits == w.elementBits &&
-                  llvm::equal(read.ranges, write.ranges,
-                              [](ByteRange x, ByteRange y) {
-                                return x.lo == y.lo && x.hi == y.hi;
-                              });
-      if (same && access.allowsInPlace(bufferValues[read.buffer],
-                                       bufferValues[write.buffer]))
+      bool same =
+          x.elementBits == y.elementBits &&
+          llvm::equal(read.ranges, write.ranges, [](ByteRange a, ByteRange b) {
+            return a.lo == b.lo && a.hi == b.hi;
+          });
+      if (!read.write && same && operands[r] && operands[w] &&
+          access.allowsInPlace(*operands[r], *operands[w]))
         continue;
-      report("race", "'" + op->getName().getStringRef() + "' in task '" +
-                         task + "' reads " + model.describe(read) +
-                         " and writes " + model.describe(write) +
-                         ", which share memory");
+      report("race", "'" + op->getName().getStringRef() + "' in task '" + task +
+                         "' " + (read.write ? "writes " : "reads ") +
+                         model.describe(read) + " and writes " +
+                         model.describe(write) + ", which share memory");
     }
   }
+}
+
+/// The value a copy into `output` leaves from the integer `value`, as the
+/// runtime's kernels convert it (through fp32, then kernels::roundTo the
+/// output's type), or std::nullopt when it is not finite, does not fit the
+/// output's integer type or the type is not one the kernels know.
+static std::optional<int64_t> copiedIndex(int64_t value, Value output) {
+  Type type = cast<MemRefType>(output.getType()).getElementType();
+  namespace kernels = ::amk::kernels;
+  std::optional<kernels::DType> dtype;
+  if (type.isF32())
+    dtype = kernels::DType::F32;
+  else if (type.isF16())
+    dtype = kernels::DType::F16;
+  else if (type.isBF16())
+    dtype = kernels::DType::BF16;
+  else if (type.isInteger(32))
+    dtype = kernels::DType::I32;
+  if (!dtype)
+    return std::nullopt;
+  float converted = kernels::roundTo(*dtype, float(value));
+  if (!std::isfinite(converted) ||
+      (*dtype == kernels::DType::I32 && std::fabs(converted) >= 2147483648.0f))
+    return std::nullopt;
+  return int64_t(converted);
 }
 
 /// The largest value any writer of the i32 `buffer` in the program can
@@ -268,7 +298,12 @@ std::optional<int64_t> ModelBuilder::maxIndex(Value buffer, unsigned depth) {
             .Case([&](ArgmaxReduceOp op) {
               return maxIndex(op.getIndices(), depth + 1);
             })
-            .Case([&](CopyOp op) { return maxIndex(op.getSource(), depth + 1); })
+            .Case([&](CopyOp op) -> std::optional<int64_t> {
+              std::optional<int64_t> source =
+                  maxIndex(op.getSource(), depth + 1);
+              return source ? copiedIndex(*source, op.getOutput())
+                            : std::nullopt;
+            })
             .Default([](Operation *) { return std::nullopt; });
     if (!value)
       return std::nullopt;
@@ -297,6 +332,15 @@ void ModelBuilder::checkValues(Operation *op, StringRef task) {
   if (!embed)
     return;
   auto token = embed.getToken().getDefiningOp<BufferOp>();
+  // The host writes the step's token into the input that an embedding of
+  // a read-only table looks up, and the position into 'pos': one buffer
+  // cannot hold both.
+  auto table = embed.getTable().getDefiningOp<BufferOp>();
+  if (token.getKind() == BufferKind::Input && token.getName() == "pos" &&
+      table.isReadOnly() && table.getKind() != BufferKind::Input)
+    report("aliased-role", "'amk.embed' in task '" + task +
+                               "' looks its token up in 'pos', where the "
+                               "host writes the position");
   if (token.isReadOnly())
     return;
   std::optional<int64_t> index = maxIndex(embed.getToken(), 0);
@@ -374,6 +418,7 @@ void ModelBuilder::addTask(TaskOp op) {
     SmallVector<Access> accesses;
     cast<AccessOpInterface>(body).getAccesses(accesses);
     SmallVector<Footprint> writes, footprints;
+    SmallVector<OpOperand *> operands;
     for (const Access &access : accesses) {
       std::optional<Footprint> region = flatten(access, task.name);
       if (!region)
@@ -397,9 +442,10 @@ void ModelBuilder::addTask(TaskOp op) {
         noteAppend(*region);
       }
       footprints.push_back(*region);
+      operands.push_back(access.operand);
       task.accesses.push_back(std::move(*region));
     }
-    checkInPlace(&body, footprints, task.name);
+    checkOwnAccesses(&body, footprints, operands, task.name);
     checkValues(&body, task.name);
     for (Footprint &write : writes)
       ownWrites[model.buffers[write.buffer].storage].push_back(write);
@@ -441,7 +487,38 @@ Model oracle::buildModel(ProgramOp program, int64_t position) {
   return ModelBuilder(program, position).build();
 }
 
-SmallVector<int64_t, 4> oracle::positionsToTry(ProgramOp program) {
+/// Adds to `positions` the positions inside `[0, rows)` at which a row
+/// bound of a KV-cache access meets another: `pos + a` (a relative bound,
+/// or the cap at `pos + 1`, or a window's start) against a constant `c`,
+/// and their neighbours.
+static void addRowCrossings(ProgramOp program, int64_t rows,
+                            SmallVectorImpl<int64_t> &positions) {
+  SmallVector<int64_t> relative, constant{0, rows};
+  program.walk([&](AccessOpInterface op) {
+    SmallVector<Access> accesses;
+    op.getAccesses(accesses);
+    for (const Access &access : accesses) {
+      auto buffer = access.buffer.getDefiningOp<BufferOp>();
+      if (!buffer || buffer.getKind() != BufferKind::KVCache)
+        continue;
+      const Interval &row = access.box.front();
+      for (const Bound &bound : {row.lo, row.hi})
+        (bound.relative ? relative : constant).push_back(bound.offset);
+      if (row.capAtPosition)
+        relative.push_back(1);
+      if (row.window)
+        relative.push_back(1 - row.window);
+    }
+  });
+  for (int64_t a : relative)
+    for (int64_t c : constant)
+      for (int64_t pos : {c - a - 1, c - a, c - a + 1})
+        if (pos >= 0 && pos < rows)
+          positions.push_back(pos);
+}
+
+SmallVector<int64_t, 4> oracle::positionsToTry(ProgramOp program,
+                                               int64_t everyPositionRows) {
   if (std::optional<int64_t> position = program.getPosition())
     return {*position};
   int64_t rows = 0;
@@ -450,8 +527,15 @@ SmallVector<int64_t, 4> oracle::positionsToTry(ProgramOp program) {
       rows = rows ? std::min(rows, buffer.getType().getDimSize(0))
                   : buffer.getType().getDimSize(0);
   SmallVector<int64_t, 4> positions{0};
-  for (int64_t pos : {int64_t(1), rows - 1})
-    if (pos > 0 && pos < rows && pos != positions.back())
+  if (rows <= everyPositionRows) {
+    for (int64_t pos = 1; pos < rows; ++pos)
       positions.push_back(pos);
+    return positions;
+  }
+  positions.append({1, rows - 1});
+  addRowCrossings(program, rows, positions);
+  llvm::sort(positions);
+  positions.erase(std::unique(positions.begin(), positions.end()),
+                  positions.end());
   return positions;
 }

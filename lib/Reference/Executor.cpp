@@ -149,27 +149,16 @@ Error Executor::allocate(llvm::StringRef weightsDir) {
     if (Error err = loader->load(*buffer.getKey(), view))
       return err;
   }
-  tokenInput = findTokenInput();
-  if (!tokenInput)
-    return fail("the program has no input buffer 'tokens' and no embedding "
-                "of a weight table reading an input");
-  if (!ioBuffers.count("pos"))
+  // The roles the validator certifies and the manifest hands the runtime.
+  std::string ambiguity;
+  if (failed(findRoles(program, roles, [&](Operation *, const Twine &text) {
+        if (ambiguity.empty())
+          ambiguity = text.str();
+      })))
+    return fail(ambiguity);
+  if (!roles.position)
     return fail("the program has no input buffer 'pos'");
   return Error::success();
-}
-
-Value Executor::findTokenInput() {
-  if (Value tokens = ioBuffers.lookup("tokens"))
-    return tokens;
-  Value found;
-  program.walk([&](EmbedOp embed) {
-    auto table = embed.getTable().getDefiningOp<BufferOp>();
-    auto token = embed.getToken().getDefiningOp<BufferOp>();
-    if (table && token && table.getKind() == BufferKind::Weight &&
-        token.getKind() == BufferKind::Input)
-      found = token.getResult();
-  });
-  return found;
 }
 
 void Executor::indexSchedule() {
@@ -207,30 +196,36 @@ Executor::output(llvm::StringRef name) const {
   auto it = ioBuffers.find(name);
   if (it == ioBuffers.end())
     return fail("the program has no output buffer '" + name + "'");
-  const BufferView &view = views.find(it->second)->second;
+  return valuesOf(it->second);
+}
+
+/// The values of `buffer`, one of the program's.
+llvm::ArrayRef<float> Executor::valuesOf(Value buffer) const {
+  const BufferView &view = views.find(buffer)->second;
   return llvm::ArrayRef<float>(view.values(), view.size());
 }
 
 Expected<int64_t> Executor::nextToken() const {
-  if (!ioBuffers.count("next_token"))
+  if (!roles.nextToken)
     return argmaxOfLogits();
-  Expected<llvm::ArrayRef<float>> token = output("next_token");
-  if (!token)
-    return token.takeError();
-  if (std::isnan(token->front()))
-    return fail("'next_token' was not written (NaN)");
-  return int64_t(token->front());
+  float token = valuesOf(roles.nextToken).front();
+  if (std::isnan(token))
+    return fail("'" + roles.nextToken.getDefiningOp<BufferOp>().getName() +
+                "' was not written (NaN)");
+  return int64_t(token);
 }
 
 Expected<int64_t> Executor::argmaxOfLogits() const {
-  Expected<llvm::ArrayRef<float>> logits = output("logits");
-  if (!logits)
-    return fail("the program has neither 'next_token' nor 'logits' outputs");
+  if (!roles.logits)
+    return fail("the program has neither a next token nor logits output");
+  llvm::ArrayRef<float> logits = valuesOf(roles.logits);
   int64_t best = 0;
-  for (auto [i, value] : llvm::enumerate(*logits)) {
+  for (auto [i, value] : llvm::enumerate(logits)) {
     if (std::isnan(value))
-      return fail(llvm::formatv("'logits' was not written (NaN at {0})", i));
-    if (value > (*logits)[best])
+      return fail(
+          llvm::formatv("'{0}' was not written (NaN at {1})",
+                        roles.logits.getDefiningOp<BufferOp>().getName(), i));
+    if (value > logits[best])
       best = i;
   }
   return best;
@@ -292,8 +287,10 @@ Error Executor::step(int64_t token, int64_t pos) {
   if (Error err = checkStepInputs(token, pos))
     return err;
   resetTransients();
-  views[tokenInput].values()[0] = float(token);
-  views[ioBuffers.lookup("pos")].values()[0] = float(pos);
+  // A program that embeds no token (no token input) ignores it.
+  if (roles.tokens)
+    views[roles.tokens].values()[0] = float(token);
+  views[roles.position].values()[0] = float(pos);
   return runTasks(pos);
 }
 

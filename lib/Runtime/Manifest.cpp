@@ -230,6 +230,8 @@ void ManifestReader::readRoles(const json &root) {
       fail(where, "buffer '" + buffer.name + "' is not floating-point");
     *role.id = id;
   }
+  if (root.contains("token_rows"))
+    m.roles.tokenRows = integer(root, "token_rows", "", 1, INT_MAX);
 }
 
 void ManifestReader::readEvents(const json &root) {

@@ -192,6 +192,21 @@ static Status argmaxOf(const std::vector<float> &logits,
   return Status::ok();
 }
 
+/// Checks the input \p token (\p what names it) against the vocabulary
+/// and the rows of the embedding tables it indexes (`token_rows`, which
+/// may be fewer than the logits).
+static Status checkToken(const Manifest &m, int64_t vocab, int64_t token,
+                         const std::string &what) {
+  if (token < 0 || token >= vocab)
+    return Status::error(what + " id " + std::to_string(token) +
+                         " out of range: vocab is " + std::to_string(vocab));
+  if (m.roles.tokenRows && token >= m.roles.tokenRows)
+    return Status::error(what + " id " + std::to_string(token) +
+                         " out of range: the embedding table has " +
+                         std::to_string(m.roles.tokenRows) + " rows");
+  return Status::ok();
+}
+
 Status Session::step(int64_t token, int64_t pos, std::vector<float> *logits,
                      int64_t &next) {
   if (broken)
@@ -203,10 +218,8 @@ Status Session::step(int64_t token, int64_t pos, std::vector<float> *logits,
     return Status::error("position " + std::to_string(pos) +
                          ": the kernel is compiled for position " +
                          std::to_string(*m.position) + " only");
-  if (token < 0 || token >= vocabSize)
-    return Status::error("token id " + std::to_string(token) +
-                         " out of range: vocab is " +
-                         std::to_string(vocabSize));
+  if (Status status = checkToken(m, vocabSize, token, "token"); status.failed())
+    return status;
   double ms = 0;
   // Without a `next_token` buffer the host takes the argmax of the logits.
   std::vector<float> hostLogits;
@@ -238,10 +251,9 @@ Status Session::generate(const std::vector<int64_t> &prompt,
                          " positions, past --max-seq " +
                          std::to_string(rows));
   for (int64_t token : prompt)
-    if (token < 0 || token >= vocabSize)
-      return Status::error("prompt token id " + std::to_string(token) +
-                           " out of range: vocab is " +
-                           std::to_string(vocabSize));
+    if (Status status = checkToken(m, vocabSize, token, "prompt token");
+        status.failed())
+      return status;
   if (stepsPerLaunch > 1 && forced.empty() && !recordLogits && !logits &&
       !prompt.empty() && m.roles.nextToken >= 0)
     return generateInLaunches(prompt, newTokens, tokens);
@@ -280,10 +292,9 @@ Status Session::generateInLaunches(const std::vector<int64_t> &prompt,
     if (steps < 1)
       return Status::error("position " + std::to_string(pos) +
                            " is past --max-seq " + std::to_string(rows));
-    if (token < 0 || token >= vocabSize)
-      return Status::error("token id " + std::to_string(token) +
-                           " out of range: vocab is " +
-                           std::to_string(vocabSize));
+    if (Status status = checkToken(m, vocabSize, token, "token");
+        status.failed())
+      return status;
     std::vector<int64_t> chosen;
     double ms = 0;
     Status status = backend->launch(int32_t(token), int32_t(pos), epoch,

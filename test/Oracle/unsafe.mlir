@@ -228,3 +228,24 @@ amk.program @own_page {
   amk.task "lost" signals %e {
   }
 }
+
+// A split-KV shard over rows [26, 40) of a 64-row cache reads the row the
+// unordered append writes only at positions 26 to 39: the oracle also runs
+// the positions where the shard's bounds meet the position (25 to 27, 38
+// to 41; it was SAFE at 0, 1 and 63 alone).
+// CHECK-LABEL: @middle_shard: UNSAFE (2 findings, 108 states, exhaustive)
+// CHECK: garbage-read at pos 26: task 'shard' reads 'kc'[26, 27)[0, 1)[0, 16), byte 1664 of which is never written
+// CHECK: race at pos 26: tasks 'shard' and 'append' are in flight together: 'shard' reads 'kc'[26, 27)[0, 1)[0, 16), 'append' writes 'kc'[26, 27)[0, 1)[0, 16)
+amk.program @middle_shard {
+  %q = amk.buffer "q" input : memref<16xf32>
+  %pos = amk.buffer "pos" input : memref<1xi32>
+  %kc = amk.buffer "kc" kv_cache : memref<64x1x16xf32>
+  %o = amk.buffer "o" output : memref<16xf32>
+  %e = amk.event "e"
+  amk.task "shard" signals %e worker 0 queue 0 {
+    amk.attention %q, %kc, %kc, %pos -> %o kv [26, 40) scale 0.25 : memref<16xf32>, memref<64x1x16xf32>, memref<64x1x16xf32>, memref<1xi32>, memref<16xf32>
+  }
+  amk.task "append" signals %e worker 1 queue 0 {
+    amk.kv_append %q, %pos -> %kc : memref<16xf32>, memref<1xi32>, memref<64x1x16xf32>
+  }
+}

@@ -238,3 +238,47 @@ amk.program @no_next_token {
     amk.gemv %w, %a -> %logits : memref<256x16xbf16>, memref<16xf32>, memref<256xf32>
   }
 }
+
+// -----
+
+// Test: two token inputs, one looked up in a weight table and one in a
+// const table. Each step feeds next_token to one tokens role, decided once
+// for the validator and the manifest (findRoles); here it is ambiguous
+// (the read of 'tokens' is unordered with the argmax, the read of 'tok2'
+// ordered before it), so the launch is refused; the first, the tokens role
+// of the diagnostics, also races with the argmax.
+// expected-error@+1 {{schedule rejected: 2 violation(s)}}
+amk.program @weight_and_const_token_tables {
+  %tok = amk.buffer "tokens" input : memref<1xi32>
+  %tok2 = amk.buffer "tok2" input : memref<1xi32>
+  %pos = amk.buffer "pos" input : memref<1xi32>
+  %table = amk.buffer "table" weight key "t" : memref<256x16xbf16>
+  %ctab = amk.buffer "ctab" const key "c" : memref<256x16xbf16>
+  %w = amk.buffer "w" weight key "w" : memref<256x16xbf16>
+  %x = amk.buffer "x" activation : memref<16xf32>
+  %c = amk.buffer "c" activation : memref<16xf32>
+  %kc = amk.buffer "kc" kv_cache : memref<8x1x16xbf16>
+  %a = amk.buffer "a" activation : memref<16xf32>
+  %logits = amk.buffer "logits" output : memref<256xf32>
+  %l2 = amk.buffer "l2" input : memref<256xf32>
+  %next = amk.buffer "next_token" output : memref<1xi32>
+  %e0 = amk.event "e0"
+  %e1 = amk.event "e1"
+  %e2 = amk.event "e2"
+  amk.task "embed_w" signals %e0 worker 0 queue 0 {
+    // expected-error@+1 {{task "embed_w" reads 'tokens'[0, 1), which step s + 1 of a launch of 4 steps takes from 'next_token', but task "pick" writes 'next_token'[0, 1) without being ordered after the read}}
+    amk.embed %table[%tok] -> %x : memref<256x16xbf16>, memref<1xi32>, memref<16xf32>
+    amk.kv_append %x, %pos -> %kc : memref<16xf32>, memref<1xi32>, memref<8x1x16xbf16>
+  }
+  amk.task "embed_c" signals %e2 worker 1 queue 0 {
+    // expected-error@+1 {{the token input is 'tok2' from 'amk.embed' in task "embed_c" and 'tokens' from 'amk.embed' in task "embed_w": the runtime drives one buffer per role}}
+    amk.embed %ctab[%tok2] -> %c : memref<256x16xbf16>, memref<1xi32>, memref<16xf32>
+  }
+  amk.task "pick" signals %e2 worker 1 queue 1 {
+    amk.argmax %l2 -> %next : memref<256xf32>, memref<1xi32>
+  }
+  amk.task "head" waits(%e0 >= 1) signals %e1 worker 1 queue 2 {
+    amk.attention %x, %kc, %kc, %pos -> %a kv [0, pos + 1) scale 0.25 : memref<16xf32>, memref<8x1x16xbf16>, memref<8x1x16xbf16>, memref<1xi32>, memref<16xf32>
+    amk.gemv %w, %a -> %logits : memref<256x16xbf16>, memref<16xf32>, memref<256xf32>
+  }
+}

@@ -99,7 +99,7 @@ amk.program @operands_overlap_through_page {
   %e = amk.event "e"
   amk.task "t" signals %e {
     amk.copy %x -> %h : memref<64xf32>, memref<64xf32>
-    // expected-error@+1 {{'amk.gemv' in task "t" reads 'h'[0, 64) and writes 'g'[0, 32), which overlap (their buffers share a scratch page): the op does not compute these elements in place (race inside the op)}}
+    // expected-error@+1 {{'amk.gemv' in task "t" reads 'h'[0, 64) (operand 1) and writes 'g'[0, 32) (operand 2), which overlap (their buffers share a scratch page): the op does not compute these elements in place (race inside the op)}}
     amk.gemv %w, %h -> %g cols [0, 32) : memref<64x64xbf16>, memref<64xf32>, memref<64xf32>
     amk.copy %x -> %y : memref<64xf32>, memref<64xf32>
   }
@@ -140,7 +140,7 @@ amk.program @in_place_other_width {
   %e = amk.event "e"
   amk.task "t" signals %e {
     amk.copy %x -> %h : memref<64xf32>, memref<64xf32>
-    // expected-error@+1 {{'amk.copy' in task "t" reads 'h'[0, 64) and writes 'g'[0, 64), which overlap (their buffers share a scratch page): the op does not compute these elements in place (race inside the op)}}
+    // expected-error@+1 {{'amk.copy' in task "t" reads 'h'[0, 64) (operand 0) and writes 'g'[0, 64) (operand 1), which overlap (their buffers share a scratch page): the op does not compute these elements in place (race inside the op)}}
     amk.copy %h -> %g : memref<64xf32>, memref<64xbf16>
     amk.copy %x -> %y : memref<64xf32>, memref<64xf32>
   }

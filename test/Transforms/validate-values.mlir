@@ -1,4 +1,5 @@
 // RUN: amk-opt %s --amk-validate -split-input-file -verify-diagnostics
+// RUN: not amk-oracle %s | FileCheck %s --check-prefix=ORACLE
 
 // Values that pick memory: every bound `pos + c` means the program's
 // position input, an index computed in this step must lie inside the table
@@ -68,6 +69,78 @@ amk.program @index_inside_table {
     amk.argmax_partial %l -> %v, %i slot 1 cols [128, 256) : memref<256xf32>, memref<2xf32>, memref<2xi32>
     amk.argmax_reduce %v, %i -> %next : memref<2xf32>, memref<2xi32>, memref<1xi32>
     amk.embed %table[%next] -> %y : memref<256x16xbf16>, memref<1xi32>, memref<16xf32>
+  }
+}
+
+// -----
+
+// Test: argmax over 999 logits -> bf16 copy -> i32 token: bf16 rounds 998
+// to 1000 (spacing 8 above 512), one row past a 1000-row table; the bound
+// follows the conversions with the rounding of each type.
+// ORACLE-LABEL: @index_rounded_by_copy: UNSAFE
+// ORACLE: index-out-of-table at pos 0: 'amk.embed' in task 't' selects a row of 'table' by 'tok', which may hold 1000 (1000 rows)
+// expected-error@+1 {{schedule rejected: 1 violation(s)}}
+amk.program @index_rounded_by_copy {
+  %l = amk.buffer "logits" input : memref<999xf32>
+  %table = amk.buffer "table" weight key "t" : memref<1000x16xbf16>
+  %next = amk.buffer "next" activation : memref<1xi32>
+  %f = amk.buffer "f" activation : memref<1xbf16>
+  %tok = amk.buffer "tok" activation : memref<1xi32>
+  %y = amk.buffer "y" output : memref<16xf32>
+  %e = amk.event "e"
+  amk.task "t" signals %e {
+    amk.argmax %l -> %next : memref<999xf32>, memref<1xi32>
+    amk.copy %next -> %f : memref<1xi32>, memref<1xbf16>
+    amk.copy %f -> %tok : memref<1xbf16>, memref<1xi32>
+    // expected-error@+1 {{'amk.embed' in task "t" looks up the token in 'tok', written in this step, which can hold indices up to 1000, outside the 1000 rows of the table}}
+    amk.embed %table[%tok] -> %y : memref<1000x16xbf16>, memref<1xi32>, memref<16xf32>
+  }
+}
+
+// -----
+
+// Test: the same conversions of indices below 256, which bf16 holds
+// exactly, and through f32, which holds every index below 2^24: certified.
+// ORACLE-LABEL: @index_exact_through_copies: SAFE
+amk.program @index_exact_through_copies {
+  %l = amk.buffer "logits" input : memref<256xf32>
+  %table = amk.buffer "table" weight key "t" : memref<256x16xbf16>
+  %next = amk.buffer "next" activation : memref<1xi32>
+  %f = amk.buffer "f" activation : memref<1xbf16>
+  %g = amk.buffer "g" activation : memref<1xf32>
+  %tok = amk.buffer "tok" activation : memref<1xi32>
+  %y = amk.buffer "y" output : memref<16xf32>
+  %e = amk.event "e"
+  amk.task "t" signals %e {
+    amk.argmax %l -> %next : memref<256xf32>, memref<1xi32>
+    amk.copy %next -> %f : memref<1xi32>, memref<1xbf16>
+    amk.copy %f -> %g : memref<1xbf16>, memref<1xf32>
+    amk.copy %g -> %tok : memref<1xf32>, memref<1xi32>
+    amk.embed %table[%tok] -> %y : memref<256x16xbf16>, memref<1xi32>, memref<16xf32>
+  }
+}
+
+// -----
+
+// Test: an index that overflows f16 on the way (65520 and above round to
+// infinity) cannot be bounded.
+// ORACLE-LABEL: @index_overflows_f16: UNSAFE
+// ORACLE: 'tok', which may hold any value (70000 rows)
+// expected-error@+1 {{schedule rejected: 1 violation(s)}}
+amk.program @index_overflows_f16 {
+  %l = amk.buffer "logits" input : memref<70000xf32>
+  %table = amk.buffer "table" weight key "t" : memref<70000x16xbf16>
+  %next = amk.buffer "next" activation : memref<1xi32>
+  %f = amk.buffer "f" activation : memref<1xf16>
+  %tok = amk.buffer "tok" activation : memref<1xi32>
+  %y = amk.buffer "y" output : memref<16xf32>
+  %e = amk.event "e"
+  amk.task "t" signals %e {
+    amk.argmax %l -> %next : memref<70000xf32>, memref<1xi32>
+    amk.copy %next -> %f : memref<1xi32>, memref<1xf16>
+    amk.copy %f -> %tok : memref<1xf16>, memref<1xi32>
+    // expected-error@+1 {{'amk.embed' in task "t" looks up the token in 'tok', written in this step, by an op whose result AMK cannot bound}}
+    amk.embed %table[%tok] -> %y : memref<70000x16xbf16>, memref<1xi32>, memref<16xf32>
   }
 }
 

@@ -349,6 +349,137 @@ bool indexRange(ProgramOp program, Rng &rng) {
   return true;
 }
 
+/// A new buffer named `name` of `type` and `kind` at the top of `program`
+/// (after its `page`, if any).
+Value newBuffer(ProgramOp program, StringRef name, MemRefType type,
+                BufferKind kind, Value page = Value()) {
+  OpBuilder builder(program.getBody(), program.getBody()->begin());
+  if (page)
+    builder.setInsertionPointAfter(page.getDefiningOp());
+  return BufferOp::create(builder, program.getLoc(), type,
+                          builder.getStringAttr(name), kind, StringAttr(),
+                          page);
+}
+
+/// Makes a read operand of one op the buffer one of its writes goes to
+/// (every read operand of that type, or one): in place only where the op
+/// declares that pair of operands in place (`gemv %w, %x -> %x residual
+/// %x` reads its input whole while other warps store).
+bool inPlaceOperand(ProgramOp program, Rng &rng) {
+  SmallVector<std::pair<AccessOpInterface, OpOperand *>> writes;
+  for (AccessOpInterface op : computeOps(program)) {
+    SmallVector<Access> accesses;
+    op.getAccesses(accesses);
+    for (const Access &access : accesses)
+      if (access.isWrite() && access.operand)
+        writes.push_back({op, access.operand});
+  }
+  auto *site = pickOne(writes, rng);
+  if (!site)
+    return false;
+  auto [op, write] = *site;
+  SmallVector<Access> accesses;
+  op.getAccesses(accesses);
+  SmallVector<OpOperand *> reads;
+  for (const Access &access : accesses)
+    if (!access.isWrite() && access.operand && access.buffer != write->get() &&
+        access.buffer.getType() == write->get().getType())
+      reads.push_back(access.operand);
+  if (reads.empty())
+    return false;
+  if (rng() % 2) {
+    OpOperand *one = *pickOne(reads, rng);
+    reads.assign(1, one);
+  }
+  for (OpOperand *read : reads)
+    read->set(write->get());
+  return true;
+}
+
+/// Adds to one task an argmax over a new input whose partial value and
+/// index go to two new scratch buffers, on one page (both written over its
+/// first bytes by one op: a race inside the op) or on none, then reduced.
+bool partialWritesOnePage(ProgramOp program, Rng &rng) {
+  SmallVector<TaskOp> tasks = opsOf<TaskOp>(program);
+  TaskOp *task = pickOne(tasks, rng);
+  if (!task)
+    return false;
+  MLIRContext *context = program.getContext();
+  Type f32 = Float32Type::get(context), i32 = IntegerType::get(context, 32);
+  Value page;
+  if (rng() % 2) {
+    OpBuilder builder(program.getBody(), program.getBody()->begin());
+    page = PageOp::create(builder, program.getLoc(), PageType::get(context),
+                          builder.getStringAttr("pair"),
+                          builder.getI64IntegerAttr(256), IntervalAttr());
+  }
+  Value logits =
+      newBuffer(program, "lx", MemRefType::get({8}, f32), BufferKind::Input);
+  Value values = newBuffer(program, "pv", MemRefType::get({1}, f32),
+                           BufferKind::Scratch, page);
+  Value indices = newBuffer(program, "pi", MemRefType::get({1}, i32),
+                            BufferKind::Scratch, page);
+  Value token = newBuffer(program, "pt", MemRefType::get({1}, i32),
+                          BufferKind::Activation);
+  OpBuilder builder = OpBuilder::atBlockEnd(&task->getBodyBlock());
+  ArgmaxPartialOp::create(builder, task->getLoc(), logits, values, indices,
+                          builder.getI64IntegerAttr(0), IntervalAttr());
+  ArgmaxReduceOp::create(builder, task->getLoc(), values, indices, token);
+  return true;
+}
+
+/// Adds to one task an argmax over a new input of about a thousand logits
+/// whose token is copied through a narrower type (bf16, f16 or f32) back to
+/// i32 and looks up a new table of about as many rows: whether the rounded
+/// index stays inside the table is the question.
+bool indexRounding(ProgramOp program, Rng &rng) {
+  SmallVector<TaskOp> tasks = opsOf<TaskOp>(program);
+  TaskOp *task = pickOne(tasks, rng);
+  if (!task)
+    return false;
+  MLIRContext *context = program.getContext();
+  Type f32 = Float32Type::get(context), i32 = IntegerType::get(context, 32);
+  Type narrow[] = {BFloat16Type::get(context), Float16Type::get(context), f32};
+  int64_t logits = 990 + int64_t(rng() % 20);
+  int64_t rows = logits - 2 + int64_t(rng() % 5);
+  Value input = newBuffer(program, "lr", MemRefType::get({logits}, f32),
+                          BufferKind::Input);
+  Value index = newBuffer(program, "ri", MemRefType::get({1}, i32),
+                          BufferKind::Activation);
+  Value converted =
+      newBuffer(program, "rf", MemRefType::get({1}, narrow[rng() % 3]),
+                BufferKind::Activation);
+  Value token = newBuffer(program, "rt", MemRefType::get({1}, i32),
+                          BufferKind::Activation);
+  Value table = newBuffer(program, "rtab", MemRefType::get({rows, 4}, f32),
+                          BufferKind::Weight);
+  Value row = newBuffer(program, "rrow", MemRefType::get({4}, f32),
+                        BufferKind::Activation);
+  OpBuilder builder = OpBuilder::atBlockEnd(&task->getBodyBlock());
+  Location loc = task->getLoc();
+  ArgmaxOp::create(builder, loc, input, index);
+  CopyOp::create(builder, loc, index, converted, IntervalAttr());
+  CopyOp::create(builder, loc, converted, token, IntervalAttr());
+  EmbedOp::create(builder, loc, table, token, row);
+  return true;
+}
+
+/// Makes one embedding look its token up in the position input 'pos': the
+/// host writes the token, then the position, into it.
+bool aliasRole(ProgramOp program, Rng &rng) {
+  Value position;
+  for (BufferOp buffer : program.getBody()->getOps<BufferOp>())
+    if (buffer.getKind() == BufferKind::Input && buffer.getName() == "pos")
+      position = buffer.getResult();
+  SmallVector<EmbedOp> embeds;
+  program.walk([&](EmbedOp op) { embeds.push_back(op); });
+  EmbedOp *embed = pickOne(embeds, rng);
+  if (!embed || !position || embed->getToken() == position)
+    return false;
+  embed->getTokenMutable().set(position);
+  return true;
+}
+
 /// Moves one waited-on event's init next to 2^32 (shifting its waits by
 /// the same amount, capped at 2^32 - 1): safe while init + producers fits
 /// 32 bits, a wrapped counter one past it.
@@ -531,6 +662,10 @@ const MutationClass kClasses[] = {
     {"drop-compute-op", dropComputeOp},
     {"nonzero-init", nonzeroInit},
     {"merge-events", mergeEvents},
+    {"in-place-operand", inPlaceOperand},
+    {"partial-writes-one-page", partialWritesOnePage},
+    {"index-rounding", indexRounding},
+    {"alias-role", aliasRole},
 };
 } // namespace
 

@@ -118,8 +118,12 @@ struct Model {
 Model buildModel(ProgramOp program, int64_t position);
 
 /// The decode positions worth running `program` at: its `position`
-/// attribute, else 0, 1 and the last KV row.
-llvm::SmallVector<int64_t, 4> positionsToTry(ProgramOp program);
+/// attribute, else every row of its KV caches when the smallest has at most
+/// `everyPositionRows` rows, else 0, 1, its last row and the positions
+/// where a row bound of a KV access that follows the position meets a
+/// constant one (and their neighbours).
+llvm::SmallVector<int64_t, 4> positionsToTry(ProgramOp program,
+                                             int64_t everyPositionRows);
 
 } // namespace oracle
 } // namespace amk

@@ -44,13 +44,18 @@ struct OracleOptions {
   int64_t maxTrackedBytes = int64_t(64) << 20;
   /// Exploration stops after this many seconds; the result says so.
   double timeLimitSeconds = 60;
+  /// Programs whose KV caches have at most this many rows are explored at
+  /// every position; larger ones at 0, 1, the last row and where the row
+  /// bounds of KV accesses cross (a race at the middle positions of a
+  /// `[26, 40)` shard is found either way).
+  int64_t everyPositionRows = 16;
 };
 
 /// One violation with the run that exhibits it.
 struct Finding {
   /// `deadlock`, `race`, `garbage-read`, `readonly-write`,
-  /// `output-unwritten`, `out-of-bounds`, `worker-out-of-grid` or
-  /// `too-large`.
+  /// `output-unwritten`, `out-of-bounds`, `worker-out-of-grid`,
+  /// `aliased-role` or `too-large`.
   std::string kind;
   std::string message;
   int64_t position;

@@ -14,6 +14,7 @@
 #ifndef AMK_REFERENCE_EXECUTOR_H
 #define AMK_REFERENCE_EXECUTOR_H
 
+#include "AMK/Analysis/Roles.h"
 #include "AMK/Dialect/AMK/IR/AMKOps.h"
 #include "AMK/Reference/Buffer.h"
 
@@ -62,8 +63,8 @@ public:
   /// The values of the output buffer named \p name.
   llvm::Expected<llvm::ArrayRef<float>> output(llvm::StringRef name) const;
 
-  /// The token the last step chose: `next_token`, or without that output
-  /// the argmax of `logits` (lowest index on ties).
+  /// The token the last step chose: the next-token output, or without one
+  /// the argmax of the logits (lowest index on ties).
   llvm::Expected<int64_t> nextToken() const;
   /// Copies every KV cache of \p from into this executor's KV caches, the
   /// i-th cache of one program into the i-th of the other (same shapes).
@@ -73,9 +74,7 @@ private:
   Executor(mlir::amk::ProgramOp program, ExecutorOptions options);
   llvm::Error allocate(llvm::StringRef weightsDir);
   void indexSchedule();
-  /// The input fed the token: `tokens`, else the input an embedding of a
-  /// weight table reads (null when there is none).
-  mlir::Value findTokenInput();
+  llvm::ArrayRef<float> valuesOf(mlir::Value buffer) const;
   llvm::Expected<int64_t> argmaxOfLogits() const;
   llvm::Error checkStepInputs(int64_t token, int64_t pos);
   void resetTransients();
@@ -97,8 +96,10 @@ private:
   llvm::DenseMap<mlir::Value, BufferView> views;
   /// Input and output buffers by name.
   llvm::StringMap<mlir::Value> ioBuffers;
-  /// The input buffer each step writes its token into.
-  mlir::Value tokenInput;
+  /// The buffers each step writes its token (when some embedding looks one
+  /// up) and position into and reads the next token or logits from
+  /// (findRoles, as the validator and the manifest decide them).
+  mlir::amk::ProgramRoles roles;
   std::vector<mlir::amk::TaskOp> tasks;
   std::vector<mlir::amk::BarrierOp> barriers;
   llvm::DenseMap<mlir::Value, unsigned> eventIds;

@@ -114,6 +114,9 @@ struct Variant {
 /// The roles of the buffers the runtime drives.
 struct Roles {
   int64_t tokens = -1, position = -1, nextToken = -1, logits = -1;
+  /// Rows of the smallest table the token indexes (`token_rows`): every
+  /// token must be below it; 0 when the manifest predates the field.
+  int64_t tokenRows = 0;
 };
 
 /// The whole manifest.

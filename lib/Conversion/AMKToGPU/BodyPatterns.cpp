@@ -824,11 +824,10 @@ bool amk::canStageWeights(Operation *op) {
   auto gemv = dyn_cast<GemvOp>(op);
   if (!gemv || rowBytesOf(gemv) % 16 != 0)
     return false;
-  // Only a buffer nothing writes during a step (the validator proves it) may
-  // be fetched before the task's waits.
+  // Only a buffer nothing writes during a step (BufferOp::isReadOnly, whose
+  // writes the validator rejects) may be fetched before the task's waits.
   auto buffer = gemv.getWeight().getDefiningOp<BufferOp>();
-  return buffer && (buffer.getKind() == BufferKind::Weight ||
-                    buffer.getKind() == BufferKind::Const);
+  return buffer && buffer.isReadOnly();
 }
 
 bool amk::stagesWeights(KernelBuilder &kb, Operation *op) {

@@ -21,6 +21,7 @@
 #include "KernelBuilder.h"
 #include "TaskTable.h"
 
+#include "AMK/Analysis/Roles.h"
 #include "AMK/Analysis/Validator.h"
 #include "AMK/Dialect/AMK/IR/AMKAttrs.h"
 #include "AMK/Dialect/AMK/IR/AMKOps.h"
@@ -826,9 +827,13 @@ lowerProgram(ProgramOp program, const LoweringOptions &options) {
   StepRoles stepRoles{options.steps};
   if (options.steps > 1) {
     params.append({b.getI32Type(), global});
-    llvm::json::Object roles = rolesOf(program, *table);
-    stepRoles.tokens = roles.getInteger("tokens").value_or(-1);
-    stepRoles.nextToken = roles.getInteger("next_token").value_or(-1);
+    // The validator run above found the roles unambiguous.
+    ProgramRoles roles;
+    (void)findRoles(program, roles, [](Operation *, const Twine &) {});
+    if (roles.tokens)
+      stepRoles.tokens = table->buffers.lookup(roles.tokens).id;
+    if (roles.nextToken)
+      stepRoles.nextToken = table->buffers.lookup(roles.nextToken).id;
   }
   if (trace)
     params.push_back(global);

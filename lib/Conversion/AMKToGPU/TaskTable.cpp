@@ -6,6 +6,7 @@
 
 #include "TaskTable.h"
 
+#include "AMK/Analysis/Roles.h"
 #include "AMK/Dialect/AMK/IR/AMKAttrs.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -566,48 +567,18 @@ static json::Object staticsOf(Operation *op) {
   return s;
 }
 
-/// The buffers the runtime drives, found by how the program uses them: the
-/// token input embedded, the position input, the argmax output and the
-/// logits the argmax reads. A program without an argmax (the paper tool's)
-/// has no `next_token` (the host picks the token) and its logits are its one
-/// floating-point output.
-json::Object amk::rolesOf(ProgramOp program, const TaskTable &table) {
-  json::Object roles;
-  auto set = [&](StringRef role, Value buffer) {
-    roles[role] = table.buffers.lookup(buffer).id;
-  };
-  auto isKind = [](Value buffer, BufferKind kind) {
-    return cast<BufferOp>(buffer.getDefiningOp()).getKind() == kind;
-  };
-  program.walk([&](Operation *op) {
-    llvm::TypeSwitch<Operation *>(op)
-        .Case([&](EmbedOp o) {
-          // Not the paper tool's reshape: an embedding of an activation.
-          if (isKind(o.getToken(), BufferKind::Input) &&
-              isKind(o.getTable(), BufferKind::Weight))
-            set("tokens", o.getToken());
-        })
-        .Case<RopeOp, KVAppendOp, AttentionOp>(
-            [&](auto o) { set("position", o.getPosition()); })
-        .Case<ArgmaxOp, ArgmaxPartialOp, ArgmaxReduceOp>([&](auto o) {
-          if constexpr (!std::is_same_v<decltype(o), ArgmaxReduceOp>)
-            if (isKind(o.getLogits(), BufferKind::Output))
-              set("logits", o.getLogits());
-          if constexpr (!std::is_same_v<decltype(o), ArgmaxPartialOp>)
-            if (isKind(o.getToken(), BufferKind::Output))
-              set("next_token", o.getToken());
-        });
-  });
-  if (roles.get("logits"))
-    return roles;
-  SmallVector<Value> floatOutputs;
-  for (BufferOp buffer : program.getBody()->getOps<BufferOp>())
-    if (buffer.getKind() == BufferKind::Output &&
-        isa<FloatType>(buffer.getType().getElementType()))
-      floatOutputs.push_back(buffer.getResult());
-  if (floatOutputs.size() == 1)
-    set("logits", floatOutputs.front());
-  return roles;
+/// The buffers the runtime drives, as the validator certified them
+/// (findRoles: it refused the program if they were ambiguous).
+static json::Object rolesOf(const ProgramRoles &roles, const TaskTable &table) {
+  json::Object object;
+  for (auto [role, buffer] :
+       {std::pair<StringRef, Value>{"tokens", roles.tokens},
+        {"position", roles.position},
+        {"next_token", roles.nextToken},
+        {"logits", roles.logits}})
+    if (buffer)
+      object[role] = table.buffers.lookup(buffer).id;
+  return object;
 }
 
 /// xxh3 of the program's generic textual form, as 16 hex digits: the runtime
@@ -668,7 +639,14 @@ json::Object amk::buildManifest(ProgramOp program, const TaskTable &table,
     buffers.push_back(std::move(b));
   }
   manifest["buffers"] = std::move(buffers);
-  manifest["roles"] = rolesOf(program, table);
+  ProgramRoles roles;
+  bool unambiguous =
+      succeeded(findRoles(program, roles, [](Operation *, const Twine &) {}));
+  assert(unambiguous && "a validated program has one buffer per role");
+  (void)unambiguous;
+  manifest["roles"] = rolesOf(roles, table);
+  if (roles.tokens)
+    manifest["token_rows"] = roles.tokenRows;
 
   json::Object arenas;
   for (const auto &arena : table.arenaBytes)

@@ -90,10 +90,6 @@ llvm::json::Object buildManifest(ProgramOp program, const TaskTable &table,
                                  llvm::StringRef chip, int64_t blockSize,
                                  int64_t dynamicSmem, int64_t steps = 1);
 
-/// The manifest's `roles`: buffer ids the runtime drives (tokens, position,
-/// next token, logits).
-llvm::json::Object rolesOf(ProgramOp program, const TaskTable &table);
-
 /// Name of the step separator's event and queue entries.
 inline constexpr llvm::StringLiteral kStepSeparator = "step separator";
 

@@ -23,9 +23,21 @@ Access Access::whole(Value buffer, AccessKind kind) {
   return access;
 }
 
+Access Access::whole(OpOperand &operand, AccessKind kind) {
+  Access access = whole(operand.get(), kind);
+  access.operand = &operand;
+  return access;
+}
+
 Access Access::columns(Value buffer, AccessKind kind, Interval cols) {
   Access access = whole(buffer, kind);
   access.box.back() = cols;
+  return access;
+}
+
+Access Access::columns(OpOperand &operand, AccessKind kind, Interval cols) {
+  Access access = columns(operand.get(), kind, cols);
+  access.operand = &operand;
   return access;
 }
 
@@ -46,7 +58,11 @@ void mlir::amk::printRegion(llvm::raw_ostream &os, const Access &access) {
     os << "<buffer>";
   for (const Interval &interval : access.box) {
     os << "[";
+    if (interval.window)
+      os << "max(";
     printBound(os, interval.lo);
+    if (interval.window)
+      os << ", pos - " << interval.window - 1 << ")";
     os << ", ";
     if (interval.capAtPosition)
       os << "min(";

@@ -602,9 +602,9 @@ LogicalResult EmbedOp::verify() {
 }
 
 void EmbedOp::getAccesses(SmallVectorImpl<Access> &accesses) {
-  accesses.push_back(Access::whole(getTable(), AccessKind::Read));
-  accesses.push_back(Access::whole(getToken(), AccessKind::Read));
-  accesses.push_back(Access::whole(getOutput(), AccessKind::Write));
+  accesses.push_back(Access::whole(getTableMutable(), AccessKind::Read));
+  accesses.push_back(Access::whole(getTokenMutable(), AccessKind::Read));
+  accesses.push_back(Access::whole(getOutputMutable(), AccessKind::Write));
 }
 
 //===----------------------------------------------------------------------===//
@@ -649,14 +649,16 @@ void RMSNormOp::getAccesses(SmallVectorImpl<Access> &accesses) {
   int64_t row = rowSize(*this);
   int64_t rows = *getVectorLength(getInput().getType()) / row;
   Interval cols = scaled(orAll(getHeadsAttr(), rows), row);
-  accesses.push_back(Access::columns(getInput(), AccessKind::Read, cols));
-  accesses.push_back(Access::whole(getWeight(), AccessKind::Read));
-  accesses.push_back(Access::columns(getOutput(), AccessKind::Write, cols));
+  accesses.push_back(
+      Access::columns(getInputMutable(), AccessKind::Read, cols));
+  accesses.push_back(Access::whole(getWeightMutable(), AccessKind::Read));
+  accesses.push_back(
+      Access::columns(getOutputMutable(), AccessKind::Write, cols));
 }
 
-bool RMSNormOp::allowsInPlace(Value read, Value write) {
+bool RMSNormOp::allowsInPlace(OpOperand &read, OpOperand &write) {
   // Each row is reduced before any of its elements is written.
-  return read == getInput() && write == getOutput();
+  return &read == &getInputMutable() && &write == &getOutputMutable();
 }
 
 //===----------------------------------------------------------------------===//
@@ -697,19 +699,26 @@ LogicalResult GemvOp::verify() {
 void GemvOp::getAccesses(SmallVectorImpl<Access> &accesses) {
   int64_t n = memrefOf(getWeight()).getDimSize(0);
   Interval cols = orAll(getColsAttr(), n);
-  Access weight = Access::whole(getWeight(), AccessKind::Read);
+  Access weight = Access::whole(getWeightMutable(), AccessKind::Read);
   weight.box.front() = cols;
   accesses.push_back(weight);
-  accesses.push_back(Access::whole(getInput(), AccessKind::Read));
-  for (Value operand : {getBias(), getResidual()})
-    if (operand)
+  accesses.push_back(Access::whole(getInputMutable(), AccessKind::Read));
+  for (MutableOperandRange operands : {getBiasMutable(), getResidualMutable()})
+    for (OpOperand &operand : operands)
       accesses.push_back(Access::columns(operand, AccessKind::Read, cols));
-  accesses.push_back(Access::columns(getOutput(), AccessKind::Write, cols));
+  accesses.push_back(
+      Access::columns(getOutputMutable(), AccessKind::Write, cols));
 }
 
-bool GemvOp::allowsInPlace(Value read, Value write) {
-  // output[n] reads residual[n] only; the input is read whole.
-  return read == getResidual() && write == getOutput();
+bool GemvOp::allowsInPlace(OpOperand &read, OpOperand &write) {
+  // The lane that stores output[n] reads bias[n] and residual[n] first; the
+  // input is read whole by every warp.
+  auto isOperand = [&](MutableOperandRange operands) {
+    return llvm::any_of(operands,
+                        [&](OpOperand &operand) { return &operand == &read; });
+  };
+  return (isOperand(getBiasMutable()) || isOperand(getResidualMutable())) &&
+         &write == &getOutputMutable();
 }
 
 //===----------------------------------------------------------------------===//
@@ -740,14 +749,16 @@ void RopeOp::getAccesses(SmallVectorImpl<Access> &accesses) {
   int64_t headDim = getHeadDim();
   int64_t heads = *getVectorLength(getInput().getType()) / headDim;
   Interval cols = scaled(orAll(getHeadsAttr(), heads), headDim);
-  accesses.push_back(Access::columns(getInput(), AccessKind::Read, cols));
-  accesses.push_back(Access::whole(getPosition(), AccessKind::Read));
-  accesses.push_back(Access::columns(getOutput(), AccessKind::Write, cols));
+  accesses.push_back(
+      Access::columns(getInputMutable(), AccessKind::Read, cols));
+  accesses.push_back(Access::whole(getPositionMutable(), AccessKind::Read));
+  accesses.push_back(
+      Access::columns(getOutputMutable(), AccessKind::Write, cols));
 }
 
-bool RopeOp::allowsInPlace(Value read, Value write) {
+bool RopeOp::allowsInPlace(OpOperand &read, OpOperand &write) {
   // Each head's pairs are read before they are rotated.
-  return read == getInput() && write == getOutput();
+  return &read == &getInputMutable() && &write == &getOutputMutable();
 }
 
 //===----------------------------------------------------------------------===//
@@ -782,10 +793,10 @@ LogicalResult KVAppendOp::verify() {
 void KVAppendOp::getAccesses(SmallVectorImpl<Access> &accesses) {
   ArrayRef<int64_t> shape = memrefOf(getCache()).getShape();
   Interval heads = orAll(getHeadsAttr(), shape[1]);
-  accesses.push_back(Access::columns(getInput(), AccessKind::Read,
+  accesses.push_back(Access::columns(getInputMutable(), AccessKind::Read,
                                      scaled(heads, shape[2])));
-  accesses.push_back(Access::whole(getPosition(), AccessKind::Read));
-  Access cache = Access::whole(getCache(), AccessKind::Write);
+  accesses.push_back(Access::whole(getPositionMutable(), AccessKind::Read));
+  Access cache = Access::whole(getCacheMutable(), AccessKind::Write);
   int64_t row = getRow().value_or(0);
   bool relative = !getRow().has_value();
   cache.box[0] = Interval{Bound{row, relative}, Bound{row + 1, relative}};
@@ -912,28 +923,32 @@ void AttentionOp::getAccesses(SmallVectorImpl<Access> &accesses) {
                                   (qHeads.hi.offset - 1) / group + 1);
   Interval rows = Interval::of(getKv());
   rows.capAtPosition = true;
-  accesses.push_back(Access::columns(getQuery(), AccessKind::Read, cols));
-  for (Value operand : {getKeyCache(), getValueCache()}) {
-    Access read = Access::whole(operand, AccessKind::Read);
+  if (std::optional<uint64_t> window = getWindow())
+    rows.window = int64_t(*window);
+  accesses.push_back(
+      Access::columns(getQueryMutable(), AccessKind::Read, cols));
+  for (OpOperand *operand : {&getKeyCacheMutable(), &getValueCacheMutable()}) {
+    Access read = Access::whole(*operand, AccessKind::Read);
     read.box[0] = rows;
     read.box[1] = kvHeads;
     accesses.push_back(read);
   }
-  accesses.push_back(Access::whole(getPosition(), AccessKind::Read));
+  accesses.push_back(Access::whole(getPositionMutable(), AccessKind::Read));
   if (getPacked()) {
-    accesses.push_back(Access::columns(getOutput(), AccessKind::Write,
+    accesses.push_back(Access::columns(getOutputMutable(), AccessKind::Write,
                                        scaled(qHeads, headDim + 2)));
     return;
   }
   if (!getStats()) {
-    accesses.push_back(Access::columns(getOutput(), AccessKind::Write, cols));
+    accesses.push_back(
+        Access::columns(getOutputMutable(), AccessKind::Write, cols));
     return;
   }
   int64_t index = *getSlot();
   Interval slot = Interval::of(index, index + 1);
-  Access out = Access::columns(getOutput(), AccessKind::Write, cols);
+  Access out = Access::columns(getOutputMutable(), AccessKind::Write, cols);
   out.box[0] = slot;
-  Access stats = Access::whole(getStats(), AccessKind::Write);
+  Access stats = Access::whole(getStatsMutable()[0], AccessKind::Write);
   stats.box[0] = slot;
   stats.box[1] = qHeads;
   accesses.push_back(out);
@@ -970,11 +985,13 @@ void AttentionCombineOp::getAccesses(SmallVectorImpl<Access> &accesses) {
   int64_t headDim = *getVectorLength(getOutput().getType()) / heads;
   Interval range = orAll(getHeadsAttr(), heads);
   Interval cols = scaled(range, headDim);
-  accesses.push_back(Access::columns(getPartial(), AccessKind::Read, cols));
-  Access statsRead = Access::whole(getStats(), AccessKind::Read);
+  accesses.push_back(
+      Access::columns(getPartialMutable(), AccessKind::Read, cols));
+  Access statsRead = Access::whole(getStatsMutable(), AccessKind::Read);
   statsRead.box[1] = range;
   accesses.push_back(statsRead);
-  accesses.push_back(Access::columns(getOutput(), AccessKind::Write, cols));
+  accesses.push_back(
+      Access::columns(getOutputMutable(), AccessKind::Write, cols));
 }
 
 //===----------------------------------------------------------------------===//
@@ -1012,9 +1029,9 @@ LogicalResult AttentionMergeOp::verify() {
 }
 
 void AttentionMergeOp::getAccesses(SmallVectorImpl<Access> &accesses) {
-  for (Value partial : getPartials())
+  for (OpOperand &partial : getPartialsMutable())
     accesses.push_back(Access::whole(partial, AccessKind::Read));
-  accesses.push_back(Access::whole(getOutput(), AccessKind::Write));
+  accesses.push_back(Access::whole(getOutputMutable(), AccessKind::Write));
 }
 
 //===----------------------------------------------------------------------===//
@@ -1039,13 +1056,21 @@ static LogicalResult verifyBinary(Operation *op, Value lhs, Value rhs,
 }
 
 /// Shared accesses of `silu_mul` and `add`.
-static void binaryAccesses(Value lhs, Value rhs, Value output,
+static void binaryAccesses(OpOperand &lhs, OpOperand &rhs, OpOperand &output,
                            IntervalAttr colsAttr,
                            SmallVectorImpl<Access> &accesses) {
-  Interval cols = orAll(colsAttr, *getVectorLength(lhs.getType()));
+  Interval cols = orAll(colsAttr, *getVectorLength(lhs.get().getType()));
   accesses.push_back(Access::columns(lhs, AccessKind::Read, cols));
   accesses.push_back(Access::columns(rhs, AccessKind::Read, cols));
   accesses.push_back(Access::columns(output, AccessKind::Write, cols));
+}
+
+/// Shared in-place rule of `silu_mul` and `add`: elementwise from either
+/// input to the output.
+template <typename BinaryOp>
+static bool binaryInPlace(BinaryOp op, OpOperand &read, OpOperand &write) {
+  return (&read == &op.getLhsMutable() || &read == &op.getRhsMutable()) &&
+         &write == &op.getOutputMutable();
 }
 
 LogicalResult SiluMulOp::verify() {
@@ -1053,11 +1078,12 @@ LogicalResult SiluMulOp::verify() {
 }
 
 void SiluMulOp::getAccesses(SmallVectorImpl<Access> &accesses) {
-  binaryAccesses(getLhs(), getRhs(), getOutput(), getColsAttr(), accesses);
+  binaryAccesses(getLhsMutable(), getRhsMutable(), getOutputMutable(),
+                 getColsAttr(), accesses);
 }
 
-bool SiluMulOp::allowsInPlace(Value read, Value write) {
-  return (read == getLhs() || read == getRhs()) && write == getOutput();
+bool SiluMulOp::allowsInPlace(OpOperand &read, OpOperand &write) {
+  return binaryInPlace(*this, read, write);
 }
 
 LogicalResult AddOp::verify() {
@@ -1065,11 +1091,12 @@ LogicalResult AddOp::verify() {
 }
 
 void AddOp::getAccesses(SmallVectorImpl<Access> &accesses) {
-  binaryAccesses(getLhs(), getRhs(), getOutput(), getColsAttr(), accesses);
+  binaryAccesses(getLhsMutable(), getRhsMutable(), getOutputMutable(),
+                 getColsAttr(), accesses);
 }
 
-bool AddOp::allowsInPlace(Value read, Value write) {
-  return (read == getLhs() || read == getRhs()) && write == getOutput();
+bool AddOp::allowsInPlace(OpOperand &read, OpOperand &write) {
+  return binaryInPlace(*this, read, write);
 }
 
 //===----------------------------------------------------------------------===//
@@ -1084,8 +1111,8 @@ LogicalResult ArgmaxOp::verify() {
 }
 
 void ArgmaxOp::getAccesses(SmallVectorImpl<Access> &accesses) {
-  accesses.push_back(Access::whole(getLogits(), AccessKind::Read));
-  accesses.push_back(Access::whole(getToken(), AccessKind::Write));
+  accesses.push_back(Access::whole(getLogitsMutable(), AccessKind::Read));
+  accesses.push_back(Access::whole(getTokenMutable(), AccessKind::Write));
 }
 
 /// Checks the `[slots]` f32 values and i32 indices of argmax partials.
@@ -1119,9 +1146,12 @@ void ArgmaxPartialOp::getAccesses(SmallVectorImpl<Access> &accesses) {
       orAll(getColsAttr(), *getVectorLength(getLogits().getType()));
   int64_t index = getSlot();
   Interval slot = Interval::of(index, index + 1);
-  accesses.push_back(Access::columns(getLogits(), AccessKind::Read, cols));
-  accesses.push_back(Access::columns(getValues(), AccessKind::Write, slot));
-  accesses.push_back(Access::columns(getIndices(), AccessKind::Write, slot));
+  accesses.push_back(
+      Access::columns(getLogitsMutable(), AccessKind::Read, cols));
+  accesses.push_back(
+      Access::columns(getValuesMutable(), AccessKind::Write, slot));
+  accesses.push_back(
+      Access::columns(getIndicesMutable(), AccessKind::Write, slot));
 }
 
 LogicalResult ArgmaxReduceOp::verify() {
@@ -1131,9 +1161,9 @@ LogicalResult ArgmaxReduceOp::verify() {
 }
 
 void ArgmaxReduceOp::getAccesses(SmallVectorImpl<Access> &accesses) {
-  accesses.push_back(Access::whole(getValues(), AccessKind::Read));
-  accesses.push_back(Access::whole(getIndices(), AccessKind::Read));
-  accesses.push_back(Access::whole(getToken(), AccessKind::Write));
+  accesses.push_back(Access::whole(getValuesMutable(), AccessKind::Read));
+  accesses.push_back(Access::whole(getIndicesMutable(), AccessKind::Read));
+  accesses.push_back(Access::whole(getTokenMutable(), AccessKind::Write));
 }
 
 //===----------------------------------------------------------------------===//
@@ -1158,20 +1188,21 @@ LogicalResult CopyOp::verify() {
 
 void CopyOp::getAccesses(SmallVectorImpl<Access> &accesses) {
   if (IntervalAttr cols = getColsAttr()) {
-    accesses.push_back(
-        Access::columns(getSource(), AccessKind::Read, Interval::of(cols)));
-    accesses.push_back(
-        Access::columns(getOutput(), AccessKind::Write, Interval::of(cols)));
+    accesses.push_back(Access::columns(getSourceMutable(), AccessKind::Read,
+                                       Interval::of(cols)));
+    accesses.push_back(Access::columns(getOutputMutable(), AccessKind::Write,
+                                       Interval::of(cols)));
     return;
   }
-  accesses.push_back(Access::whole(getSource(), AccessKind::Read));
-  accesses.push_back(Access::whole(getOutput(), AccessKind::Write));
+  accesses.push_back(Access::whole(getSourceMutable(), AccessKind::Read));
+  accesses.push_back(Access::whole(getOutputMutable(), AccessKind::Write));
 }
 
-bool CopyOp::allowsInPlace(Value read, Value write) {
+bool CopyOp::allowsInPlace(OpOperand &read, OpOperand &write) {
   // Elementwise only when both sides have the same element width.
-  return read == getSource() && write == getOutput() &&
-         memrefOf(read).getElementType() == memrefOf(write).getElementType();
+  return &read == &getSourceMutable() && &write == &getOutputMutable() &&
+         memrefOf(getSource()).getElementType() ==
+             memrefOf(getOutput()).getElementType();
 }
 
 LogicalResult OpaqueOp::verify() {
@@ -1181,9 +1212,9 @@ LogicalResult OpaqueOp::verify() {
 }
 
 void OpaqueOp::getAccesses(SmallVectorImpl<Access> &accesses) {
-  for (Value input : getInputs())
+  for (OpOperand &input : getInputsMutable())
     accesses.push_back(Access::whole(input, AccessKind::Read));
-  for (Value output : getOutputs())
+  for (OpOperand &output : getOutputsMutable())
     accesses.push_back(Access::whole(output, AccessKind::Write));
 }
 

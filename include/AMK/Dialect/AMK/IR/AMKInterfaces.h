@@ -36,10 +36,13 @@ struct Bound {
 
 /// The half-open index range `[lo, hi)` on one buffer dimension. When
 /// `capAtPosition` is set, indices above the decode position are not touched
-/// (causal attention reading a block of KV rows).
+/// (causal attention reading a block of KV rows); with a `window` W > 0,
+/// neither are indices below `pos - W + 1` (sliding-window attention).
 struct Interval {
   Bound lo, hi;
   bool capAtPosition = false;
+  /// 0 when the range has no window.
+  int64_t window = 0;
 
   /// A constant interval `[lo, hi)`.
   static Interval of(int64_t lo, int64_t hi) {
@@ -49,12 +52,15 @@ struct Interval {
   static Interval of(IntervalAttr attr);
   /// True when neither bound depends on the decode position.
   bool isConstant() const { return !lo.relative && !hi.relative; }
-  /// The concrete range at decode position `pos`, with the cap applied.
+  /// The concrete range at decode position `pos`, with the cap and the
+  /// window applied.
   std::pair<int64_t, int64_t> at(int64_t pos) const {
-    int64_t end = hi.at(pos);
+    int64_t begin = lo.at(pos), end = hi.at(pos);
     if (capAtPosition)
       end = std::min(end, pos + 1);
-    return {lo.at(pos), end};
+    if (window)
+      begin = std::max(begin, pos - window + 1);
+    return {begin, end};
   }
 };
 
@@ -68,12 +74,20 @@ struct Access {
   AccessKind kind;
   /// One interval per dimension of the buffer.
   llvm::SmallVector<Interval, 4> box;
+  /// The operand of the op the access goes through; null for a region that
+  /// no op reports (e.g. a whole buffer in a diagnostic), which is never in
+  /// place (`AccessOpInterface::allowsInPlace`).
+  OpOperand *operand = nullptr;
 
   bool isWrite() const { return kind == AccessKind::Write; }
   /// The whole of `buffer`.
   static Access whole(Value buffer, AccessKind kind);
+  /// The whole buffer of `operand`, accessed through it.
+  static Access whole(OpOperand &operand, AccessKind kind);
   /// Columns `cols` of a vector (all dimensions 1 but the last).
   static Access columns(Value buffer, AccessKind kind, Interval cols);
+  /// Columns `cols` of the vector of `operand`, accessed through it.
+  static Access columns(OpOperand &operand, AccessKind kind, Interval cols);
 };
 
 /// Prints a bound as `c`, `pos`, `pos + c` or `pos - c`.

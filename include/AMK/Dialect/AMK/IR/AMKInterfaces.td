@@ -23,13 +23,17 @@ def AMK_AccessOpInterface : OpInterface<"AccessOpInterface"> {
       /*retTy=*/"void", /*methodName=*/"getAccesses",
       /*args=*/(ins "::llvm::SmallVectorImpl<::mlir::amk::Access> &":$accesses)>,
     InterfaceMethod<
-      /*desc=*/[{True when this op may read operand `read` and write operand
-        `write` in place: over the same storage, each output element computed
-        only from input elements at the same place (elementwise or per row).
-        Any other overlap of a read and a write of one op, also through a
-        shared scratch page, is a race inside the op.}],
+      /*desc=*/[{True when this op may read through operand `read` and write
+        through operand `write` in place: over the same storage, each output
+        element computed only from input elements at the same place
+        (elementwise or per row), so both accesses must name the same
+        elements. Decided per operand, not per buffer: one buffer passed as
+        two operands (`gemv %w, %x -> %x residual %x`) is in place for the
+        operand that is read elementwise only. Any other overlap of two
+        accesses of one op, a write with a read or with another write, also
+        through a shared scratch page, is a race inside the op.}],
       /*retTy=*/"bool", /*methodName=*/"allowsInPlace",
-      /*args=*/(ins "::mlir::Value":$read, "::mlir::Value":$write),
+      /*args=*/(ins "::mlir::OpOperand &":$read, "::mlir::OpOperand &":$write),
       /*methodBody=*/"", /*defaultImplementation=*/"return false;">
   ];
 }
