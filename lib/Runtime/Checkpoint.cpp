@@ -10,6 +10,7 @@
 
 #include "AMK/Support/FileNames.h"
 #include "AMK/Support/JSONDepth.h"
+#include "AMK/Support/RegularFile.h"
 
 #include <cerrno>
 #include <cstring>
@@ -33,17 +34,14 @@ MappedFile::~MappedFile() {
 
 Status MappedFile::open(const std::string &path,
                         std::unique_ptr<MappedFile> &out) {
-  int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0)
-    return Status::error(path + ": cannot open: " + std::strerror(errno));
-  struct stat info;
-  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-    ::close(fd);
-    return Status::error(path + ": not a regular file");
-  }
+  int fd = -1;
+  uint64_t size = 0;
+  if (std::string error = support::openRegularFile(path, fd, size);
+      !error.empty())
+    return Status::error(error);
   std::unique_ptr<MappedFile> file(new MappedFile());
   file->name = path;
-  file->length = uint64_t(info.st_size);
+  file->length = size;
   if (file->length) {
     void *mapped = mmap(nullptr, file->length, PROT_READ, MAP_PRIVATE, fd, 0);
     if (mapped == MAP_FAILED) {

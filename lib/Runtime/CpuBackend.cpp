@@ -18,6 +18,7 @@
 #include "Backends.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstring>
 
 using namespace amk::runtime;
@@ -35,6 +36,7 @@ public:
   Status step(int32_t token, int32_t pos, uint32_t epoch,
               std::vector<float> *logits, int64_t &next, double &ms) override;
   std::string device() const override { return "cpu"; }
+  std::string nonFiniteOrigin() const override { return firstNonFinite; }
 
 private:
   /// The descriptor worker \p w runs next, or -1 when its queue is done.
@@ -46,6 +48,7 @@ private:
   int64_t failingWait(int64_t d, uint32_t epoch) const;
   Status runBody(int64_t d, int32_t pos);
   Status runOp(const OpSpec &op, int64_t args, int32_t pos);
+  void noteNonFinite(int64_t d, const OpSpec &op, int64_t args);
   Status runQueues(int32_t pos, uint32_t epoch);
   void signal(int32_t event) {
     if (event >= 0)
@@ -61,6 +64,8 @@ private:
   /// descriptor's early signal (flag 1) was given.
   std::vector<int64_t> cursor;
   std::vector<bool> arrived;
+  /// The first task of this step whose output went non-finite, or "".
+  std::string firstNonFinite;
 };
 } // namespace
 
@@ -199,6 +204,44 @@ Status CpuBackend::runOp(const OpSpec &op, int64_t args, int32_t pos) {
   return Status::ok();
 }
 
+/// Whether element \p i of \p view holds the 0xFF bytes scratch is filled
+/// with before a step (an unwritten element, not a computed NaN).
+static bool isFill(const BufferView &view, int64_t i) {
+  unsigned size = kernels::dtypeSize(view.dtype);
+  const unsigned char *bytes =
+      static_cast<const unsigned char *>(view.data) + i * size;
+  for (unsigned b = 0; b < size; ++b)
+    if (bytes[b] != 0xff)
+      return false;
+  return true;
+}
+
+void CpuBackend::noteNonFinite(int64_t d, const OpSpec &op, int64_t args) {
+  // The partial attention forms write -inf statistics for empty row ranges;
+  // KV caches are read (and checked) through attention's output.
+  if (!firstNonFinite.empty() ||
+      (op.kind == OpKind::Attention && (op.partial || op.packed)))
+    return;
+  for (int i = 0; i < op.buffers; ++i) {
+    const ManifestBuffer &buffer = m.buffer(m.args[args + i]);
+    if (!writesOperand(op, i) || buffer.arena == Arena::KV ||
+        (buffer.dtype != kernels::DType::F32 &&
+         buffer.dtype != kernels::DType::F16 &&
+         buffer.dtype != kernels::DType::BF16))
+      continue;
+    const BufferView &view = views[buffer.id];
+    for (int64_t e = 0; e < view.limit; ++e) {
+      float value = view.get(e);
+      if (std::isfinite(value) || isFill(view, e))
+        continue;
+      firstNonFinite = "task \"" + m.tasks[m.word(d, 5)] + "\" (" + op.name +
+                       ") left " + std::to_string(value) + " in '" +
+                       buffer.name + "' at " + std::to_string(e);
+      return;
+    }
+  }
+}
+
 Status CpuBackend::runBody(int64_t d, int32_t pos) {
   int32_t variant = m.word(d, 0);
   if (variant < 0)
@@ -206,8 +249,13 @@ Status CpuBackend::runBody(int64_t d, int32_t pos) {
   int64_t args = m.word(d, 4);
   for (const OpSpec &op : m.variants[variant].ops) {
     if (Status status = runOp(op, args, pos); status.failed())
-      return Status::error("task \"" + m.tasks[m.word(d, 5)] + "\" (" +
-                           op.name + "): " + status.message);
+      return Status::error(
+          "task \"" + m.tasks[m.word(d, 5)] + "\" (" + op.name +
+          "): " + status.message +
+          (firstNonFinite.empty()
+               ? ""
+               : "; the first non-finite value: " + firstNonFinite));
+    noteNonFinite(d, op, args);
     args += op.buffers + op.ints;
   }
   return Status::ok();
@@ -260,6 +308,7 @@ Status CpuBackend::step(int32_t token, int32_t pos, uint32_t epoch,
                         std::vector<float> *logits, int64_t &next,
                         double &ms) {
   auto start = std::chrono::steady_clock::now();
+  firstNonFinite.clear();
   std::fill(arenas[int(Arena::Scratch)].begin(),
             arenas[int(Arena::Scratch)].end(), 0xff);
   // Inputs the runtime does not drive (the paper tool's `reshape_id0`)

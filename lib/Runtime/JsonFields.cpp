@@ -7,18 +7,13 @@
 #include "JsonFields.h"
 
 #include "AMK/Support/JSONDepth.h"
+#include "AMK/Support/TableHash.h"
 
 #include <climits>
 #include <cmath>
 
 using namespace amk::runtime;
 using nlohmann::json;
-
-/// The Llama-3-8B manifest is 12 MB and takes about 9x that to read (the
-/// descriptor table as a DOM of numbers); a shard index is kilobytes. 256 MiB
-/// (the compiler's index limit) bounds what a hostile file can cost at about
-/// 2.3 GB.
-static constexpr uint64_t kMaxJsonBytes = uint64_t(256) << 20;
 
 namespace {
 /// A failed field check, caught by FieldReader::run.
@@ -33,19 +28,6 @@ Status amk::runtime::readJsonFile(const std::string &path, const char *what,
           support::readJSONText(path, what, kMaxJsonBytes, text);
       !error.empty())
     return Status::error(error);
-  return Status::ok();
-}
-
-Status amk::runtime::parseJsonFile(const std::string &path, const char *what,
-                                   json &root) {
-  std::string text;
-  if (Status status = readJsonFile(path, what, text); status.failed())
-    return status;
-  try {
-    root = json::parse(text);
-  } catch (const json::exception &error) {
-    return Status::error(path + ": not valid JSON: " + error.what());
-  }
   return Status::ok();
 }
 
@@ -75,10 +57,14 @@ public:
   bool start_array(std::size_t) { return open(json::array()); }
   bool end_array() { return close(); }
   bool key(json::string_t &name) {
-    if (stack.empty())
+    if (stack.empty()) {
       memberKey = std::move(name);
-    else
-      slot = &(*stack.back())[std::move(name)];
+      return true;
+    }
+    json &object = *stack.back();
+    if (object.contains(name))
+      return stop("key \"" + name + "\" appears twice in one object");
+    slot = &object[std::move(name)];
     return true;
   }
   bool parse_error(std::size_t, const std::string &,
@@ -174,6 +160,59 @@ void FieldReader::forEachMember(
     fail("", builder.message);
   if (within && !builder.sawWithin)
     fail(within, "missing");
+}
+
+/// Feeds \p value to \p hash; \p top leaves out the hash members.
+static void hashValue(const json &value, amk::support::CanonicalHash &hash,
+                      bool top) {
+  switch (value.type()) {
+  case json::value_t::object: {
+    // nlohmann::json keeps an object's members sorted by key.
+    size_t size = 0;
+    for (auto it = value.begin(); it != value.end(); ++it)
+      size += !(top && amk::support::isHashMember(it.key()));
+    hash.object(size);
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (top && amk::support::isHashMember(it.key()))
+        continue;
+      hash.string(it.key());
+      hashValue(it.value(), hash, false);
+    }
+    return;
+  }
+  case json::value_t::array:
+    hash.array(value.size());
+    for (const json &element : value)
+      hashValue(element, hash, false);
+    return;
+  case json::value_t::string:
+    hash.string(value.get_ref<const std::string &>());
+    return;
+  case json::value_t::boolean:
+    hash.boolean(value.get<bool>());
+    return;
+  case json::value_t::number_integer:
+  case json::value_t::number_unsigned:
+  case json::value_t::number_float:
+    hash.number(value.get<double>());
+    return;
+  default:
+    hash.null();
+    return;
+  }
+}
+
+std::string amk::runtime::manifestHashOf(const json &root) {
+  amk::support::CanonicalHash hash;
+  hashValue(root, hash, true);
+  return hash.text();
+}
+
+void FieldReader::readObject(std::string_view text, json &root) {
+  forEachMember(text, [&](const std::string &key, const json &value) {
+    if (!root.emplace(key, value).second)
+      fail(key, "appears twice");
+  });
 }
 
 Status FieldReader::run(const std::string &file,

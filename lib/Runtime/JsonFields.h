@@ -24,16 +24,22 @@
 
 namespace amk::runtime {
 
+/// The largest JSON file the runtime reads. The Llama-3-8B manifest is
+/// 12 MB and takes about 9x that to read (the descriptor table as a DOM of
+/// numbers); a shard index is kilobytes. 256 MiB (the compiler's index
+/// limit) bounds what a hostile file can cost at about 2.3 GB.
+constexpr uint64_t kMaxJsonBytes = uint64_t(256) << 20;
+
 /// Reads the JSON file at \p path, which holds \p what, into \p text;
-/// refuses files over 256 MiB or nested deeper than support::kMaxJSONDepth.
+/// refuses anything but a regular file, files over kMaxJsonBytes and text
+/// nested deeper than support::kMaxJSONDepth.
 Status readJsonFile(const std::string &path, const char *what,
                     std::string &text);
 
-/// Parses the JSON file at \p path, which holds \p what (e.g. "a manifest"),
-/// into \p root; refuses files over 256 MiB or nested deeper than
-/// support::kMaxJSONDepth before parsing them.
-Status parseJsonFile(const std::string &path, const char *what,
-                     nlohmann::json &root);
+/// The canonical hash (support::CanonicalHash) of the object \p root, less
+/// the hash members (support::isHashMember): the manifest's
+/// `manifest_hash`.
+std::string manifestHashOf(const nlohmann::json &root);
 
 /// Reads fields with checks; `where` is the path of the enclosing object
 /// ("" for the root, "buffers[3]", ...).
@@ -54,6 +60,10 @@ protected:
       const std::function<void(const std::string &, const nlohmann::json &)>
           &member,
       const char *within = nullptr);
+
+  /// Parses the JSON object \p text into \p root member by member (see
+  /// forEachMember); a key given twice in any object fails the read.
+  void readObject(std::string_view text, nlohmann::json &root);
 
   /// Fails the read at field \p where with \p what.
   [[noreturn]] void fail(const std::string &where, const std::string &what);

@@ -14,6 +14,11 @@ import copy
 import json
 import os
 import struct
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "utils"))
+from manifest_hash import ptx_hash, rehash  # noqa: E402
 
 V = 8  # vocabulary = hidden size
 
@@ -59,6 +64,20 @@ def checkpoints():
         "shape": {"model.embed_tokens.weight": ("F32", [V, 4], [0.0] * 32),
                   "lm_head.weight": W},
         "missing": {"lm_head.weight": W},
+        # Four embedding rows: the head's 8 logits can name a token past them.
+        "small-vocab": {"model.embed_tokens.weight":
+                        ("F32", [4, V], embed_table()[:4 * V]),
+                        "lm_head.weight": W},
+        # Token 3 embeds to +inf at element 4: the head's logits go NaN.
+        "inf": {"model.embed_tokens.weight":
+                ("F32", [V, V], [float("inf") if i == 3 * V + 4 else v
+                                 for i, v in enumerate(embed_table())]),
+                "lm_head.weight": W},
+        # lm_head row 4 is +inf on the one-hot of token 3: logit 4 is +inf.
+        "inf-head": {"model.embed_tokens.weight": E,
+                     "lm_head.weight":
+                     ("F32", [V, V], [float("inf") if i == 4 * V + 4 else v
+                                      for i, v in enumerate(identity())])},
     }
     for name, tensors in models.items():
         os.makedirs(name, exist_ok=True)
@@ -115,23 +134,27 @@ def manifest():
             {"id": 0, "ops": [
                 {"op": "embed", "buffers": 3, "ints": 0,
                  "static": {"vocab": V, "hidden": V,
-                            "dtypes": ["f32", "i32", "f32"]}}]},
+                            "dtypes": ["f32", "i32", "f32"],
+                            "shapes": [[V, V], [1], [V]]}}]},
             {"id": 1, "ops": [
                 {"op": "kv_append", "buffers": 3, "ints": 3,
                  "static": {"rows": 4, "kv_heads": 1, "head_dim": V,
-                            "dtypes": ["f32", "i32", "f32"]}},
+                            "dtypes": ["f32", "i32", "f32"],
+                            "shapes": [[V], [1], [4, 1, V]]}},
                 {"op": "gemv", "buffers": 3, "ints": 2,
                  "static": {"N": V, "K": V, "bias": False, "residual": False,
-                            "dtypes": ["f32", "f32", "f32"]}},
+                            "dtypes": ["f32", "f32", "f32"],
+                            "shapes": [[V, V], [V], [V]]}},
                 {"op": "argmax", "buffers": 2, "ints": 0,
-                 "static": {"len": V, "dtypes": ["f32", "i32"]}}]},
+                 "static": {"len": V, "dtypes": ["f32", "i32"],
+                            "shapes": [[V], [1]]}}]},
         ],
         "tasks": ["embed", "barrier.w0", "barrier.w1", "head"],
         "table": {
-            "descriptors": [0, 0, 0, 0, 0, 0, 0, 0,
-                            -1, 1, 0, 1, 0, 1, 1, 0,
-                            -1, 1, 0, 1, 0, 2, 1, 0,
-                            1, 2, 1, 1, 3, 3, 0, 0],
+            "descriptors": [0, 0, 0, 0, 0, 0, 0, -1,
+                            -1, 1, 0, 1, 0, 1, 1, -1,
+                            -1, 1, 0, 1, 0, 2, 1, -1,
+                            1, 2, 1, 1, 3, 3, 0, -1],
             "queues": [0, 2, 4],
             "waits": [1, 2, 2, 0, 1, 1],
             "args": [4, 0, 6,
@@ -143,9 +166,11 @@ def manifest():
 
 
 def mutate(edit):
+    """The counter manifest edited by `edit`, hashed again (so that each
+    case is refused for its edit, not for its hash)."""
     m = manifest()
     edit(m)
-    return m
+    return rehash(m)
 
 
 def setitem(path, value):
@@ -166,13 +191,98 @@ def drop(path):
     return edit
 
 
+def small_vocab(m):
+    """The embedding table of 4 rows (checkpoint small-vocab)."""
+    m["buffers"][4].update(shape=[4, V], bytes=4 * V * 4)
+    facts = m["variants"][0]["ops"][0]["static"]
+    facts.update(vocab=4, shapes=[[4, V], [1], [V]])
+
+
+def big_kv(m):
+    """A KV cache of 2^25 rows (1 GiB): --max-seq below it allocates less."""
+    rows = 1 << 25
+    m["buffers"][7].update(shape=[rows, 1, V], bytes=rows * V * 4)
+    m["arenas"]["kv"] = rows * V * 4
+    facts = m["variants"][1]["ops"][0]["static"]
+    facts.update(rows=rows, shapes=[[V], [1], [rows, 1, V]])
+
+
+def page_offsets(m):
+    """`x` and a new `y` on page p0, at different offsets."""
+    m["buffers"][6]["page"] = "p0"
+    m["buffers"].append(buffer(8, "y", "activation", "f32", [V], "scratch",
+                               256))
+    m["buffers"][8]["page"] = "p0"
+    m["arenas"]["scratch"] = 512
+
+
+def prefetch(entry):
+    """The head task prefetches `entry` (buffer, offset lo, hi, bytes)."""
+    def edit(m):
+        args = m["table"]["args"]
+        m["table"]["descriptors"][31] = len(args)
+        args += [1] + entry
+    return edit
+
+
+def verifier_cases():
+    """Manifests the verifier refuses (verifier.test), each one edit."""
+    return {
+        "overlap": setitem(["buffers", 3, "offset"], 512),
+        "page-kind": setitem(["buffers", 7, "page"], "p0"),
+        "page-offset": page_offsets,
+        "same-role": setitem(["roles", "position"], 0),
+        "bad-kind": setitem(["buffers", 6, "kind"], "activations"),
+        "kind-arena": setitem(["buffers", 6, "kind"], "weight"),
+        "huge-id": setitem(["buffers", 0, "id"], 2147483646),
+        "huge-arena": setitem(["arenas", "scratch"], 1 << 60),
+        "facts-lie": setitem(["variants", 1, "ops", 1, "static", "N"], 16),
+        "zero-kv-heads": setitem(
+            ["variants", 1, "ops", 0, "static", "kv_heads"], 0),
+        "shape-lie": lambda m: m["variants"][1]["ops"][0]["static"].update(
+            rows=8, shapes=[[V], [1], [8, 1, V]]),
+        "bad-cols": setitem(["table", "args", 13], 9),
+        "bad-row": setitem(["table", "args", 8], 3),
+        "bad-heads": setitem(["table", "args", 7], 2),
+        "prefetch-count": setitem(["table", "descriptors", 31], 0),
+        "prefetch-kind": prefetch([6, 0, 0, 16]),
+        "prefetch-range": prefetch([5, 0, 0, 512]),
+        "position-operand": setitem(["table", "args", 4], 0),
+        "write-input": setitem(["table", "args", 15], 0),
+        "event-producers": lambda m: (
+            setitem(["events", 0, "producers"], 2)(m),
+            setitem(["table", "waits", 5], 2)(m)),
+        "small-vocab": small_vocab,
+        "big-kv": big_kv,
+    }
+
+
+def write_manifest(name, m):
+    with open(name + ".manifest.json", "w") as f:
+        json.dump(m, f, indent=1)
+        f.write("\n")
+
+
+def write_raw_cases():
+    """Cases a dict cannot hold: keys given twice, a stale hash."""
+    text = json.dumps(mutate(lambda m: None), indent=1)
+    with open("dup-key.manifest.json", "w") as f:
+        f.write(text.replace('"kind": "activation"',
+                             '"kind": "activation", "kind": "input"'))
+    with open("dup-root-key.manifest.json", "w") as f:
+        f.write(text.replace('{\n "format"', '{\n "grid": 3,\n "format"', 1))
+    stale = mutate(lambda m: None)
+    stale["variants"][1]["ops"][1]["static"]["bias"] = False
+    stale["dynamic_smem"] = 1024
+    write_manifest("edited", stale)
+
+
 def manifests():
     cases = {
-        "counter": lambda m: None,
         # The head waits for two embeds: never satisfied.
         "deadlock": setitem(["table", "waits", 4], 2),
-        # Wrong producers per step: step 0 runs, step 1 (epoch 1) waits
-        # for 1 + 1 * 2 embeds.
+        # Wrong producers per step (step 1 would wait for 1 + 1 * 2 embeds):
+        # refused before any step.
         "epoch": setitem(["table", "waits", 5], 2),
         "bad-version": setitem(["version"], 2),
         "bad-format": setitem(["format"], "something"),
@@ -196,22 +306,29 @@ def manifests():
         "small-buffer": lambda m: (setitem(["buffers", 6, "shape"], [4])(m),
                                    setitem(["buffers", 6, "bytes"], 16)(m)),
     }
+    # PTX headers only: amk-run checks the hash and `.target` against the
+    # manifest before it loads the driver. ptx-mismatch.ptx is counter.ptx
+    # edited after its manifest was written.
+    ptx = {}
+    for name, chip in (("counter", "sm_90a"), ("other-chip", "sm_80")):
+        ptx[name] = ("//\n// a header without a kernel, for tests\n//\n"
+                     ".version 8.6\n.target %s\n.address_size 64\n" % chip)
+    ptx["ptx-mismatch"] = ptx["counter"] + "// edited\n"
+    for name, text in ptx.items():
+        with open(name + ".ptx", "w") as f:
+            f.write(text)
+
+    def with_ptx(name):
+        return lambda m: m.update(ptx_hash=ptx_hash(ptx[name].encode()))
+    cases["counter"] = with_ptx("counter")
+    cases["other-chip"] = with_ptx("other-chip")
+    cases["ptx-mismatch"] = with_ptx("counter")
+    cases.update(verifier_cases())
     for name, edit in cases.items():
-        m = mutate(edit) if name != "counter" else manifest()
-        with open(name + ".manifest.json", "w") as f:
-            json.dump(m, f, indent=1)
-            f.write("\n")
+        write_manifest(name, mutate(edit))
+    write_raw_cases()
     with open("not-json.manifest.json", "w") as f:
         f.write("{\"format\": \"amk-manifest\",\n")
-    # PTX headers only: amk-run checks `.target` against the manifest before
-    # it loads the driver.
-    for name, chip in (("counter", "sm_90a"), ("other-chip", "sm_80")):
-        with open(name + ".ptx", "w") as f:
-            f.write("//\n// a header without a kernel, for tests\n//\n"
-                    ".version 8.6\n.target %s\n.address_size 64\n" % chip)
-    with open("other-chip.manifest.json", "w") as f:
-        json.dump(manifest(), f, indent=1)
-        f.write("\n")
 
 
 if __name__ == "__main__":
