@@ -12,6 +12,7 @@
 #include "AMK/Support/JSONDepth.h"
 #include "AMK/Support/RegularFile.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -96,9 +97,42 @@ public:
       if (name != "__metadata__")
         readTensor(name, entry);
     });
+    checkOverlaps(header);
   }
 
 private:
+  /// Refuses two tensors sharing a data byte (empty tensors share none), as
+  /// the compiler's reader does. Only the ranges are kept (16 bytes per
+  /// tensor); the names are looked up again for the error.
+  void checkOverlaps(std::string_view header) {
+    std::sort(ranges.begin(), ranges.end());
+    for (size_t i = 1; i < ranges.size(); ++i) {
+      if (ranges[i].first >= ranges[i - 1].second)
+        continue;
+      std::string names[2];
+      forEachMember(header, [&](const std::string &name, const json &entry) {
+        for (int k = 0; k < 2; ++k)
+          if (rangeOf(entry) == ranges[i - 1 + k] && names[k].empty())
+            names[k] = name;
+      });
+      fail("tensors '" + names[0] + "' " + formatRange(ranges[i - 1]) +
+               " and '" + names[1] + "' " + formatRange(ranges[i]),
+           "overlap");
+    }
+  }
+  static std::pair<uint64_t, uint64_t> rangeOf(const json &entry) {
+    const json *offsets = entry.is_object() && entry.contains("data_offsets")
+                              ? &entry["data_offsets"]
+                              : nullptr;
+    if (!offsets || offsets->size() != 2)
+      return {0, 0};
+    return {(*offsets)[0].get<uint64_t>(), (*offsets)[1].get<uint64_t>()};
+  }
+  static std::string formatRange(std::pair<uint64_t, uint64_t> range) {
+    return "[" + std::to_string(range.first) + ", " +
+           std::to_string(range.second) + ")";
+  }
+
   void readTensor(const std::string &name, const json &entry) {
     std::string where = "tensor '" + name + "'";
     if (!entry.is_object())
@@ -116,9 +150,11 @@ private:
           dim.get<int64_t>() > (int64_t(1) << 40))
         fail(where + ".shape", "expected non-negative integers");
       tensor.shape.push_back(dim.get<int64_t>());
-      elements *= uint64_t(dim.get<int64_t>());
-      if (elements > (uint64_t(1) << 44))
-        fail(where + ".shape", "too many elements");
+      // Checked before the product, which could wrap (2^40 x 2^40 x 2^40).
+      uint64_t extent = uint64_t(dim.get<int64_t>());
+      if (extent && elements > (uint64_t(1) << 44) / extent)
+        fail(where + ".shape", "more than 2^44 elements");
+      elements *= extent;
     }
     const json &offsets = array(entry, "data_offsets", where);
     if (offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
@@ -135,6 +171,8 @@ private:
                       tensor.dtype + " " + formatShape(tensor.shape));
     tensor.begin = dataStart + begin;
     tensor.end = dataStart + end;
+    if (begin != end)
+      ranges.emplace_back(begin, end);
     if (!keep(name))
       return;
     auto [it, added] = tensors.emplace(name, std::move(tensor));
@@ -147,6 +185,8 @@ private:
   size_t file;
   uint64_t dataStart, fileSize;
   std::function<bool(const std::string &)> keep;
+  /// The data range of every non-empty tensor (relative to the data).
+  std::vector<std::pair<uint64_t, uint64_t>> ranges;
 };
 
 /// Reads the weight map of a `model.safetensors.index.json`, one entry at

@@ -173,10 +173,17 @@ void Verifier::checkOverlaps() {
   };
   std::vector<Region> regions[kNumArenas];
   std::map<std::string, size_t> pages;
+  std::map<std::string, size_t> keys;
   for (size_t i = 0; i < m.buffers.size(); ++i) {
     const ManifestBuffer &b = m.buffers[i];
     std::string at = "buffers[" + str(int64_t(i)) + "]";
     checkBuffer(b, at);
+    if (b.arena == Arena::Weights) {
+      auto [key, added] = keys.emplace(b.key, i);
+      if (!added)
+        fail(at + ".key", "\"" + b.key + "\" is also the key of '" +
+                              m.buffers[key->second].name + "'");
+    }
     std::vector<Region> &list = regions[int(b.arena)];
     if (b.page.empty()) {
       list.push_back({b.offset, b.offset + b.bytes, i});

@@ -31,14 +31,16 @@ def tensor_bytes(dtype, values):
     raise ValueError(dtype)
 
 
-def write_safetensors(path, tensors):
-    """tensors: name -> (dtype, shape, values)"""
+def write_safetensors(path, tensors, extra=None):
+    """tensors: name -> (dtype, shape, values); extra: header entries added
+    as given (lying ones)."""
     header, data = {}, b""
     for name, (dtype, shape, values) in tensors.items():
         raw = tensor_bytes(dtype, values)
         header[name] = {"dtype": dtype, "shape": shape,
                         "data_offsets": [len(data), len(data) + len(raw)]}
         data += raw
+    header.update(extra or {})
     text = json.dumps(header).encode()
     text += b" " * (-len(text) % 8)
     with open(path, "wb") as f:
@@ -82,6 +84,19 @@ def checkpoints():
     for name, tensors in models.items():
         os.makedirs(name, exist_ok=True)
         write_safetensors(os.path.join(name, "model.safetensors"), tensors)
+    # Headers the compiler's reader refuses: a tensor sharing the embedding
+    # table's bytes, and a shape whose element count wraps 64 bits to 0
+    # (2^40 x 2^40 x 2^24 = 2^104), which matched its empty data range.
+    lies = {
+        "overlap": {"extra": {"dtype": "F32", "shape": [2],
+                              "data_offsets": [8, 16]}},
+        "wrap": {"huge": {"dtype": "F32", "shape": [1 << 40, 1 << 40, 1 << 24],
+                          "data_offsets": [0, 0]}},
+    }
+    for name, extra in lies.items():
+        os.makedirs(name, exist_ok=True)
+        write_safetensors(os.path.join(name, "model.safetensors"),
+                          models["model"], extra)
     # The same model in two shards.
     os.makedirs("sharded", exist_ok=True)
     write_safetensors("sharded/model-00001-of-00002.safetensors",
@@ -232,6 +247,8 @@ def verifier_cases():
         "page-kind": setitem(["buffers", 7, "page"], "p0"),
         "page-offset": page_offsets,
         "same-role": setitem(["roles", "position"], 0),
+        "same-key": setitem(["buffers", 5, "key"],
+                            "model.embed_tokens.weight"),
         "bad-kind": setitem(["buffers", 6, "kind"], "activations"),
         "kind-arena": setitem(["buffers", 6, "kind"], "weight"),
         "huge-id": setitem(["buffers", 0, "id"], 2147483646),
