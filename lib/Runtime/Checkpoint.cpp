@@ -13,6 +13,7 @@
 #include "AMK/Support/RegularFile.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -324,4 +325,101 @@ Status Checkpoint::bind(
       return status;
   }
   return Status::ok();
+}
+
+namespace {
+/// What a manifest was compiled for, in config.json's terms (-1: unknown).
+struct ModelFacts {
+  int64_t vocab = -1, hidden = -1, layers = -1, heads = -1, kvHeads = -1;
+  bool bindsHead = false;
+};
+
+/// Reads the facts of a verified manifest.
+ModelFacts factsOf(const Manifest &m) {
+  ModelFacts facts;
+  const std::string prefix = "model.layers.";
+  for (const ManifestBuffer &buffer : m.buffers) {
+    if (buffer.arena != Arena::Weights)
+      continue;
+    if (buffer.key == "model.embed_tokens.weight" && buffer.shape.size() == 2) {
+      facts.vocab = buffer.shape[0];
+      facts.hidden = buffer.shape[1];
+    }
+    facts.bindsHead |= buffer.key == "lm_head.weight";
+    if (buffer.key.compare(0, prefix.size(), prefix) != 0)
+      continue;
+    int64_t layer = 0;
+    size_t i = prefix.size();
+    for (; i < buffer.key.size() && isdigit((unsigned char)buffer.key[i]) &&
+           layer < (int64_t(1) << 30);
+         ++i)
+      layer = layer * 10 + (buffer.key[i] - '0');
+    if (i > prefix.size() && i < buffer.key.size() && buffer.key[i] == '.')
+      facts.layers = std::max(facts.layers, layer + 1);
+  }
+  for (const Variant &variant : m.variants)
+    for (const OpSpec &op : variant.ops)
+      if (op.kind == OpKind::Attention)
+        for (const auto &[key, value] : op.extents) {
+          if (key == "heads")
+            facts.heads = value;
+          if (key == "kv_heads")
+            facts.kvHeads = value;
+        }
+  return facts;
+}
+
+/// Reads config.json and compares it with a manifest's facts.
+class ConfigReader : public FieldReader {
+public:
+  ConfigReader(const ModelFacts &facts, bool hasHead)
+      : facts(facts), hasHead(hasHead) {}
+  void read(std::string_view text) {
+    json root = json::object();
+    readObject(text, root);
+    compare(root, "vocab_size", facts.vocab, "the embedding table's rows");
+    compare(root, "hidden_size", facts.hidden,
+            "the embedding table's columns");
+    compare(root, "num_hidden_layers", facts.layers,
+            "the model.layers.N weights");
+    compare(root, "num_attention_heads", facts.heads, "attention's heads");
+    compare(root, "num_key_value_heads", facts.kvHeads,
+            "attention's KV heads");
+    if (root.contains("tie_word_embeddings") &&
+        !boolean(root, "tie_word_embeddings", "") && facts.bindsHead &&
+        !hasHead)
+      fail("tie_word_embeddings",
+           "false, but the checkpoint has no lm_head.weight (an untied "
+           "model needs its head)");
+  }
+
+private:
+  void compare(const json &root, const char *key, int64_t compiled,
+               const char *what) {
+    if (compiled < 0 || !root.contains(key) || root[key].is_null())
+      return;
+    int64_t stated = integer(root, key, "", 0, INT64_MAX);
+    if (stated != compiled)
+      fail(key, std::to_string(stated) + ", but the kernel was compiled for " +
+                    std::to_string(compiled) + " (" + what + ")");
+  }
+
+  const ModelFacts &facts;
+  bool hasHead;
+};
+} // namespace
+
+Status amk::runtime::checkConfig(const std::string &dir,
+                                 const Manifest &manifest,
+                                 const Checkpoint &checkpoint) {
+  std::string path = dir + "/config.json";
+  if (!exists(path))
+    return Status::ok();
+  std::string text;
+  if (Status status = readJsonFile(path, "a model config", text);
+      status.failed())
+    return status;
+  ModelFacts facts = factsOf(manifest);
+  ConfigReader reader(facts, checkpoint.has("lm_head.weight"));
+  return reader.run(path, [&] { reader.read(text); });
 }

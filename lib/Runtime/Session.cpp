@@ -157,6 +157,9 @@ Status Session::open(const Options &options, std::unique_ptr<Session> &out) {
   if (Status status = Checkpoint::open(options.modelDir, checkpoint, &m);
       status.failed())
     return status;
+  if (Status status = checkConfig(options.modelDir, m, checkpoint);
+      status.failed())
+    return status;
   Status status =
       options.cpu
           ? createCpuBackend(m, session->layout, session->rows, checkpoint,

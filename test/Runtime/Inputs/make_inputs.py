@@ -93,6 +93,21 @@ def checkpoints():
         "wrap": {"huge": {"dtype": "F32", "shape": [1 << 40, 1 << 40, 1 << 24],
                           "data_offsets": [0, 0]}},
     }
+    # config.json beside a checkpoint: agreeing, lying, and untied without
+    # the head (the tied fallback would use the embedding table).
+    configs = {
+        "config": ("model", {"vocab_size": V, "hidden_size": V,
+                             "tie_word_embeddings": False}),
+        "config-lie": ("model", {"vocab_size": 2 * V, "hidden_size": V}),
+        "untied": ("tied", {"vocab_size": V, "tie_word_embeddings": False}),
+    }
+    for name, (model, config) in configs.items():
+        os.makedirs(name, exist_ok=True)
+        write_safetensors(os.path.join(name, "model.safetensors"),
+                          models[model])
+        with open(os.path.join(name, "config.json"), "w") as f:
+            json.dump(config, f, indent=1)
+            f.write("\n")
     for name, extra in lies.items():
         os.makedirs(name, exist_ok=True)
         write_safetensors(os.path.join(name, "model.safetensors"),
