@@ -340,11 +340,12 @@ Status CpuBackend::step(int32_t token, int32_t pos, uint32_t epoch,
 
 Status amk::runtime::createCpuBackend(const Manifest &manifest,
                                       const Layout &layout, int64_t rows,
-                                      const Checkpoint &checkpoint,
+                                      const Checkpoint *checkpoint,
                                       std::unique_ptr<Backend> &out) {
   auto backend = std::make_unique<CpuBackend>(manifest, layout, rows);
-  if (Status status = backend->bindWeights(checkpoint); status.failed())
-    return status;
+  if (checkpoint)
+    if (Status status = backend->bindWeights(*checkpoint); status.failed())
+      return status;
   out = std::move(backend);
   return Status::ok();
 }

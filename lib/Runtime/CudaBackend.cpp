@@ -16,6 +16,8 @@
 
 #ifndef AMK_RUNTIME_HAVE_CUDA
 
+using amk::runtime::Status;
+
 Status amk::runtime::createCudaBackend(const Manifest &, const Layout &,
                                        const Checkpoint &, const Options &,
                                        const std::string &,

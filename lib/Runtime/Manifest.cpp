@@ -39,6 +39,14 @@ std::string amk::runtime::manifestPathFor(const std::string &kernelPath) {
   return base + ".manifest.json";
 }
 
+int64_t amk::runtime::storageBytes(DType dtype, int64_t elements) {
+  // The size the compiler's storage model gives (amk::storage); -1 when
+  // it overflows.
+  ::amk::storage::BufferLayout layout{8 * int64_t(kernels::dtypeSize(dtype)),
+                                      elements};
+  return layout.bytes().value_or(-1);
+}
+
 int64_t Manifest::compiledRows() const {
   int64_t rows = 0;
   for (const ManifestBuffer &buffer : buffers)
@@ -177,10 +185,7 @@ void ManifestReader::readBuffer(const json &entry, const std::string &where) {
     b.shape.push_back(shape[i].get<int64_t>());
   }
   b.bytes = integer(entry, "bytes", where, 0, INT64_MAX / 2);
-  // The size the compiler's storage model gives (amk::storage).
-  ::amk::storage::BufferLayout layout{8 * int64_t(kernels::dtypeSize(b.dtype)),
-                                      elements};
-  if (layout.bytes() != b.bytes)
+  if (storageBytes(b.dtype, elements) != b.bytes)
     fail(where + ".bytes",
          std::to_string(b.bytes) + " is not " + std::to_string(elements) +
              " elements x " + std::to_string(kernels::dtypeSize(b.dtype)) +

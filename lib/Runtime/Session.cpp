@@ -162,7 +162,7 @@ Status Session::open(const Options &options, std::unique_ptr<Session> &out) {
     return status;
   Status status =
       options.cpu
-          ? createCpuBackend(m, session->layout, session->rows, checkpoint,
+          ? createCpuBackend(m, session->layout, session->rows, &checkpoint,
                              session->backend)
           : createCudaBackend(m, session->layout, checkpoint, options, ptx,
                               session->backend);

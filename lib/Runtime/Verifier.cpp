@@ -39,6 +39,9 @@ using amk::kernels::DType;
 namespace {
 using Shape = std::vector<int64_t>;
 
+/// Most elements of one buffer (the reader's bound).
+constexpr int64_t kMaxElements = int64_t(1) << 40;
+
 int64_t elementsOf(const Shape &shape) {
   int64_t count = 1;
   for (int64_t dim : shape)
@@ -151,6 +154,24 @@ private:
 //===----------------------------------------------------------------------===//
 
 void Verifier::checkBuffer(const ManifestBuffer &b, const std::string &at) {
+  // The reader checks these where it reads them; the verifier does not rely
+  // on it (a Manifest may be built otherwise, as the fuzzer does).
+  int64_t elements = 1;
+  for (int64_t dim : b.shape) {
+    if (dim <= 0 || dim > kMaxElements || elements > kMaxElements / dim)
+      fail(at + ".shape", formatShape(b.shape) +
+                              " is not positive dimensions of at most 2^40 "
+                              "elements");
+    elements *= dim;
+  }
+  if (b.shape.empty() || (b.arena == Arena::KV && b.shape.size() != 3))
+    fail(at + ".shape", formatShape(b.shape) + " is not a valid shape here");
+  if (b.bytes != storageBytes(b.dtype, elements))
+    fail(at + ".bytes", str(b.bytes) + " is not " + str(elements) +
+                            " elements of " + kernels::dtypeName(b.dtype));
+  if (b.offset < 0 || b.offset % kArenaAlignment)
+    fail(at + ".offset", str(b.offset) + " is not a non-negative multiple of " +
+                             str(kArenaAlignment));
   int64_t arena = m.arenaBytes[int(b.arena)];
   if (b.offset + b.bytes > arena)
     fail(at, "bytes [" + str(b.offset) + ", " + str(b.offset + b.bytes) +
@@ -235,7 +256,8 @@ void Verifier::checkRoles() {
                {"next_token", m.roles.nextToken, "output"},
                {"logits", m.roles.logits, "output"}};
   for (const Role &role : roles) {
-    if (role.id < 0)
+    // Only `next_token` may be absent (-1: the host takes the argmax).
+    if (&role == &roles[2] && role.id == -1)
       continue;
     std::string at = std::string("roles.") + role.name;
     const ManifestBuffer &b = roleBuffer(role.name, role.id);
@@ -553,8 +575,8 @@ void Verifier::checkPrefetch(int64_t d) {
       fail(entry, taskOf(d) + ": prefetch entry " + str(e) + ": buffer " +
                       str(id) + " is not a weight buffer");
     const ManifestBuffer &b = m.buffer(id);
-    int64_t offset =
-        int64_t(uint32_t(m.args[word + 1])) | (int64_t(m.args[word + 2]) << 32);
+    int64_t offset = int64_t(uint64_t(uint32_t(m.args[word + 1])) |
+                             uint64_t(uint32_t(m.args[word + 2])) << 32);
     int64_t bytes = m.args[word + 3];
     // Regions are widened to 16-byte boundaries (bulk prefetches need
     // them), inside the arena's alignment padding.

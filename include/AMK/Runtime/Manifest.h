@@ -166,6 +166,10 @@ struct Manifest {
   int64_t compiledRows() const;
 };
 
+/// The bytes a buffer of \p elements elements of \p dtype holds (the
+/// compiler's storage model).
+int64_t storageBytes(kernels::DType dtype, int64_t elements);
+
 /// Reads the manifest at \p path, checking every field where it is read.
 Status readManifest(const std::string &path, Manifest &manifest);
 
