@@ -39,7 +39,7 @@ namespace {
 /// and dropped).
 class MemberBuilder {
 public:
-  using Callback = std::function<void(const std::string &, const json &)>;
+  using Callback = std::function<void(const std::string &, json &)>;
   MemberBuilder(const Callback &member, const char *within)
       : member(member), within(within) {}
 
@@ -153,7 +153,7 @@ private:
 
 void FieldReader::forEachMember(
     std::string_view text,
-    const std::function<void(const std::string &, const json &)> &member,
+    const std::function<void(const std::string &, json &)> &member,
     const char *within) {
   MemberBuilder builder(member, within);
   if (!json::sax_parse(text.begin(), text.end(), &builder))
@@ -209,8 +209,8 @@ std::string amk::runtime::manifestHashOf(const json &root) {
 }
 
 void FieldReader::readObject(std::string_view text, json &root) {
-  forEachMember(text, [&](const std::string &key, const json &value) {
-    if (!root.emplace(key, value).second)
+  forEachMember(text, [&](const std::string &key, json &value) {
+    if (!root.emplace(key, std::move(value)).second)
       fail(key, "appears twice");
   });
 }

@@ -52,13 +52,13 @@ protected:
   /// Walks the JSON object \p text (already depth-checked) member by member
   /// with nlohmann::json::sax_parse, calling \p member with each key and
   /// value: only one member's value is held at a time, never the document's
-  /// tree (tens of times the text). With \p within, walks the members of
+  /// tree (tens of times the text); \p member may move the value away.
+  /// With \p within, walks the members of
   /// the root's object member of that name instead (which must be present).
   /// A syntax error or a text of another shape fails the read.
   void forEachMember(
       std::string_view text,
-      const std::function<void(const std::string &, const nlohmann::json &)>
-          &member,
+      const std::function<void(const std::string &, nlohmann::json &)> &member,
       const char *within = nullptr);
 
   /// Parses the JSON object \p text into \p root member by member (see

@@ -502,17 +502,19 @@ void Verifier::checkQueues() {
 
 void Verifier::checkWaits() {
   for (size_t i = 0; i < m.waits.size(); i += kWaitWords) {
-    std::string at = "table.waits[" + str(int64_t(i / kWaitWords)) + "]";
+    auto at = [&] {
+      return std::string("table.waits[" + str(int64_t(i / kWaitWords)) + "]");
+    };
     int32_t event = m.waits[i];
     if (event < 0 || event >= int64_t(m.events.size()))
-      fail(at, "event " + str(event) + " is outside [0, " +
-                   str(int64_t(m.events.size())) + ")");
+      fail(at(), "event " + str(event) + " is outside [0, " +
+                     str(int64_t(m.events.size())) + ")");
     if (m.waits[i + 1] < 0)
-      fail(at, "negative threshold " + str(m.waits[i + 1]));
+      fail(at(), "negative threshold " + str(m.waits[i + 1]));
     if (uint32_t(m.waits[i + 2]) != m.events[event].producers)
-      fail(at, str(m.waits[i + 2]) + " producers per step, but event \"" +
-                   m.events[event].name + "\" has " +
-                   str(m.events[event].producers));
+      fail(at(), str(m.waits[i + 2]) + " producers per step, but event \"" +
+                     m.events[event].name + "\" has " +
+                     str(m.events[event].producers));
   }
 }
 
@@ -531,13 +533,13 @@ void Verifier::checkEvents() {
 }
 
 void Verifier::checkDescriptor(int64_t d) {
-  std::string at = "table.descriptors[" + str(d) + "]";
+  auto at = [&] { return std::string("table.descriptors[" + str(d) + "]"); };
   auto check = [&](int word, int64_t lo, int64_t hi, const char *what) {
     int64_t value = m.word(d, word);
     if (value < lo || value >= hi)
-      fail(at, (word == 5 ? std::string() : taskOf(d) + ": ") + what + " " +
-                   str(value) + " is outside [" + str(lo) + ", " + str(hi) +
-                   ")");
+      fail(at(), (word == 5 ? std::string() : taskOf(d) + ": ") + what + " " +
+                     str(value) + " is outside [" + str(lo) + ", " + str(hi) +
+                     ")");
   };
   check(5, 0, int64_t(m.tasks.size()), "task id");
   check(0, -1, int64_t(m.variants.size()), "variant");
@@ -548,7 +550,7 @@ void Verifier::checkDescriptor(int64_t d) {
   check(6, 0, 2, "flags");
   check(7, -1, int64_t(m.args.size()), "first prefetch entry");
   if ((m.word(d, 6) & kFlagArriveFirst) && m.word(d, 1) < 0)
-    fail(at, taskOf(d) + ": a barrier arrival (flag 1) must signal an event");
+    fail(at(), taskOf(d) + ": a barrier arrival (flag 1) must signal an event");
   checkPrefetch(d);
   if (m.word(d, 0) < 0)
     return;
@@ -561,19 +563,19 @@ void Verifier::checkPrefetch(int64_t d) {
   int64_t first = m.word(d, 7);
   if (first < 0)
     return;
-  std::string at = "table.args[" + str(first) + "]";
+  auto at = [&] { return std::string("table.args[" + str(first) + "]"); };
   int64_t count = m.args[first];
   int64_t room = (int64_t(m.args.size()) - first - 1) / kPrefetchWords;
   if (count < 1 || count > room)
-    fail(at, taskOf(d) + ": prefetch count " + str(count) + " is outside [1, " +
-                 str(room) + "]");
+    fail(at(), taskOf(d) + ": prefetch count " + str(count) +
+                   " is outside [1, " + str(room) + "]");
   for (int64_t e = 0; e < count; ++e) {
     int64_t word = first + 1 + e * kPrefetchWords;
-    std::string entry = "table.args[" + str(word) + "]";
+    auto entry = [&] { return std::string("table.args[" + str(word) + "]"); };
     int32_t id = m.args[word];
     if (!isBuffer(id) || m.buffer(id).arena != Arena::Weights)
-      fail(entry, taskOf(d) + ": prefetch entry " + str(e) + ": buffer " +
-                      str(id) + " is not a weight buffer");
+      fail(entry(), taskOf(d) + ": prefetch entry " + str(e) + ": buffer " +
+                        str(id) + " is not a weight buffer");
     const ManifestBuffer &b = m.buffer(id);
     int64_t offset = int64_t(uint64_t(uint32_t(m.args[word + 1])) |
                              uint64_t(uint32_t(m.args[word + 2])) << 32);
@@ -583,38 +585,41 @@ void Verifier::checkPrefetch(int64_t d) {
     int64_t end = (b.bytes + 15) / 16 * 16;
     if (offset < 0 || bytes <= 0 || offset % 16 || bytes % 16 ||
         offset > end - bytes)
-      fail(entry, taskOf(d) + ": prefetch entry " + str(e) + ": bytes [" +
-                      str(offset) + ", " + str(offset + bytes) +
-                      ") are not a 16-byte aligned range of '" + b.name +
-                      "' [0, " + str(end) + ")");
+      fail(entry(), taskOf(d) + ": prefetch entry " + str(e) + ": bytes [" +
+                        str(offset) + ", " + str(offset + bytes) +
+                        ") are not a 16-byte aligned range of '" + b.name +
+                        "' [0, " + str(end) + ")");
   }
 }
 
 void Verifier::checkOperand(int64_t d, const OpSpec &spec, int i, int64_t at) {
   int32_t id = m.args[at];
-  std::string field = "table.args[" + str(at) + "]";
-  std::string what = taskOf(d) + " " + spec.name + " buffer " + str(i);
+  auto field = [&] { return std::string("table.args[" + str(at) + "]"); };
+  auto what = [&] {
+    return std::string(taskOf(d) + " " + spec.name + " buffer " + str(i));
+  };
   if (!isBuffer(id))
-    fail(field, what + ": no buffer has id " + str(id));
+    fail(field(), what() + ": no buffer has id " + str(id));
   const ManifestBuffer &b = m.buffer(id);
   if (b.dtype != spec.dtypes[i])
-    fail(field, what + " is '" + b.name + "' of type " +
-                    kernels::dtypeName(b.dtype) + ", the variant expects " +
-                    kernels::dtypeName(spec.dtypes[i]));
+    fail(field(), what() + " is '" + b.name + "' of type " +
+                      kernels::dtypeName(b.dtype) + ", the variant expects " +
+                      kernels::dtypeName(spec.dtypes[i]));
   if (b.shape != spec.shapes[i])
-    fail(field, what + " is '" + b.name + "' of shape " + formatShape(b.shape) +
-                    ", the variant expects " + formatShape(spec.shapes[i]));
+    fail(field(), what() + " is '" + b.name + "' of shape " +
+                      formatShape(b.shape) + ", the variant expects " +
+                      formatShape(spec.shapes[i]));
   if (writesOperand(spec, i) &&
       (b.arena == Arena::Weights || b.kind == "input"))
-    fail(field, what + " writes '" + b.name + "' (kind " + b.kind +
-                    "): only kv_cache, activation, scratch and output "
-                    "buffers are written");
+    fail(field(), what() + " writes '" + b.name + "' (kind " + b.kind +
+                      "): only kv_cache, activation, scratch and output "
+                      "buffers are written");
   if (i == positionOperand(spec) && id != m.roles.position)
-    fail(field,
-         what + " (the position) is '" + b.name + "', not the position input");
+    fail(field(), what() + " (the position) is '" + b.name +
+                      "', not the position input");
   if (spec.kind == OpKind::Embed && i == 1 && b.kind != "input")
-    fail(field, what + " (the token) is '" + b.name + "', a " + b.kind +
-                    " buffer, not an input");
+    fail(field(), what() + " (the token) is '" + b.name + "', a " + b.kind +
+                      " buffer, not an input");
 }
 
 void Verifier::range(int64_t d, const OpSpec &spec, int64_t at,
@@ -632,20 +637,23 @@ void Verifier::checkAttentionIntegers(int64_t d, const OpSpec &spec,
   int64_t heads = elementsOf(spec.shapes[0]) / cache[2];
   range(d, spec, at, "heads", heads);
   int64_t lo = m.args[at + 2], hi = m.args[at + 3], flags = m.args[at + 4];
-  std::string field = "table.args[" + str(at + 2) + "]";
-  std::string what = taskOf(d) + " attention kv [" + str(lo) + ", " +
-                     (flags & 2 ? "pos + " : "") + str(hi) + ")";
+  auto field = [&] { return std::string("table.args[" + str(at + 2) + "]"); };
+  auto what = [&] {
+    return std::string(taskOf(d) + " attention kv [" + str(lo) + ", " +
+                       (flags & 2 ? "pos + " : "") + str(hi) + ")");
+  };
   if (flags < 0 || flags > 3 || (flags & 1))
     fail("table.args[" + str(at + 4) + "]",
          taskOf(d) + " attention kv flags " + str(flags) +
              " are not 0 or 2 (the start cannot depend on the position)");
   if (lo < 0 || lo >= cache[0])
-    fail(field,
-         what + " starts outside the cache's [0, " + str(cache[0]) + ") rows");
+    fail(field(), what() + " starts outside the cache's [0, " + str(cache[0]) +
+                      ") rows");
   if ((flags & 2) ? hi > 1 : (hi <= lo || hi > cache[0]))
-    fail(field, what + ((flags & 2) ? " reaches past pos + 1"
-                                    : " is empty or ends past the cache's " +
-                                          str(cache[0]) + " rows"));
+    fail(field(),
+         what() + ((flags & 2) ? " reaches past pos + 1"
+                               : " is empty or ends past the cache's " +
+                                     str(cache[0]) + " rows"));
   int64_t slot = m.args[at + 5];
   int64_t splits = spec.partial ? spec.shapes[4][0] : 0;
   if (spec.partial ? (slot < 0 || slot >= splits) : slot != -1)
