@@ -6,10 +6,10 @@
 //
 // Runs the manifest's task table as the GPU would: the arenas hold the
 // buffers' own bytes at the layout's offsets, event counters persist across
-// steps with thresholds scaled by the epoch, and the workers' queues are
-// visited round-robin, each running its head descriptor when its waits hold.
-// A round in which no worker moves is a deadlock, reported as the watchdog
-// reports it. Scratch and the io outputs are filled with 0xFF bytes (NaN,
+// steps with thresholds scaled by the epoch, and each worker runs its queue
+// in order while its head descriptor's waits hold; a worker whose head waits
+// is parked on that event until it is signalled. Workers left parked when
+// none can run are a deadlock, reported as the watchdog reports it. Scratch and the io outputs are filled with 0xFF bytes (NaN,
 // or -1 for integers) before every step so that a read of an unwritten
 // value shows.
 //
@@ -18,6 +18,7 @@
 #include "Backends.h"
 
 #include <chrono>
+#include <deque>
 #include <cmath>
 #include <cstring>
 
@@ -49,11 +50,13 @@ private:
   Status runBody(int64_t d, int32_t pos);
   Status runOp(const OpSpec &op, int64_t args, int32_t pos);
   void noteNonFinite(int64_t d, const OpSpec &op, int64_t args);
+  /// Runs worker \p w's queue until it is done or its head waits on an
+  /// event that does not hold (the worker is then parked on it).
+  Status advance(int64_t w, int32_t pos, uint32_t epoch, int64_t &remaining);
   Status runQueues(int32_t pos, uint32_t epoch);
-  void signal(int32_t event) {
-    if (event >= 0)
-      ++counts[event];
-  }
+  /// Counts a signal of \p event (none when negative) and wakes the
+  /// workers parked on it.
+  void signal(int32_t event);
 
   const Manifest &m;
   std::vector<unsigned char> arenas[kNumArenas];
@@ -64,6 +67,11 @@ private:
   /// descriptor's early signal (flag 1) was given.
   std::vector<int64_t> cursor;
   std::vector<bool> arrived;
+  /// Per event: the workers whose head waits on it; the workers to run.
+  /// Each worker is in at most one of these, so a step costs time linear
+  /// in the table plus the signals, not descriptors x workers.
+  std::vector<std::vector<int64_t>> parked;
+  std::deque<int64_t> ready;
   /// The first task of this step whose output went non-finite, or "".
   std::string firstNonFinite;
 };
@@ -261,45 +269,66 @@ Status CpuBackend::runBody(int64_t d, int32_t pos) {
   return Status::ok();
 }
 
+void CpuBackend::signal(int32_t event) {
+  if (event < 0)
+    return;
+  ++counts[event];
+  for (int64_t w : parked[event])
+    ready.push_back(w);
+  parked[event].clear();
+}
+
+Status CpuBackend::advance(int64_t w, int32_t pos, uint32_t epoch,
+                           int64_t &remaining) {
+  for (int64_t d = head(w); d >= 0; d = head(w)) {
+    bool arriveFirst = m.word(d, 6) & kFlagArriveFirst;
+    if (arriveFirst && !arrived[w]) {
+      signal(m.word(d, 1));
+      arrived[w] = true;
+    }
+    if (int64_t wait = failingWait(d, epoch); wait >= 0) {
+      parked[m.waits[wait * kWaitWords]].push_back(w);
+      return Status::ok();
+    }
+    if (Status status = runBody(d, pos); status.failed())
+      return status;
+    if (!arriveFirst)
+      signal(m.word(d, 1));
+    ++cursor[w];
+    arrived[w] = false;
+    --remaining;
+  }
+  return Status::ok();
+}
+
 Status CpuBackend::runQueues(int32_t pos, uint32_t epoch) {
   cursor.assign(m.grid, 0);
   arrived.assign(m.grid, false);
+  parked.assign(m.events.size(), {});
+  ready.clear();
+  for (int64_t w = 0; w < m.grid; ++w)
+    ready.push_back(w);
   int64_t remaining = m.numDescriptors();
-  while (remaining) {
-    bool moved = false;
-    for (int64_t w = 0; w < m.grid; ++w) {
-      int64_t d = head(w);
-      if (d < 0)
-        continue;
-      bool arriveFirst = m.word(d, 6) & kFlagArriveFirst;
-      if (arriveFirst && !arrived[w]) {
-        signal(m.word(d, 1));
-        arrived[w] = moved = true;
-      }
-      if (failingWait(d, epoch) >= 0)
-        continue;
-      if (Status status = runBody(d, pos); status.failed())
-        return status;
-      if (!arriveFirst)
-        signal(m.word(d, 1));
-      ++cursor[w];
-      arrived[w] = false;
-      moved = true;
-      --remaining;
-    }
-    if (moved)
+  while (!ready.empty()) {
+    int64_t w = ready.front();
+    ready.pop_front();
+    if (Status status = advance(w, pos, epoch, remaining); status.failed())
+      return status;
+  }
+  if (!remaining)
+    return Status::ok();
+  // Every unfinished worker is parked on a wait that no signal can now
+  // satisfy: report the lowest-numbered one's first, as the watchdog would.
+  for (int64_t w = 0; w < m.grid; ++w) {
+    int64_t d = head(w);
+    if (d < 0)
       continue;
-    for (int64_t w = 0; w < m.grid; ++w) {
-      int64_t d = head(w);
-      if (d < 0)
-        continue;
-      const int32_t *wait = &m.waits[failingWait(d, epoch) * kWaitWords];
-      return Status::error(
-          "deadlock: " +
-              describeStuckWait(m, m.word(d, 5), w, wait[0], counts[wait[0]],
-                                uint32_t(wait[1]) + epoch * uint32_t(wait[2])),
-          ErrorCode::Watchdog);
-    }
+    const int32_t *wait = &m.waits[failingWait(d, epoch) * kWaitWords];
+    return Status::error(
+        "deadlock: " +
+            describeStuckWait(m, m.word(d, 5), w, wait[0], counts[wait[0]],
+                              uint32_t(wait[1]) + epoch * uint32_t(wait[2])),
+        ErrorCode::Watchdog);
   }
   return Status::ok();
 }

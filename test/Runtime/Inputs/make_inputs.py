@@ -363,6 +363,36 @@ def manifests():
         f.write("{\"format\": \"amk-manifest\",\n")
 
 
+def chain(workers, path):
+    """The counter model followed by one chain of empty tasks across
+    `workers` workers, each waiting on the one before, placed from the last
+    worker down: the order in which a round-robin sweep of the workers
+    advances one task a round. Written at test time (megabytes)."""
+    m = manifest()
+    d, t = m["table"]["descriptors"], m["table"]
+    queues = [[] for _ in range(workers)]
+    queues[0], queues[1] = [d[0:8], d[8:16]], [d[16:24], d[24:32]]
+    previous = 2  # the head's event
+    for i in range(workers - 2):
+        event = len(m["events"])
+        m["events"].append({"name": "c%d" % i, "init": 0, "producers": 1})
+        queues[workers - 1 - i].append(
+            [-1, event, len(t["waits"]) // 3, 1, 0, len(m["tasks"]), 0, -1])
+        t["waits"] += [previous, 1, 1]
+        m["tasks"].append("chain%d" % i)
+        previous = event
+    t["descriptors"] = [w for q in queues for desc in q for w in desc]
+    t["queues"] = [0]
+    for q in queues:
+        t["queues"].append(t["queues"][-1] + len(q))
+    m["grid"] = workers
+    with open(path, "w") as f:
+        json.dump(rehash(m), f)
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--chain"]:
+        chain(int(sys.argv[2]), sys.argv[3])
+        sys.exit(0)
     checkpoints()
     manifests()
