@@ -137,6 +137,9 @@ private:
   }
   void range(int64_t d, const OpSpec &spec, int64_t at, const char *what,
              int64_t whole);
+  /// Refuses a range other than `[0, whole)` (forms that cover it all).
+  void whole(int64_t d, const OpSpec &spec, int64_t at, const char *what,
+             int64_t whole);
   bool isBuffer(int64_t id) const {
     return id >= 0 && id < int64_t(m.bufferIndex.size()) &&
            m.bufferIndex[id] >= 0;
@@ -631,6 +634,15 @@ void Verifier::range(int64_t d, const OpSpec &spec, int64_t at,
              str(hi) + ") is outside [0, " + str(whole) + ")");
 }
 
+void Verifier::whole(int64_t d, const OpSpec &spec, int64_t at,
+                     const char *what, int64_t whole) {
+  if (m.args[at] != 0 || m.args[at + 1] != whole)
+    fail("table.args[" + str(at) + "]",
+         taskOf(d) + " " + spec.name + " " + what + " [" + str(m.args[at]) +
+             ", " + str(m.args[at + 1]) + ") is not the whole [0, " +
+             str(whole) + ") of this form");
+}
+
 void Verifier::checkAttentionIntegers(int64_t d, const OpSpec &spec,
                                       int64_t at) {
   const Shape &cache = spec.shapes[1];
@@ -668,7 +680,12 @@ void Verifier::checkIntegers(int64_t d, const OpSpec &spec, int64_t at) {
   int64_t len0 = elementsOf(s0);
   switch (spec.kind) {
   case OpKind::RMSNorm:
-    range(d, spec, at, "heads", len0 / (spec.headDim ? spec.headDim : len0));
+    // The whole-vector form's GPU code ignores the range, the CPU's uses it:
+    // it must be the whole.
+    if (spec.headDim)
+      range(d, spec, at, "heads", len0 / spec.headDim);
+    else
+      whole(d, spec, at, "heads", 1);
     break;
   case OpKind::Gemv:
     range(d, spec, at, "cols", s0[0]);
@@ -695,8 +712,14 @@ void Verifier::checkIntegers(int64_t d, const OpSpec &spec, int64_t at) {
     break;
   case OpKind::SiluMul:
   case OpKind::Add:
-  case OpKind::Copy:
     range(d, spec, at, "cols", len0);
+    break;
+  case OpKind::Copy:
+    // The whole copy's CPU code ignores the range, the GPU's uses it.
+    if (spec.cols)
+      range(d, spec, at, "cols", len0);
+    else
+      whole(d, spec, at, "cols", len0);
     break;
   case OpKind::ArgmaxPartial: {
     int64_t slot = m.args[at], slots = spec.shapes[1][0];
