@@ -255,6 +255,23 @@ def prefetch(entry):
     return edit
 
 
+def whole_copy(lo, hi):
+    """The embed task also copies `x` to a new `y` (the whole form, whose
+    GPU code uses the range and CPU code ignores it) over [lo, hi)."""
+    def edit(m):
+        m["buffers"].append(buffer(8, "y", "activation", "f32", [V],
+                                   "scratch", 256))
+        m["arenas"]["scratch"] = 512
+        m["variants"][0]["ops"].append(
+            {"op": "copy", "buffers": 2, "ints": 2,
+             "static": {"len": V, "cols": False, "dtypes": ["f32", "f32"],
+                        "shapes": [[V], [V]]}})
+        t = m["table"]
+        t["args"] = t["args"][:3] + [6, 8, lo, hi] + t["args"][3:]
+        t["descriptors"][28] += 4  # the head task's first argument
+    return edit
+
+
 def verifier_cases():
     """Manifests the verifier refuses (verifier.test), each one edit."""
     return {
@@ -286,6 +303,8 @@ def verifier_cases():
             setitem(["table", "waits", 5], 2)(m)),
         "small-vocab": small_vocab,
         "big-kv": big_kv,
+        "copy-whole": whole_copy(0, V),
+        "copy-part": whole_copy(0, 4),
     }
 
 
