@@ -17,6 +17,7 @@
 #ifndef AMK_RUNTIME_MANIFEST_H
 #define AMK_RUNTIME_MANIFEST_H
 
+#include "AMK/Dialect/AMK/IR/AMKLimits.h"
 #include "AMK/Kernels/Kernels.h"
 #include "AMK/Runtime/Status.h"
 #include "AMK/Support/StorageModel.h"
@@ -43,9 +44,10 @@ constexpr int32_t kFlagArriveFirst = 1;
 constexpr int64_t kArenaAlignment = ::amk::storage::kAlignment;
 /// Words of one prefetch entry: buffer, byte offset (low, high), bytes.
 constexpr int kPrefetchWords = 4;
-/// Largest grid (workers) a manifest may declare: far above any device's
-/// co-resident blocks, small enough that per-worker state costs nothing.
-constexpr int64_t kMaxGrid = int64_t(1) << 16;
+/// Largest grid (workers) a manifest may declare: the compiler's bound on
+/// workers (AMKLimits.h, dependency-free), far above any device's
+/// co-resident blocks and small enough that per-worker state costs nothing.
+constexpr int64_t kMaxGrid = ::mlir::amk::limits::kMaxWorkers;
 
 /// The arenas buffers live in.
 enum class Arena { Weights, KV, Scratch, IO };
