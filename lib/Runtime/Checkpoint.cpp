@@ -75,13 +75,6 @@ static const char *safetensorsName(amk::kernels::DType dtype) {
   return names[int(dtype)];
 }
 
-static std::string formatShape(const std::vector<int64_t> &shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
-
 namespace {
 /// Reads the JSON header of one safetensors file.
 class HeaderReader : public FieldReader {

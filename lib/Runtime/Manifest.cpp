@@ -39,6 +39,13 @@ std::string amk::runtime::manifestPathFor(const std::string &kernelPath) {
   return base + ".manifest.json";
 }
 
+std::string amk::runtime::formatShape(const std::vector<int64_t> &shape) {
+  std::string text = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + "]";
+}
+
 int64_t amk::runtime::storageBytes(DType dtype, int64_t elements) {
   // The size the compiler's storage model gives (amk::storage); -1 when
   // it overflows.

@@ -13,10 +13,8 @@
 #include "AMK/Support/TableHash.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <climits>
 #include <cmath>
-#include <cstring>
 #include <sstream>
 #include <unistd.h>
 

@@ -51,13 +51,6 @@ int64_t elementsOf(const Shape &shape) {
 
 std::string str(int64_t value) { return std::to_string(value); }
 
-std::string formatShape(const Shape &shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    text += (i ? ", " : "") + str(shape[i]);
-  return text + "]";
-}
-
 bool isFloat(DType dtype) {
   return dtype == DType::F32 || dtype == DType::F16 || dtype == DType::BF16;
 }

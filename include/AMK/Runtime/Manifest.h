@@ -168,6 +168,9 @@ struct Manifest {
   int64_t compiledRows() const;
 };
 
+/// \p shape as `[a, b, c]`, for diagnostics.
+std::string formatShape(const std::vector<int64_t> &shape);
+
 /// The bytes a buffer of \p elements elements of \p dtype holds (the
 /// compiler's storage model).
 int64_t storageBytes(kernels::DType dtype, int64_t elements);
