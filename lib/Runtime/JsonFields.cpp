@@ -9,6 +9,7 @@
 #include "AMK/Support/JSONDepth.h"
 #include "AMK/Support/TableHash.h"
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 
@@ -40,8 +41,9 @@ namespace {
 class MemberBuilder {
 public:
   using Callback = std::function<void(const std::string &, json &)>;
-  MemberBuilder(const Callback &member, const char *within)
-      : member(member), within(within) {}
+  MemberBuilder(const Callback &member, const char *within,
+                Int32Arrays *arrays = nullptr, const char *arraysOf = nullptr)
+      : member(member), within(within), arrays(arrays), arraysOf(arraysOf) {}
 
   bool null() { return value(nullptr); }
   bool boolean(bool v) { return value(v); }
@@ -57,6 +59,8 @@ public:
   bool start_array(std::size_t) { return open(json::array()); }
   bool end_array() { return close(); }
   bool key(json::string_t &name) {
+    if (inArrays && !stack.empty())
+      return stop(std::string(arraysOf) + ": expected arrays of integers");
     if (stack.empty()) {
       memberKey = std::move(name);
       return true;
@@ -77,6 +81,8 @@ public:
   std::string message;
   /// Whether the `within` member was found (an object).
   bool sawWithin = false;
+  /// Whether the `arraysOf` member was found (an object).
+  bool sawArrays = false;
 
 private:
   /// Depth of the objects walked member by member: 1 for the root's
@@ -108,7 +114,43 @@ private:
     message = why;
     return false;
   }
+  /// Whether the next container or value starts the `arraysOf` member.
+  bool isArraysOf() const {
+    return arrays && walked == 1 && stack.empty() && memberKey == arraysOf;
+  }
+  /// `arraysOf.KEY`, the path of the array being read.
+  std::string arrayPath() const {
+    return std::string(arraysOf) + "." + memberKey;
+  }
+  /// An element of an `arraysOf` array, or any other value inside it.
+  bool arrayValue(const json &v) {
+    if (!current32)
+      return stop(arrayPath() + ": expected an array");
+    bool fits = v.is_number_integer() &&
+                (v.is_number_unsigned() ? v.get<uint64_t>() <= INT32_MAX
+                                        : v.get<int64_t>() >= INT32_MIN &&
+                                              v.get<int64_t>() <= INT32_MAX);
+    if (!fits)
+      return stop(arrayPath() + "[" + std::to_string(current32->size()) +
+                  "]: expected a 32-bit integer, got " + v.dump());
+    current32->push_back(int32_t(v.get<int64_t>()));
+    return true;
+  }
+  bool openArray(bool isArray) {
+    if (!isArray || current32)
+      return stop(arrayPath() + ": expected an array of 32-bit integers");
+    auto [it, added] = arrays->emplace(memberKey, std::vector<int32_t>());
+    if (!added)
+      return stop(arrayPath() + ": appears twice");
+    current32 = &it->second;
+    return true;
+  }
+
   bool value(json &&v) {
+    if (inArrays)
+      return arrayValue(v);
+    if (isArraysOf())
+      return stop(std::string(arraysOf) + ": expected an object");
     if (walked == 0)
       return stop("expected a JSON object");
     if (stack.empty() && isWithin())
@@ -119,6 +161,15 @@ private:
     return true;
   }
   bool open(json &&container) {
+    if (inArrays)
+      return openArray(container.is_array());
+    if (isArraysOf()) {
+      if (!container.is_object())
+        return stop(std::string(arraysOf) + ": expected an object");
+      sawArrays = inArrays = true;
+      ++walked;
+      return true;
+    }
     if (walked == 0 || (stack.empty() && isWithin())) {
       if (!container.is_object())
         return stop(walked ? memberKey + ": expected an object"
@@ -131,7 +182,12 @@ private:
     return true;
   }
   bool close() {
+    if (inArrays && current32) {
+      current32 = nullptr;
+      return true;
+    }
     if (stack.empty()) {
+      inArrays = false;
       --walked;
       return true;
     }
@@ -148,6 +204,11 @@ private:
   json current;
   std::vector<json *> stack;
   json *slot = nullptr;
+  /// The `arraysOf` member's arrays, read straight into 32-bit vectors.
+  Int32Arrays *arrays;
+  const char *arraysOf;
+  bool inArrays = false;
+  std::vector<int32_t> *current32 = nullptr;
 };
 } // namespace
 
@@ -202,17 +263,56 @@ static void hashValue(const json &value, amk::support::CanonicalHash &hash,
   }
 }
 
-std::string amk::runtime::manifestHashOf(const json &root) {
+/// Feeds \p arrays (an object of integer arrays, members sorted) to
+/// \p hash as hashValue would feed its JSON.
+static void hashArrays(const Int32Arrays &arrays,
+                       amk::support::CanonicalHash &hash) {
+  hash.object(arrays.size());
+  for (const auto &[key, values] : arrays) {
+    hash.string(key);
+    hash.array(values.size());
+    for (int32_t value : values)
+      hash.number(double(value));
+  }
+}
+
+std::string amk::runtime::manifestHashOf(const json &root,
+                                         const Int32Arrays *arrays,
+                                         const char *arraysOf) {
   amk::support::CanonicalHash hash;
-  hashValue(root, hash, true);
+  if (!arrays) {
+    hashValue(root, hash, true);
+    return hash.text();
+  }
+  // The root's members and `arraysOf`, in key order, less the hashes.
+  std::vector<std::string> keys;
+  for (auto it = root.begin(); it != root.end(); ++it)
+    if (!amk::support::isHashMember(it.key()))
+      keys.push_back(it.key());
+  keys.insert(std::lower_bound(keys.begin(), keys.end(), arraysOf), arraysOf);
+  hash.object(keys.size());
+  for (const std::string &key : keys) {
+    hash.string(key);
+    if (key == arraysOf)
+      hashArrays(*arrays, hash);
+    else
+      hashValue(root[key], hash, false);
+  }
   return hash.text();
 }
 
-void FieldReader::readObject(std::string_view text, json &root) {
-  forEachMember(text, [&](const std::string &key, json &value) {
-    if (!root.emplace(key, std::move(value)).second)
+void FieldReader::readObject(std::string_view text, json &root,
+                             Int32Arrays *arrays, const char *arraysOf) {
+  MemberBuilder::Callback member = [&](const std::string &key, json &value) {
+    if (key == (arraysOf ? arraysOf : "") ||
+        !root.emplace(key, std::move(value)).second)
       fail(key, "appears twice");
-  });
+  };
+  MemberBuilder builder(member, nullptr, arrays, arraysOf);
+  if (!json::sax_parse(text.begin(), text.end(), &builder))
+    fail("", builder.message);
+  if (arraysOf && !builder.sawArrays)
+    fail(arraysOf, "missing");
 }
 
 Status FieldReader::run(const std::string &file,

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,9 +26,10 @@
 namespace amk::runtime {
 
 /// The largest JSON file the runtime reads. The Llama-3-8B manifest is
-/// 12 MB and takes about 9x that to read (the descriptor table as a DOM of
-/// numbers); a shard index is kilobytes. 256 MiB (the compiler's index
-/// limit) bounds what a hostile file can cost at about 2.3 GB.
+/// 12 MB and peaks at 69 MB to read (its task table read straight into
+/// 32-bit words; 119 MB as a DOM of numbers); a shard index is kilobytes.
+/// 256 MiB (the compiler's index limit) bounds what a hostile file can cost
+/// at about 1.2 GB (4.6x, measured at 86 MB).
 constexpr uint64_t kMaxJsonBytes = uint64_t(256) << 20;
 
 /// Reads the JSON file at \p path, which holds \p what, into \p text;
@@ -36,10 +38,16 @@ constexpr uint64_t kMaxJsonBytes = uint64_t(256) << 20;
 Status readJsonFile(const std::string &path, const char *what,
                     std::string &text);
 
+/// Arrays of 32-bit integers by member name (FieldReader::readObject).
+using Int32Arrays = std::map<std::string, std::vector<int32_t>>;
+
 /// The canonical hash (support::CanonicalHash) of the object \p root, less
 /// the hash members (support::isHashMember): the manifest's
-/// `manifest_hash`.
-std::string manifestHashOf(const nlohmann::json &root);
+/// `manifest_hash`. With \p arrays, the member \p arraysOf is those arrays
+/// (read aside by readObject).
+std::string manifestHashOf(const nlohmann::json &root,
+                           const Int32Arrays *arrays = nullptr,
+                           const char *arraysOf = nullptr);
 
 /// Reads fields with checks; `where` is the path of the enclosing object
 /// ("" for the root, "buffers[3]", ...).
@@ -62,8 +70,14 @@ protected:
       const char *within = nullptr);
 
   /// Parses the JSON object \p text into \p root member by member (see
-  /// forEachMember); a key given twice in any object fails the read.
-  void readObject(std::string_view text, nlohmann::json &root);
+  /// forEachMember); a key given twice in any object fails the read. With
+  /// \p arrays, the root's member \p arraysOf (which must be present) must
+  /// be an object of arrays of 32-bit integers, read straight into
+  /// \p arrays: 4 bytes a number where the DOM takes 16 and more (a task
+  /// table of millions of words).
+  void readObject(std::string_view text, nlohmann::json &root,
+                  Int32Arrays *arrays = nullptr,
+                  const char *arraysOf = nullptr);
 
   /// Fails the read at field \p where with \p what.
   [[noreturn]] void fail(const std::string &where, const std::string &what);

@@ -95,13 +95,14 @@ public:
   /// is refused (at any depth) instead of the last one winning.
   void readText(std::string_view text) {
     json root = json::object();
-    readObject(text, root);
-    read(root);
-    m.contentHash = manifestHashOf(root);
+    Int32Arrays table;
+    readObject(text, root, &table, "table");
+    m.contentHash = manifestHashOf(root, &table, "table");
+    read(root, table);
   }
 
 private:
-  void read(const json &root);
+  void read(const json &root, Int32Arrays &table);
   void readHeader(const json &root);
   void readBuffers(const json &root);
   void readBuffer(const json &entry, const std::string &where);
@@ -111,7 +112,7 @@ private:
   OpSpec readOp(const json &entry, const std::string &where);
   void readStatic(const json &facts, const std::string &where, OpSpec &op);
   void readShapes(const json &facts, const std::string &where, OpSpec &op);
-  void readTable(const json &root);
+  void readTable(const json &root, Int32Arrays &table);
 
   Manifest &m;
 };
@@ -402,18 +403,24 @@ void ManifestReader::readVariants(const json &root) {
   }
 }
 
-void ManifestReader::readTable(const json &root) {
+void ManifestReader::readTable(const json &root, Int32Arrays &table) {
   const json &tasks = array(root, "tasks", "");
   for (size_t i = 0; i < tasks.size(); ++i) {
     if (!tasks[i].is_string())
       fail("tasks[" + std::to_string(i) + "]", "expected a string");
     m.tasks.push_back(tasks[i].get<std::string>());
   }
-  const json &table = object(root, "table", "");
-  m.descriptors = int32Array(table, "descriptors", "table");
-  m.queues = int32Array(table, "queues", "table");
-  m.waits = int32Array(table, "waits", "table");
-  m.args = int32Array(table, "args", "table");
+  std::pair<const char *, std::vector<int32_t> *> arrays[] = {
+      {"descriptors", &m.descriptors},
+      {"queues", &m.queues},
+      {"waits", &m.waits},
+      {"args", &m.args}};
+  for (auto &[name, words] : arrays) {
+    auto it = table.find(name);
+    if (it == table.end())
+      fail(std::string("table.") + name, "missing");
+    *words = std::move(it->second);
+  }
   if (m.descriptors.size() % kDescriptorWords)
     fail("table.descriptors", "length " + std::to_string(m.descriptors.size()) +
                                   " is not a multiple of " +
@@ -423,7 +430,7 @@ void ManifestReader::readTable(const json &root) {
                             " is not a multiple of 3");
 }
 
-void ManifestReader::read(const json &root) {
+void ManifestReader::read(const json &root, Int32Arrays &table) {
   if (!root.is_object())
     fail("", "expected a JSON object");
   readHeader(root);
@@ -431,7 +438,7 @@ void ManifestReader::read(const json &root) {
   readRoles(root);
   readEvents(root);
   readVariants(root);
-  readTable(root);
+  readTable(root, table);
 }
 
 Status amk::runtime::parseManifest(std::string_view text,

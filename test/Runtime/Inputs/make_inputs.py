@@ -320,6 +320,9 @@ def write_raw_cases():
     with open("dup-key.manifest.json", "w") as f:
         f.write(text.replace('"kind": "activation"',
                              '"kind": "activation", "kind": "input"'))
+    with open("dup-table-key.manifest.json", "w") as f:
+        f.write(text.replace('"queues": [', '"queues": [0, 2, 4],\n  "queues": [',
+                             1))
     with open("dup-root-key.manifest.json", "w") as f:
         f.write(text.replace('{\n "format"', '{\n "grid": 3,\n "format"', 1))
     stale = mutate(lambda m: None)
@@ -353,6 +356,8 @@ def manifests():
         "bad-static": drop(["variants", 1, "ops", 1, "static", "bias"]),
         "bad-role": setitem(["roles", "logits"], 6),
         "dup-id": setitem(["buffers", 7, "id"], 6),
+        "bad-table-word": setitem(["table", "args", 3], 1.5),
+        "bad-table-array": setitem(["table", "waits"], [[1]]),
         # `x` holds 4 elements: the 8 the embedding writes overflow it.
         "small-buffer": lambda m: (setitem(["buffers", 6, "shape"], [4])(m),
                                    setitem(["buffers", 6, "bytes"], 16)(m)),
