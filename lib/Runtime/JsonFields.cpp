@@ -396,21 +396,3 @@ const json &FieldReader::object(const json &parent, const char *key,
     fail(join(where, key), "expected an object");
   return value;
 }
-
-std::vector<int32_t> FieldReader::int32Array(const json &object,
-                                             const char *key,
-                                             const std::string &where) {
-  const json &values = array(object, key, where);
-  std::vector<int32_t> result;
-  result.reserve(values.size());
-  for (size_t i = 0; i < values.size(); ++i) {
-    const json &value = values[i];
-    if (!value.is_number_integer() || value.get<int64_t>() < INT32_MIN ||
-        value.get<int64_t>() > INT32_MAX ||
-        (value.is_number_unsigned() && value.get<uint64_t>() > INT32_MAX))
-      fail(join(where, key) + "[" + std::to_string(i) + "]",
-           "expected a 32-bit integer, got " + value.dump());
-    result.push_back(int32_t(value.get<int64_t>()));
-  }
-  return result;
-}

@@ -99,9 +99,6 @@ protected:
                               const std::string &where);
   const nlohmann::json &object(const nlohmann::json &object, const char *key,
                                const std::string &where);
-  /// An array of 32-bit signed integers.
-  std::vector<int32_t> int32Array(const nlohmann::json &object,
-                                  const char *key, const std::string &where);
 
   /// The path of field \p key inside \p where.
   static std::string join(const std::string &where, const char *key) {
