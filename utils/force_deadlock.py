@@ -7,12 +7,17 @@ Raises by one the threshold of the first wait of a *sink* task (one with
 waits whose signalled event nobody waits on), so that this task is the only
 one that ever waits forever and the watchdog (GPU) or the executor (CPU)
 must name it. The kernel code is unchanged: the task table is data, so the
-PTX of IN serves OUT too. Prints the report expected from amk-run:
+PTX of IN serves OUT too. The edit is deliberate, so OUT's `manifest_hash`
+is recomputed (utils/manifest_hash.py); its `ptx_hash` stays IN's. Prints the report expected from amk-run:
 `task "X" on worker W waited on event "E" (count c < threshold t)` at
 epoch 0.
 """
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from manifest_hash import rehash  # noqa: E402
 
 
 def main():
@@ -32,7 +37,7 @@ def main():
     wait = words[8 * sink + 2]
     event, threshold = waits[3 * wait], waits[3 * wait + 1]
     waits[3 * wait + 1] = threshold + 1
-    json.dump(manifest, open(target, "w"))
+    json.dump(rehash(manifest), open(target, "w"))
     # At epoch 0 every producer of the event has signalled: the count is the
     # event's init plus its producers.
     seen = manifest["events"][event]["init"] + manifest["events"][event]["producers"]

@@ -10,7 +10,11 @@ shard index): truncations, byte flips, hostile numbers (2^31, 2^32, 2^63-1,
 duplicated and deleted entries, huge strings, repeated sections, and lying
 safetensors length prefixes, offsets and shapes. Whatever MLIR input the
 verifier accepts is also run through every pass, the JSON export and the
-oracle.
+oracle. The runtime also gets manifests whose program lies (table words,
+integer arguments, shapes, facts, roles, offsets, pages, kinds, producers,
+prefetch entries) with their hash rewritten, so that the verifier and not
+the hash decides; config.json files that contradict the manifest; and
+FIFOs and directories in place of every file it reads.
 
 Each run is classified:
   crash    killed by a signal, or a crash report (stack dump, LLVM ERROR,
@@ -19,6 +23,8 @@ Each run is classified:
   blowup   peak RSS over 600 MB + 10x the input's size
   silent   failed without saying why (non-zero exit, no output at all)
   partial  failed but left its -o output behind
+  accepted succeeded on an input that must be refused (a lie the runtime
+           can tell, a FIFO, a directory)
   ok       anything else: success, or a clear error and a non-zero exit
 Prints a table per entry point and exits 1 when any run is not ok; the
 offending inputs are kept under WORK/bad.
@@ -38,6 +44,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "utils"))
+from manifest_hash import rehash  # noqa: E402
 CRASH = re.compile(r"Stack dump|LLVM ERROR|PLEASE submit|Assertion .* failed|"
                    r"Sanitizer|terminate called|Segmentation fault|"
                    r"double free|corrupted", re.I)
@@ -135,6 +143,67 @@ def safetensors_variants(base, rng, count):
     return out[:count]
 
 
+def manifest_lies(base, rng):
+    """Edits of the counter manifest (a dict) that the runtime must refuse,
+    hashed again: one random lie of a random class per call."""
+    m = json.loads(json.dumps(base))
+    table, buffers = m["table"], m["buffers"]
+    ints = [13, 12, 6, 7, 8]          # gemv cols, kv_append heads and row
+    kind = rng.randrange(12)
+    if kind == 0:      # an integer argument past its extent
+        table["args"][rng.choice(ints)] = rng.choice([9, 17, 2 ** 31 - 1])
+    elif kind == 1:    # a buffer argument naming no buffer
+        table["args"][rng.choice([0, 1, 2, 3, 5, 9, 10, 11, 14, 15])] = \
+            rng.choice([-1, 8, 42, 2 ** 31 - 1])
+    elif kind == 2:    # a descriptor word out of range
+        d, w = rng.randrange(4), rng.choice([0, 1, 2, 3, 5, 6, 7])
+        table["descriptors"][8 * d + w] = rng.choice([-7, 99, 2 ** 31 - 1])
+    elif kind == 3:    # two roles on one buffer
+        roles = list(m["roles"])
+        a, b = rng.sample(roles, 2)
+        m["roles"][a] = m["roles"][b]
+    elif kind == 4:    # overlapping buffers in the io arena
+        buffers[rng.choice([1, 2, 3])]["offset"] = 0
+    elif kind == 5:    # a variant's shape or fact that its buffers contradict
+        op = rng.choice([o for v in m["variants"] for o in v["ops"]])
+        facts = op["static"]
+        if rng.randrange(2):
+            facts["shapes"][0] = [d * 2 for d in facts["shapes"][0]]
+        else:
+            key = rng.choice([k for k, v in facts.items()
+                              if isinstance(v, int) and not isinstance(v, bool)])
+            facts[key] = facts[key] * 2 + 1
+    elif kind == 6:    # producers per step that no signal count gives
+        if rng.randrange(2):
+            table["waits"][rng.choice([2, 5])] += rng.choice([1, 7])
+        else:
+            m["events"][rng.randrange(3)]["producers"] += rng.choice([1, 7])
+    elif kind == 7:    # an unknown kind, or a kind in the wrong arena
+        buffers[rng.randrange(8)]["kind"] = rng.choice(
+            ["activations", "weight", "kv_cache", "input"])
+        if buffers[6]["kind"] == "activation":
+            buffers[6]["kind"] = "output"
+    elif kind == 8:    # a page on a buffer that cannot have one
+        buffers[rng.choice([0, 3, 4, 7])]["page"] = "p0"
+    elif kind == 9:    # a prefetch entry outside the weights
+        table["descriptors"][31] = len(table["args"])
+        table["args"] += [1, rng.choice([6, 7, 3]), 0, 0, 16]
+    elif kind == 10:   # a buffer id past the buffer count
+        buffers[rng.randrange(8)]["id"] = rng.choice([8, 2 ** 31 - 2])
+    else:              # a position operand that is not the position
+        table["args"][4] = rng.choice([0, 2])
+    return rehash(m)
+
+
+def config_lies(config, rng):
+    """config.json texts (of the counter model) that contradict its
+    manifest."""
+    c = dict(config)
+    key = rng.choice(["vocab_size", "hidden_size"])
+    c[key] = rng.choice([1, 7, 9, 16, 2 ** 31])
+    return json.dumps(c)
+
+
 # ------------------------------------------------------------------ running
 
 class Sweep:
@@ -150,8 +219,9 @@ class Sweep:
     def tool(self, name):
         return os.path.join(self.bin, name)
 
-    def run(self, entry, command, input_path, output=None):
-        """Runs `command` and classifies it under `entry`."""
+    def run(self, entry, command, input_path, output=None, must_fail=False):
+        """Runs `command` and classifies it under `entry`; with `must_fail`
+        a success is the verdict `accepted`."""
         if output and os.path.exists(output):
             os.remove(output)
         start = time.monotonic()
@@ -177,6 +247,8 @@ class Sweep:
             verdict = "silent"
         elif proc.returncode != 0 and output and os.path.exists(output):
             verdict = "partial"
+        elif proc.returncode == 0 and must_fail:
+            verdict = "accepted"
         else:
             verdict = "ok"
         counts = self.counts.setdefault(entry, {})
@@ -185,7 +257,9 @@ class Sweep:
         if verdict != "ok":
             keep = os.path.join(self.bad, "%s-%s-%d" % (
                 verdict, re.sub(r"\W", "_", entry), len(os.listdir(self.bad))))
-            shutil.copy(input_path, keep) if os.path.isfile(input_path) else \
+            if os.path.isfile(input_path):
+                shutil.copy(input_path, keep)
+            elif os.path.isdir(input_path):
                 shutil.copytree(input_path, keep)
             with open(keep + ".txt", "w") as f:
                 f.write(" ".join(command) + "\n%.1f s, rc %s\n%s" % (
@@ -194,13 +268,15 @@ class Sweep:
 
     def table(self):
         lines = ["| entry point | inputs | runs | crashes | hangs | blowups | "
-                 "silent | partial |", "|---|---|---|---|---|---|---|---|"]
+                 "silent | partial | accepted |",
+                 "|---|---|---|---|---|---|---|---|---|"]
         for entry in sorted(self.counts):
             c = self.counts[entry]
-            lines.append("| %s | %d | %d | %d | %d | %d | %d | %d |" % (
+            lines.append("| %s | %d | %d | %d | %d | %d | %d | %d | %d |" % (
                 entry, len(self.inputs[entry]), sum(c.values()),
                 c.get("crash", 0), c.get("hang", 0), c.get("blowup", 0),
-                c.get("silent", 0), c.get("partial", 0)))
+                c.get("silent", 0), c.get("partial", 0),
+                c.get("accepted", 0)))
         return "\n".join(lines)
 
 
@@ -219,6 +295,69 @@ def track_rss():
     subprocess.Popen._try_wait = try_wait
 
 
+def runtime_jobs(sweep, rng, args, jobs):
+    """The runtime's classes: lying programs, lying configs, special files."""
+    inputs = os.path.join(ROOT, "test/Runtime/Inputs")
+    run = [sweep.tool("amk-run"), "--cpu", "--prompt", "3", "--max-new-tokens",
+           "2"]
+    base = json.load(open(os.path.join(inputs, "counter.manifest.json")))
+    for i in range(args.per_seed):
+        d = os.path.join(args.work, "in", "lie%05d" % i)
+        os.makedirs(d, exist_ok=True)
+        path = os.path.join(d, "k.manifest.json")
+        with open(path, "w") as f:
+            json.dump(manifest_lies(base, rng), f)
+        jobs.append(lambda d=d, path=path: sweep.run(
+            "amk-run --cpu (program lies, rehashed)",
+            run + ["--model", os.path.join(inputs, "model"), "--kernel",
+                   os.path.join(d, "k.ptx")], path, must_fail=True))
+    config = {"vocab_size": 8, "hidden_size": 8, "tie_word_embeddings": False}
+    for i in range(args.per_seed // 4):
+        d = os.path.join(args.work, "in", "config%05d" % i)
+        os.makedirs(d, exist_ok=True)
+        shutil.copy(os.path.join(inputs, "model/model.safetensors"), d)
+        with open(os.path.join(d, "config.json"), "w") as f:
+            f.write(config_lies(config, rng))
+        jobs.append(lambda d=d: sweep.run(
+            "amk-run --cpu (config.json lies)",
+            run + ["--model", d, "--kernel",
+                   os.path.join(inputs, "counter.ptx")],
+            os.path.join(d, "config.json"), must_fail=True))
+    special_file_jobs(sweep, args, jobs, run, inputs)
+
+
+def special_file_jobs(sweep, args, jobs, run, inputs):
+    """A FIFO and a directory in place of each file amk-run reads."""
+    for kind in ("fifo", "dir"):
+        for target in ("manifest", "safetensors", "index", "config", "ptx",
+                       "golden"):
+            d = os.path.join(args.work, "in", "%s-%s" % (kind, target))
+            shutil.copytree(os.path.join(inputs, "sharded" if target == "index"
+                                         else "model"), d)
+            shutil.copy(os.path.join(inputs, "counter.manifest.json"),
+                        os.path.join(d, "k.manifest.json"))
+            shutil.copy(os.path.join(inputs, "counter.ptx"),
+                        os.path.join(d, "k.ptx"))
+            name = {"manifest": "k.manifest.json",
+                    "safetensors": "model.safetensors",
+                    "index": "model.safetensors.index.json",
+                    "config": "config.json", "ptx": "k.ptx",
+                    "golden": "golden.json"}[target]
+            path = os.path.join(d, name)
+            if os.path.exists(path):
+                os.remove(path)
+            os.mkfifo(path) if kind == "fifo" else os.mkdir(path)
+            command = list(run) + ["--model", d, "--kernel",
+                                   os.path.join(d, "k.ptx")]
+            if target == "ptx":
+                command.remove("--cpu")
+            if target == "golden":
+                command += ["--golden", path]
+            jobs.append(lambda command=command, path=path: sweep.run(
+                "amk-run (FIFOs and directories)", command, path,
+                must_fail=True))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bin", default=os.path.join(ROOT, "build", "bin"))
@@ -227,6 +366,8 @@ def main():
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--timeout", type=float, default=30)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--runtime-only", action="store_true",
+                        help="skip the schedule (JSON, MLIR) seeds")
     args = parser.parse_args()
     track_rss()
     rng = random.Random(args.seed)
@@ -238,6 +379,8 @@ def main():
     # Seeds: the test model imported, compiled, exported; the fixtures.
     seeds = os.path.join(work, "seeds")
     os.makedirs(seeds, exist_ok=True)
+    if args.runtime_only:
+        os.makedirs(os.path.join(work, "in"), exist_ok=True)
     subprocess.run([tr, "--import-hf", model, "-o", seeds + "/model.mlir"], check=True)
     subprocess.run([opt, seeds + "/model.mlir", "--amk-compile=fuse=0", "-o",
                     seeds + "/compiled.mlir"], check=True)
@@ -250,6 +393,8 @@ def main():
         for f in sorted(os.listdir(os.path.join(ROOT, "fuzz/corpus-schedule")))
         if f.endswith(".mlir")]
 
+    if args.runtime_only:
+        json_seeds, mlir_seeds = [], []
     jobs = []
     n = 0
 
@@ -347,6 +492,7 @@ def main():
              "2", "--model", os.path.join(ROOT, "test/Runtime/Inputs/model"),
              "--kernel", os.path.join(d, "k.ptx")], os.path.join(d, "k.manifest.json")))
 
+    runtime_jobs(sweep, rng, args, jobs)
     with ThreadPoolExecutor(args.jobs) as pool:
         list(pool.map(lambda job: job(), jobs))
     print(sweep.table())

@@ -13,11 +13,13 @@
 namespace amk::runtime {
 
 /// The executor of the task table on the CPU: arenas in host memory laid out
-/// as on the GPU, workers' queues run round-robin honouring waits and epochs.
+/// as on the GPU, workers' queues run in order honouring waits and epochs (a
+/// waiting worker parked on its event until it is signalled).
 /// KV caches hold \p rows rows; an access outside a buffer's allocated
-/// elements is refused and reported.
+/// elements is refused and reported. Without \p checkpoint the weights stay
+/// zero (the manifest fuzzer runs verified tables this way).
 Status createCpuBackend(const Manifest &manifest, const Layout &layout,
-                        int64_t rows, const Checkpoint &checkpoint,
+                        int64_t rows, const Checkpoint *checkpoint,
                         std::unique_ptr<Backend> &out);
 
 /// The CUDA driver API backend: loads \p ptx (the text of

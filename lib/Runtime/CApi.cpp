@@ -9,6 +9,8 @@
 #include "AMK/Runtime/Runtime.h"
 
 #include <algorithm>
+#include <exception>
+#include <new>
 
 using namespace amk::runtime;
 
@@ -33,6 +35,21 @@ static double median(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
+/// Runs \p body, which returns an exit-code class; an exception (an
+/// allocation that fails) never crosses the C boundary: it is reported as
+/// \p onThrow's error with code 2.
+template <typename Body>
+static auto guarded(Body body, decltype(body()) onThrow) {
+  try {
+    return body();
+  } catch (const std::bad_alloc &) {
+    report(Status::error("out of memory"));
+  } catch (const std::exception &error) {
+    report(Status::error(std::string("unexpected exception: ") + error.what()));
+  }
+  return onThrow;
+}
+
 extern "C" amk_session *amk_open(const char *modelDir, const char *kernelPath,
                                  int64_t maxSeq, int useCpu,
                                  int64_t timeoutMs) {
@@ -47,10 +64,14 @@ extern "C" amk_session *amk_open(const char *modelDir, const char *kernelPath,
   options.maxSeq = maxSeq;
   options.cpu = useCpu != 0;
   options.timeoutMs = timeoutMs;
-  auto handle = std::make_unique<amk_session>();
-  if (report(Session::open(options, handle->session)))
-    return nullptr;
-  return handle.release();
+  return guarded(
+      [&]() -> amk_session * {
+        auto handle = std::make_unique<amk_session>();
+        if (report(Session::open(options, handle->session)))
+          return nullptr;
+        return handle.release();
+      },
+      nullptr);
 }
 
 extern "C" int amk_step(amk_session *handle, int64_t token, int64_t pos,
@@ -60,13 +81,18 @@ extern "C" int amk_step(amk_session *handle, int64_t token, int64_t pos,
     return report(Status::error("amk_step: session and next_token are "
                                 "required",
                                 ErrorCode::Usage));
-  std::vector<float> values;
-  int code = report(handle->session->step(token, pos, logits ? &values : nullptr,
-                                          *nextToken));
-  if (code == 0 && logits)
-    std::copy_n(values.begin(),
-                std::min<int64_t>(logitsLen, int64_t(values.size())), logits);
-  return code;
+  return guarded(
+      [&] {
+        std::vector<float> values;
+        int code = report(handle->session->step(
+            token, pos, logits ? &values : nullptr, *nextToken));
+        if (code == 0 && logits)
+          std::copy_n(values.begin(),
+                      std::min<int64_t>(logitsLen, int64_t(values.size())),
+                      logits);
+        return code;
+      },
+      int(ErrorCode::BadInput));
 }
 
 extern "C" int amk_generate(amk_session *handle, const int64_t *prompt,
@@ -78,13 +104,17 @@ extern "C" int amk_generate(amk_session *handle, const int64_t *prompt,
                                 "prompt, max_new_tokens > 0 and out_tokens "
                                 "are required",
                                 ErrorCode::Usage));
-  std::vector<int64_t> tokens;
-  int code = report(handle->session->generate(
-      std::vector<int64_t>(prompt, prompt + promptLen), unsigned(maxNewTokens),
-      {}, false, tokens, nullptr));
-  if (code == 0)
-    std::copy(tokens.begin(), tokens.end(), outTokens);
-  return code;
+  return guarded(
+      [&] {
+        std::vector<int64_t> tokens;
+        int code = report(handle->session->generate(
+            std::vector<int64_t>(prompt, prompt + promptLen),
+            unsigned(maxNewTokens), {}, false, tokens, nullptr));
+        if (code == 0)
+          std::copy(tokens.begin(), tokens.end(), outTokens);
+        return code;
+      },
+      int(ErrorCode::BadInput));
 }
 
 extern "C" int64_t amk_vocab_size(const amk_session *handle) {

@@ -10,7 +10,10 @@
 
 #include "AMK/Support/FileNames.h"
 #include "AMK/Support/JSONDepth.h"
+#include "AMK/Support/RegularFile.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -33,17 +36,14 @@ MappedFile::~MappedFile() {
 
 Status MappedFile::open(const std::string &path,
                         std::unique_ptr<MappedFile> &out) {
-  int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0)
-    return Status::error(path + ": cannot open: " + std::strerror(errno));
-  struct stat info;
-  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-    ::close(fd);
-    return Status::error(path + ": not a regular file");
-  }
+  int fd = -1;
+  uint64_t size = 0;
+  if (std::string error = support::openRegularFile(path, fd, size);
+      !error.empty())
+    return Status::error(error);
   std::unique_ptr<MappedFile> file(new MappedFile());
   file->name = path;
-  file->length = uint64_t(info.st_size);
+  file->length = size;
   if (file->length) {
     void *mapped = mmap(nullptr, file->length, PROT_READ, MAP_PRIVATE, fd, 0);
     if (mapped == MAP_FAILED) {
@@ -75,13 +75,6 @@ static const char *safetensorsName(amk::kernels::DType dtype) {
   return names[int(dtype)];
 }
 
-static std::string formatShape(const std::vector<int64_t> &shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
-
 namespace {
 /// Reads the JSON header of one safetensors file.
 class HeaderReader : public FieldReader {
@@ -98,9 +91,42 @@ public:
       if (name != "__metadata__")
         readTensor(name, entry);
     });
+    checkOverlaps(header);
   }
 
 private:
+  /// Refuses two tensors sharing a data byte (empty tensors share none), as
+  /// the compiler's reader does. Only the ranges are kept (16 bytes per
+  /// tensor); the names are looked up again for the error.
+  void checkOverlaps(std::string_view header) {
+    std::sort(ranges.begin(), ranges.end());
+    for (size_t i = 1; i < ranges.size(); ++i) {
+      if (ranges[i].first >= ranges[i - 1].second)
+        continue;
+      std::string names[2];
+      forEachMember(header, [&](const std::string &name, const json &entry) {
+        for (int k = 0; k < 2; ++k)
+          if (rangeOf(entry) == ranges[i - 1 + k] && names[k].empty())
+            names[k] = name;
+      });
+      fail("tensors '" + names[0] + "' " + formatRange(ranges[i - 1]) +
+               " and '" + names[1] + "' " + formatRange(ranges[i]),
+           "overlap");
+    }
+  }
+  static std::pair<uint64_t, uint64_t> rangeOf(const json &entry) {
+    const json *offsets = entry.is_object() && entry.contains("data_offsets")
+                              ? &entry["data_offsets"]
+                              : nullptr;
+    if (!offsets || offsets->size() != 2)
+      return {0, 0};
+    return {(*offsets)[0].get<uint64_t>(), (*offsets)[1].get<uint64_t>()};
+  }
+  static std::string formatRange(std::pair<uint64_t, uint64_t> range) {
+    return "[" + std::to_string(range.first) + ", " +
+           std::to_string(range.second) + ")";
+  }
+
   void readTensor(const std::string &name, const json &entry) {
     std::string where = "tensor '" + name + "'";
     if (!entry.is_object())
@@ -118,9 +144,11 @@ private:
           dim.get<int64_t>() > (int64_t(1) << 40))
         fail(where + ".shape", "expected non-negative integers");
       tensor.shape.push_back(dim.get<int64_t>());
-      elements *= uint64_t(dim.get<int64_t>());
-      if (elements > (uint64_t(1) << 44))
-        fail(where + ".shape", "too many elements");
+      // Checked before the product, which could wrap (2^40 x 2^40 x 2^40).
+      uint64_t extent = uint64_t(dim.get<int64_t>());
+      if (extent && elements > (uint64_t(1) << 44) / extent)
+        fail(where + ".shape", "more than 2^44 elements");
+      elements *= extent;
     }
     const json &offsets = array(entry, "data_offsets", where);
     if (offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
@@ -137,6 +165,8 @@ private:
                       tensor.dtype + " " + formatShape(tensor.shape));
     tensor.begin = dataStart + begin;
     tensor.end = dataStart + end;
+    if (begin != end)
+      ranges.emplace_back(begin, end);
     if (!keep(name))
       return;
     auto [it, added] = tensors.emplace(name, std::move(tensor));
@@ -149,6 +179,8 @@ private:
   size_t file;
   uint64_t dataStart, fileSize;
   std::function<bool(const std::string &)> keep;
+  /// The data range of every non-empty tensor (relative to the data).
+  std::vector<std::pair<uint64_t, uint64_t>> ranges;
 };
 
 /// Reads the weight map of a `model.safetensors.index.json`, one entry at
@@ -286,4 +318,101 @@ Status Checkpoint::bind(
       return status;
   }
   return Status::ok();
+}
+
+namespace {
+/// What a manifest was compiled for, in config.json's terms (-1: unknown).
+struct ModelFacts {
+  int64_t vocab = -1, hidden = -1, layers = -1, heads = -1, kvHeads = -1;
+  bool bindsHead = false;
+};
+
+/// Reads the facts of a verified manifest.
+ModelFacts factsOf(const Manifest &m) {
+  ModelFacts facts;
+  const std::string prefix = "model.layers.";
+  for (const ManifestBuffer &buffer : m.buffers) {
+    if (buffer.arena != Arena::Weights)
+      continue;
+    if (buffer.key == "model.embed_tokens.weight" && buffer.shape.size() == 2) {
+      facts.vocab = buffer.shape[0];
+      facts.hidden = buffer.shape[1];
+    }
+    facts.bindsHead |= buffer.key == "lm_head.weight";
+    if (buffer.key.compare(0, prefix.size(), prefix) != 0)
+      continue;
+    int64_t layer = 0;
+    size_t i = prefix.size();
+    for (; i < buffer.key.size() && isdigit((unsigned char)buffer.key[i]) &&
+           layer < (int64_t(1) << 30);
+         ++i)
+      layer = layer * 10 + (buffer.key[i] - '0');
+    if (i > prefix.size() && i < buffer.key.size() && buffer.key[i] == '.')
+      facts.layers = std::max(facts.layers, layer + 1);
+  }
+  for (const Variant &variant : m.variants)
+    for (const OpSpec &op : variant.ops)
+      if (op.kind == OpKind::Attention)
+        for (const auto &[key, value] : op.extents) {
+          if (key == "heads")
+            facts.heads = value;
+          if (key == "kv_heads")
+            facts.kvHeads = value;
+        }
+  return facts;
+}
+
+/// Reads config.json and compares it with a manifest's facts.
+class ConfigReader : public FieldReader {
+public:
+  ConfigReader(const ModelFacts &facts, bool hasHead)
+      : facts(facts), hasHead(hasHead) {}
+  void read(std::string_view text) {
+    json root = json::object();
+    readObject(text, root);
+    compare(root, "vocab_size", facts.vocab, "the embedding table's rows");
+    compare(root, "hidden_size", facts.hidden,
+            "the embedding table's columns");
+    compare(root, "num_hidden_layers", facts.layers,
+            "the model.layers.N weights");
+    compare(root, "num_attention_heads", facts.heads, "attention's heads");
+    compare(root, "num_key_value_heads", facts.kvHeads,
+            "attention's KV heads");
+    if (root.contains("tie_word_embeddings") &&
+        !boolean(root, "tie_word_embeddings", "") && facts.bindsHead &&
+        !hasHead)
+      fail("tie_word_embeddings",
+           "false, but the checkpoint has no lm_head.weight (an untied "
+           "model needs its head)");
+  }
+
+private:
+  void compare(const json &root, const char *key, int64_t compiled,
+               const char *what) {
+    if (compiled < 0 || !root.contains(key) || root[key].is_null())
+      return;
+    int64_t stated = integer(root, key, "", 0, INT64_MAX);
+    if (stated != compiled)
+      fail(key, std::to_string(stated) + ", but the kernel was compiled for " +
+                    std::to_string(compiled) + " (" + what + ")");
+  }
+
+  const ModelFacts &facts;
+  bool hasHead;
+};
+} // namespace
+
+Status amk::runtime::checkConfig(const std::string &dir,
+                                 const Manifest &manifest,
+                                 const Checkpoint &checkpoint) {
+  std::string path = dir + "/config.json";
+  if (!exists(path))
+    return Status::ok();
+  std::string text;
+  if (Status status = readJsonFile(path, "a model config", text);
+      status.failed())
+    return status;
+  ModelFacts facts = factsOf(manifest);
+  ConfigReader reader(facts, checkpoint.has("lm_head.weight"));
+  return reader.run(path, [&] { reader.read(text); });
 }

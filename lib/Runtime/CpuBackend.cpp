@@ -6,10 +6,10 @@
 //
 // Runs the manifest's task table as the GPU would: the arenas hold the
 // buffers' own bytes at the layout's offsets, event counters persist across
-// steps with thresholds scaled by the epoch, and the workers' queues are
-// visited round-robin, each running its head descriptor when its waits hold.
-// A round in which no worker moves is a deadlock, reported as the watchdog
-// reports it. Scratch and the io outputs are filled with 0xFF bytes (NaN,
+// steps with thresholds scaled by the epoch, and each worker runs its queue
+// in order while its head descriptor's waits hold; a worker whose head waits
+// is parked on that event until it is signalled. Workers left parked when
+// none can run are a deadlock, reported as the watchdog reports it. Scratch and the io outputs are filled with 0xFF bytes (NaN,
 // or -1 for integers) before every step so that a read of an unwritten
 // value shows.
 //
@@ -17,7 +17,11 @@
 
 #include "Backends.h"
 
+#include "AMK/Support/StorageModel.h"
+
 #include <chrono>
+#include <deque>
+#include <cmath>
 #include <cstring>
 
 using namespace amk::runtime;
@@ -35,6 +39,7 @@ public:
   Status step(int32_t token, int32_t pos, uint32_t epoch,
               std::vector<float> *logits, int64_t &next, double &ms) override;
   std::string device() const override { return "cpu"; }
+  std::string nonFiniteOrigin() const override { return firstNonFinite; }
 
 private:
   /// The descriptor worker \p w runs next, or -1 when its queue is done.
@@ -46,11 +51,14 @@ private:
   int64_t failingWait(int64_t d, uint32_t epoch) const;
   Status runBody(int64_t d, int32_t pos);
   Status runOp(const OpSpec &op, int64_t args, int32_t pos);
+  void noteNonFinite(int64_t d, const OpSpec &op, int64_t args);
+  /// Runs worker \p w's queue until it is done or its head waits on an
+  /// event that does not hold (the worker is then parked on it).
+  Status advance(int64_t w, int32_t pos, uint32_t epoch, int64_t &remaining);
   Status runQueues(int32_t pos, uint32_t epoch);
-  void signal(int32_t event) {
-    if (event >= 0)
-      ++counts[event];
-  }
+  /// Counts a signal of \p event (none when negative) and wakes the
+  /// workers parked on it.
+  void signal(int32_t event);
 
   const Manifest &m;
   std::vector<unsigned char> arenas[kNumArenas];
@@ -61,6 +69,13 @@ private:
   /// descriptor's early signal (flag 1) was given.
   std::vector<int64_t> cursor;
   std::vector<bool> arrived;
+  /// Per event: the workers whose head waits on it; the workers to run.
+  /// Each worker is in at most one of these, so a step costs time linear
+  /// in the table plus the signals, not descriptors x workers.
+  std::vector<std::vector<int64_t>> parked;
+  std::deque<int64_t> ready;
+  /// The first task of this step whose output went non-finite, or "".
+  std::string firstNonFinite;
 };
 } // namespace
 
@@ -198,6 +213,49 @@ Status CpuBackend::runOp(const OpSpec &op, int64_t args, int32_t pos) {
   return Status::ok();
 }
 
+/// Whether element \p i of \p view holds the 0xFF bytes scratch is filled
+/// with before a step (an unwritten element, not a computed NaN).
+static bool isFill(const BufferView &view, int64_t i) {
+  unsigned bits = kernels::dtypeBits(view.dtype);
+  auto at = ::amk::storage::addressOf(i, bits);
+  const unsigned char *bytes =
+      static_cast<const unsigned char *>(view.data) + at.byte;
+  if (::amk::storage::isPacked(bits)) {
+    uint32_t mask = ::amk::storage::elementMask(bits);
+    return ((bytes[0] >> at.shift) & mask) == mask;
+  }
+  for (unsigned b = 0; b < bits / 8; ++b)
+    if (bytes[b] != 0xff)
+      return false;
+  return true;
+}
+
+void CpuBackend::noteNonFinite(int64_t d, const OpSpec &op, int64_t args) {
+  // The partial attention forms write -inf statistics for empty row ranges;
+  // KV caches are read (and checked) through attention's output.
+  if (!firstNonFinite.empty() ||
+      (op.kind == OpKind::Attention && (op.partial || op.packed)))
+    return;
+  for (int i = 0; i < op.buffers; ++i) {
+    const ManifestBuffer &buffer = m.buffer(m.args[args + i]);
+    if (!writesOperand(op, i) || buffer.arena == Arena::KV ||
+        (buffer.dtype != kernels::DType::F32 &&
+         buffer.dtype != kernels::DType::F16 &&
+         buffer.dtype != kernels::DType::BF16))
+      continue;
+    const BufferView &view = views[buffer.id];
+    for (int64_t e = 0; e < view.limit; ++e) {
+      float value = view.get(e);
+      if (std::isfinite(value) || isFill(view, e))
+        continue;
+      firstNonFinite = "task \"" + m.tasks[m.word(d, 5)] + "\" (" + op.name +
+                       ") left " + std::to_string(value) + " in '" +
+                       buffer.name + "' at " + std::to_string(e);
+      return;
+    }
+  }
+}
+
 Status CpuBackend::runBody(int64_t d, int32_t pos) {
   int32_t variant = m.word(d, 0);
   if (variant < 0)
@@ -205,9 +263,46 @@ Status CpuBackend::runBody(int64_t d, int32_t pos) {
   int64_t args = m.word(d, 4);
   for (const OpSpec &op : m.variants[variant].ops) {
     if (Status status = runOp(op, args, pos); status.failed())
-      return Status::error("task \"" + m.tasks[m.word(d, 5)] + "\" (" +
-                           op.name + "): " + status.message);
+      return Status::error(
+          "task \"" + m.tasks[m.word(d, 5)] + "\" (" + op.name +
+          "): " + status.message +
+          (firstNonFinite.empty()
+               ? ""
+               : "; the first non-finite value: " + firstNonFinite));
+    noteNonFinite(d, op, args);
     args += op.buffers + op.ints;
+  }
+  return Status::ok();
+}
+
+void CpuBackend::signal(int32_t event) {
+  if (event < 0)
+    return;
+  ++counts[event];
+  for (int64_t w : parked[event])
+    ready.push_back(w);
+  parked[event].clear();
+}
+
+Status CpuBackend::advance(int64_t w, int32_t pos, uint32_t epoch,
+                           int64_t &remaining) {
+  for (int64_t d = head(w); d >= 0; d = head(w)) {
+    bool arriveFirst = m.word(d, 6) & kFlagArriveFirst;
+    if (arriveFirst && !arrived[w]) {
+      signal(m.word(d, 1));
+      arrived[w] = true;
+    }
+    if (int64_t wait = failingWait(d, epoch); wait >= 0) {
+      parked[m.waits[wait * kWaitWords]].push_back(w);
+      return Status::ok();
+    }
+    if (Status status = runBody(d, pos); status.failed())
+      return status;
+    if (!arriveFirst)
+      signal(m.word(d, 1));
+    ++cursor[w];
+    arrived[w] = false;
+    --remaining;
   }
   return Status::ok();
 }
@@ -215,42 +310,31 @@ Status CpuBackend::runBody(int64_t d, int32_t pos) {
 Status CpuBackend::runQueues(int32_t pos, uint32_t epoch) {
   cursor.assign(m.grid, 0);
   arrived.assign(m.grid, false);
+  parked.assign(m.events.size(), {});
+  ready.clear();
+  for (int64_t w = 0; w < m.grid; ++w)
+    ready.push_back(w);
   int64_t remaining = m.numDescriptors();
-  while (remaining) {
-    bool moved = false;
-    for (int64_t w = 0; w < m.grid; ++w) {
-      int64_t d = head(w);
-      if (d < 0)
-        continue;
-      bool arriveFirst = m.word(d, 6) & kFlagArriveFirst;
-      if (arriveFirst && !arrived[w]) {
-        signal(m.word(d, 1));
-        arrived[w] = moved = true;
-      }
-      if (failingWait(d, epoch) >= 0)
-        continue;
-      if (Status status = runBody(d, pos); status.failed())
-        return status;
-      if (!arriveFirst)
-        signal(m.word(d, 1));
-      ++cursor[w];
-      arrived[w] = false;
-      moved = true;
-      --remaining;
-    }
-    if (moved)
+  while (!ready.empty()) {
+    int64_t w = ready.front();
+    ready.pop_front();
+    if (Status status = advance(w, pos, epoch, remaining); status.failed())
+      return status;
+  }
+  if (!remaining)
+    return Status::ok();
+  // Every unfinished worker is parked on a wait that no signal can now
+  // satisfy: report the lowest-numbered one's first, as the watchdog would.
+  for (int64_t w = 0; w < m.grid; ++w) {
+    int64_t d = head(w);
+    if (d < 0)
       continue;
-    for (int64_t w = 0; w < m.grid; ++w) {
-      int64_t d = head(w);
-      if (d < 0)
-        continue;
-      const int32_t *wait = &m.waits[failingWait(d, epoch) * kWaitWords];
-      return Status::error(
-          "deadlock: " +
-              describeStuckWait(m, m.word(d, 5), w, wait[0], counts[wait[0]],
-                                uint32_t(wait[1]) + epoch * uint32_t(wait[2])),
-          ErrorCode::Watchdog);
-    }
+    const int32_t *wait = &m.waits[failingWait(d, epoch) * kWaitWords];
+    return Status::error(
+        "deadlock: " +
+            describeStuckWait(m, m.word(d, 5), w, wait[0], counts[wait[0]],
+                              uint32_t(wait[1]) + epoch * uint32_t(wait[2])),
+        ErrorCode::Watchdog);
   }
   return Status::ok();
 }
@@ -259,6 +343,7 @@ Status CpuBackend::step(int32_t token, int32_t pos, uint32_t epoch,
                         std::vector<float> *logits, int64_t &next,
                         double &ms) {
   auto start = std::chrono::steady_clock::now();
+  firstNonFinite.clear();
   std::fill(arenas[int(Arena::Scratch)].begin(),
             arenas[int(Arena::Scratch)].end(), 0xff);
   // Inputs the runtime does not drive (the paper tool's `reshape_id0`)
@@ -290,11 +375,12 @@ Status CpuBackend::step(int32_t token, int32_t pos, uint32_t epoch,
 
 Status amk::runtime::createCpuBackend(const Manifest &manifest,
                                       const Layout &layout, int64_t rows,
-                                      const Checkpoint &checkpoint,
+                                      const Checkpoint *checkpoint,
                                       std::unique_ptr<Backend> &out) {
   auto backend = std::make_unique<CpuBackend>(manifest, layout, rows);
-  if (Status status = backend->bindWeights(checkpoint); status.failed())
-    return status;
+  if (checkpoint)
+    if (Status status = backend->bindWeights(*checkpoint); status.failed())
+      return status;
   out = std::move(backend);
   return Status::ok();
 }

@@ -16,6 +16,8 @@
 
 #ifndef AMK_RUNTIME_HAVE_CUDA
 
+using amk::runtime::Status;
+
 Status amk::runtime::createCudaBackend(const Manifest &, const Layout &,
                                        const Checkpoint &, const Options &,
                                        const std::string &,
@@ -154,6 +156,9 @@ private:
   template <typename T>
   Status upload(CUdeviceptr &pointer, const std::vector<T> &values,
                 const std::string &what);
+  /// Refuses arenas and a table that do not fit the device's free memory,
+  /// before anything is allocated.
+  Status checkFreeMemory();
   Status bindMemory(const Checkpoint &checkpoint);
   Status waitForStep(int64_t timeoutMs);
   Status readAbort(uint32_t epoch);
@@ -323,7 +328,31 @@ Status CudaBackend::upload(CUdeviceptr &pointer, const std::vector<T> &values,
                   "uploading " + what);
 }
 
+Status CudaBackend::checkFreeMemory() {
+  uint64_t needed = 0;
+  for (int64_t bytes : layout.arenaBytes)
+    needed += uint64_t(bytes);
+  for (const std::vector<int32_t> *table :
+       {&m.descriptors, &m.queues, &m.waits, &m.args})
+    needed += table->size() * sizeof(int32_t);
+  needed += m.bufferIndex.size() * sizeof(int64_t) +
+            m.events.size() * sizeof(uint32_t);
+  size_t freeBytes = 0, total = 0;
+  if (Status s = cu.check(cu.cuMemGetInfo(&freeBytes, &total), "cuMemGetInfo");
+      s.failed())
+    return s;
+  if (needed > freeBytes)
+    return Status::error("the arenas and the table need " +
+                         std::to_string(needed) + " bytes, more than the " +
+                         std::to_string(freeBytes) + " of " +
+                         std::to_string(total) +
+                         " bytes free on device 0 (" + description + ")");
+  return Status::ok();
+}
+
 Status CudaBackend::bindMemory(const Checkpoint &checkpoint) {
+  if (Status s = checkFreeMemory(); s.failed())
+    return s;
   for (int a = 0; a < kNumArenas; ++a)
     if (Status s = allocate(arenas[a], layout.arenaBytes[a],
                             std::string("the ") + arenaName(Arena(a)) +

@@ -18,22 +18,36 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace amk::runtime {
 
+/// The largest JSON file the runtime reads. The Llama-3-8B manifest is
+/// 12 MB and peaks at 69 MB to read (its task table read straight into
+/// 32-bit words; 119 MB as a DOM of numbers); a shard index is kilobytes.
+/// 256 MiB (the compiler's index limit) bounds what a hostile file can cost
+/// at about 1.2 GB (4.6x, measured at 86 MB).
+constexpr uint64_t kMaxJsonBytes = uint64_t(256) << 20;
+
 /// Reads the JSON file at \p path, which holds \p what, into \p text;
-/// refuses files over 256 MiB or nested deeper than support::kMaxJSONDepth.
+/// refuses anything but a regular file, files over kMaxJsonBytes and text
+/// nested deeper than support::kMaxJSONDepth.
 Status readJsonFile(const std::string &path, const char *what,
                     std::string &text);
 
-/// Parses the JSON file at \p path, which holds \p what (e.g. "a manifest"),
-/// into \p root; refuses files over 256 MiB or nested deeper than
-/// support::kMaxJSONDepth before parsing them.
-Status parseJsonFile(const std::string &path, const char *what,
-                     nlohmann::json &root);
+/// Arrays of 32-bit integers by member name (FieldReader::readObject).
+using Int32Arrays = std::map<std::string, std::vector<int32_t>>;
+
+/// The canonical hash (support::CanonicalHash) of the object \p root, less
+/// the hash members (support::isHashMember): the manifest's
+/// `manifest_hash`. With \p arrays, the member \p arraysOf is those arrays
+/// (read aside by readObject).
+std::string manifestHashOf(const nlohmann::json &root,
+                           const Int32Arrays *arrays = nullptr,
+                           const char *arraysOf = nullptr);
 
 /// Reads fields with checks; `where` is the path of the enclosing object
 /// ("" for the root, "buffers[3]", ...).
@@ -46,14 +60,24 @@ protected:
   /// Walks the JSON object \p text (already depth-checked) member by member
   /// with nlohmann::json::sax_parse, calling \p member with each key and
   /// value: only one member's value is held at a time, never the document's
-  /// tree (tens of times the text). With \p within, walks the members of
+  /// tree (tens of times the text); \p member may move the value away.
+  /// With \p within, walks the members of
   /// the root's object member of that name instead (which must be present).
   /// A syntax error or a text of another shape fails the read.
   void forEachMember(
       std::string_view text,
-      const std::function<void(const std::string &, const nlohmann::json &)>
-          &member,
+      const std::function<void(const std::string &, nlohmann::json &)> &member,
       const char *within = nullptr);
+
+  /// Parses the JSON object \p text into \p root member by member (see
+  /// forEachMember); a key given twice in any object fails the read. With
+  /// \p arrays, the root's member \p arraysOf (which must be present) must
+  /// be an object of arrays of 32-bit integers, read straight into
+  /// \p arrays: 4 bytes a number where the DOM takes 16 and more (a task
+  /// table of millions of words).
+  void readObject(std::string_view text, nlohmann::json &root,
+                  Int32Arrays *arrays = nullptr,
+                  const char *arraysOf = nullptr);
 
   /// Fails the read at field \p where with \p what.
   [[noreturn]] void fail(const std::string &where, const std::string &what);
@@ -75,9 +99,6 @@ protected:
                               const std::string &where);
   const nlohmann::json &object(const nlohmann::json &object, const char *key,
                                const std::string &where);
-  /// An array of 32-bit signed integers.
-  std::vector<int32_t> int32Array(const nlohmann::json &object,
-                                  const char *key, const std::string &where);
 
   /// The path of field \p key inside \p where.
   static std::string join(const std::string &where, const char *key) {

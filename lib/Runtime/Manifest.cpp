@@ -4,14 +4,17 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Every field is checked where it is read; an error names the file, the
-// field's path (`buffers[3].dtype`) and what was expected.
+// Every field is checked where it is read (its type and range); an error
+// names the file, the field's path (`buffers[3].dtype`) and what was
+// expected. How the fields fit together is verifyManifest's (Verifier.cpp).
 //
 //===----------------------------------------------------------------------===//
 
 #include "AMK/Runtime/Manifest.h"
 
 #include "JsonFields.h"
+
+#include "AMK/Support/JSONDepth.h"
 
 #include <algorithm>
 #include <climits>
@@ -34,6 +37,21 @@ std::string amk::runtime::manifestPathFor(const std::string &kernelPath) {
       base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0)
     base.resize(base.size() - suffix.size());
   return base + ".manifest.json";
+}
+
+std::string amk::runtime::formatShape(const std::vector<int64_t> &shape) {
+  std::string text = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + "]";
+}
+
+int64_t amk::runtime::storageBytes(DType dtype, int64_t elements) {
+  // The size the compiler's storage model gives (amk::storage); -1 when
+  // it overflows.
+  ::amk::storage::BufferLayout layout{int64_t(kernels::dtypeBits(dtype)),
+                                      elements};
+  return layout.bytes().value_or(-1);
 }
 
 int64_t Manifest::compiledRows() const {
@@ -73,9 +91,18 @@ constexpr OpInfo kOps[] = {
 class ManifestReader : public FieldReader {
 public:
   explicit ManifestReader(Manifest &m) : m(m) {}
-  void read(const json &root);
+  /// Reads the manifest's text member by member, so that a key given twice
+  /// is refused (at any depth) instead of the last one winning.
+  void readText(std::string_view text) {
+    json root = json::object();
+    Int32Arrays table;
+    readObject(text, root, &table, "table");
+    m.contentHash = manifestHashOf(root, &table, "table");
+    read(root, table);
+  }
 
 private:
+  void read(const json &root, Int32Arrays &table);
   void readHeader(const json &root);
   void readBuffers(const json &root);
   void readBuffer(const json &entry, const std::string &where);
@@ -84,9 +111,8 @@ private:
   void readVariants(const json &root);
   OpSpec readOp(const json &entry, const std::string &where);
   void readStatic(const json &facts, const std::string &where, OpSpec &op);
-  void readTable(const json &root);
-  void checkDescriptor(int64_t d);
-  void checkArguments(int64_t d, const Variant &variant);
+  void readShapes(const json &facts, const std::string &where, OpSpec &op);
+  void readTable(const json &root, Int32Arrays &table);
 
   Manifest &m;
 };
@@ -103,11 +129,14 @@ void ManifestReader::readHeader(const json &root) {
   m.program = string(root, "program", "");
   if (root.contains("program_hash"))
     m.programHash = string(root, "program_hash", "");
+  m.manifestHash = string(root, "manifest_hash", "");
+  if (root.contains("ptx_hash"))
+    m.ptxHash = string(root, "ptx_hash", "");
   m.chip = string(root, "chip", "");
   if (m.chip.rfind("sm_", 0) != 0 || m.chip.size() < 5)
     fail("chip", "expected a chip name like \"sm_90a\", got \"" + m.chip + "\"");
   m.kernel = string(root, "kernel", "");
-  m.grid = integer(root, "grid", "", 1, INT_MAX);
+  m.grid = integer(root, "grid", "", 1, kMaxGrid);
   m.block = integer(root, "block", "", 1, 1024);
   m.dynamicSmem = integer(root, "dynamic_smem", "", 0, INT_MAX);
   if (root.contains("steps"))
@@ -125,11 +154,28 @@ void ManifestReader::readHeader(const json &root) {
                               INT64_MAX / 2);
 }
 
+/// The buffer kinds and the arena each lives in (the compiler's arenaOf).
+static const std::pair<const char *, Arena> kKinds[] = {
+    {"weight", Arena::Weights}, {"const", Arena::Weights},
+    {"input", Arena::IO},       {"output", Arena::IO},
+    {"kv_cache", Arena::KV},    {"activation", Arena::Scratch},
+    {"scratch", Arena::Scratch}};
+
 void ManifestReader::readBuffer(const json &entry, const std::string &where) {
   ManifestBuffer b;
-  b.id = integer(entry, "id", where, 0, INT_MAX - 1);
+  // Ids are dense: bounded by the number of buffers before anything is
+  // sized by them.
+  b.id = integer(entry, "id", where, 0, int64_t(m.bufferIndex.size()) - 1);
   b.name = string(entry, "name", where);
   b.kind = string(entry, "kind", where);
+  const std::pair<const char *, Arena> *kind = nullptr;
+  for (const auto &candidate : kKinds)
+    if (b.kind == candidate.first)
+      kind = &candidate;
+  if (!kind)
+    fail(where + ".kind", "expected one of weight const input output "
+                          "kv_cache activation scratch, got \"" +
+                              b.kind + "\"");
   std::string dtype = string(entry, "dtype", where);
   std::optional<DType> parsed = kernels::parseDType(dtype);
   if (!parsed)
@@ -149,13 +195,10 @@ void ManifestReader::readBuffer(const json &entry, const std::string &where) {
     b.shape.push_back(shape[i].get<int64_t>());
   }
   b.bytes = integer(entry, "bytes", where, 0, INT64_MAX / 2);
-  // The size the compiler's storage model gives (amk::storage).
-  ::amk::storage::BufferLayout layout{int64_t(kernels::dtypeBits(b.dtype)),
-                                      elements};
-  if (layout.bytes() != b.bytes)
+  if (storageBytes(b.dtype, elements) != b.bytes)
     fail(where + ".bytes",
          std::to_string(b.bytes) + " is not " +
-             std::to_string(layout.bytes().value_or(-1)) + " (" +
+             std::to_string(storageBytes(b.dtype, elements)) + " (" +
              std::to_string(elements) + " elements x " +
              std::to_string(kernels::dtypeBits(b.dtype)) + " bits)");
   std::string arena = string(entry, "arena", where);
@@ -168,22 +211,21 @@ void ManifestReader::readBuffer(const json &entry, const std::string &where) {
   if (!known)
     fail(where + ".arena", "expected one of weights kv scratch io, got \"" +
                                arena + "\"");
+  if (b.arena != kind->second)
+    fail(where + ".arena", "a " + b.kind + " buffer lives in arena '" +
+                               arenaName(kind->second) + "', not '" + arena +
+                               "'");
   b.offset = integer(entry, "offset", where, 0, INT64_MAX / 2);
   if (b.offset % kArenaAlignment)
     fail(where + ".offset", std::to_string(b.offset) +
                                 " is not a multiple of " +
                                 std::to_string(kArenaAlignment));
-  if (b.offset + b.bytes > m.arenaBytes[int(b.arena)])
-    fail(where, "bytes [" + std::to_string(b.offset) + ", " +
-                    std::to_string(b.offset + b.bytes) + ") overflow arena '" +
-                    arena + "' of " +
-                    std::to_string(m.arenaBytes[int(b.arena)]) + " bytes");
   if (b.arena == Arena::Weights)
     b.key = string(entry, "key", where);
+  if (entry.contains("page"))
+    b.page = string(entry, "page", where);
   if (b.arena == Arena::KV && b.shape.size() != 3)
     fail(where + ".shape", "a KV cache is [rows, kv_heads, head_dim]");
-  if (int64_t(m.bufferIndex.size()) <= b.id)
-    m.bufferIndex.resize(b.id + 1, -1);
   if (m.bufferIndex[b.id] >= 0)
     fail(where + ".id", "buffer id " + std::to_string(b.id) +
                             " is also buffer '" + m.buffer(b.id).name + "'");
@@ -193,6 +235,7 @@ void ManifestReader::readBuffer(const json &entry, const std::string &where) {
 
 void ManifestReader::readBuffers(const json &root) {
   const json &buffers = array(root, "buffers", "");
+  m.bufferIndex.assign(buffers.size(), -1);
   for (size_t i = 0; i < buffers.size(); ++i) {
     std::string where = "buffers[" + std::to_string(i) + "]";
     if (!buffers[i].is_object())
@@ -203,33 +246,13 @@ void ManifestReader::readBuffers(const json &root) {
 
 void ManifestReader::readRoles(const json &root) {
   const json &roles = object(root, "roles", "");
-  struct RoleField {
-    const char *name;
-    int64_t *id;
-    bool integer, optional;
-  } fields[] = {{"tokens", &m.roles.tokens, true, false},
-                {"position", &m.roles.position, true, false},
-                {"next_token", &m.roles.nextToken, true, true},
-                {"logits", &m.roles.logits, false, false}};
-  for (const RoleField &role : fields) {
-    // Without `next_token` (no argmax in the program) the host takes the
-    // argmax of the logits.
-    if (role.optional && !roles.contains(role.name))
-      continue;
-    int64_t id = integer(roles, role.name, "roles", 0, INT_MAX);
-    std::string where = std::string("roles.") + role.name;
-    if (id >= int64_t(m.bufferIndex.size()) || m.bufferIndex[id] < 0)
-      fail(where, "no buffer has id " + std::to_string(id));
-    const ManifestBuffer &buffer = m.buffer(id);
-    if (buffer.arena != Arena::IO)
-      fail(where, "buffer '" + buffer.name + "' is not in the io arena");
-    if (role.integer && (buffer.dtype != DType::I32 || buffer.bytes != 4))
-      fail(where, "buffer '" + buffer.name + "' is not one i32");
-    if (!role.integer && buffer.dtype != DType::F32 &&
-        buffer.dtype != DType::BF16 && buffer.dtype != DType::F16)
-      fail(where, "buffer '" + buffer.name + "' is not floating-point");
-    *role.id = id;
-  }
+  m.roles.tokens = integer(roles, "tokens", "roles", 0, INT_MAX);
+  m.roles.position = integer(roles, "position", "roles", 0, INT_MAX);
+  // Without `next_token` (no argmax in the program) the host takes the
+  // argmax of the logits.
+  if (roles.contains("next_token"))
+    m.roles.nextToken = integer(roles, "next_token", "roles", 0, INT_MAX);
+  m.roles.logits = integer(roles, "logits", "roles", 0, INT_MAX);
   if (root.contains("token_rows"))
     m.roles.tokenRows = integer(root, "token_rows", "", 1, INT_MAX);
 }
@@ -247,6 +270,35 @@ void ManifestReader::readEvents(const json &root) {
         uint32_t(integer(events[i], "producers", where, 0, INT_MAX));
     m.events.push_back(std::move(event));
   }
+}
+
+void ManifestReader::readShapes(const json &facts, const std::string &where,
+                                OpSpec &op) {
+  const json &shapes = array(facts, "shapes", where);
+  if (int64_t(shapes.size()) != op.buffers)
+    fail(where + ".shapes", std::to_string(shapes.size()) + " shapes for " +
+                                std::to_string(op.buffers) + " buffers");
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    std::string at = where + ".shapes[" + std::to_string(i) + "]";
+    if (!shapes[i].is_array() || shapes[i].empty() || shapes[i].size() > 8)
+      fail(at, "expected an array of 1 to 8 dimensions");
+    std::vector<int64_t> shape;
+    int64_t elements = 1;
+    for (const json &dim : shapes[i]) {
+      if (!dim.is_number_integer() || dim.get<int64_t>() <= 0 ||
+          dim.get<int64_t>() > (int64_t(1) << 40))
+        fail(at, "expected positive integers up to 2^40");
+      shape.push_back(dim.get<int64_t>());
+      elements *= shape.back();
+      if (elements > (int64_t(1) << 40))
+        fail(at, "more than 2^40 elements");
+    }
+    op.shapes.push_back(std::move(shape));
+  }
+  for (const auto &[key, value] : facts.items())
+    if (value.is_number_integer())
+      op.extents.emplace_back(
+          key, integer(facts, key.c_str(), where, INT_MIN, INT_MAX));
 }
 
 void ManifestReader::readStatic(const json &facts, const std::string &where,
@@ -331,6 +383,7 @@ OpSpec ManifestReader::readOp(const json &entry, const std::string &where) {
            "expected one of f32 f16 bf16 i32 i8 u8");
     op.dtypes.push_back(*dtype);
   }
+  readShapes(facts, at, op);
   return op;
 }
 
@@ -355,67 +408,24 @@ void ManifestReader::readVariants(const json &root) {
   }
 }
 
-void ManifestReader::checkArguments(int64_t d, const Variant &variant) {
-  const std::string &task = m.tasks[m.word(d, 5)];
-  int64_t cursor = m.word(d, 4);
-  for (size_t j = 0; j < variant.ops.size(); ++j) {
-    const OpSpec &op = variant.ops[j];
-    for (int i = 0; i < op.buffers; ++i, ++cursor) {
-      int32_t id = m.args[cursor];
-      std::string where = "table.args[" + std::to_string(cursor) + "]";
-      std::string what = "task \"" + task + "\" " + op.name + " buffer " +
-                         std::to_string(i);
-      if (id < 0 || id >= int64_t(m.bufferIndex.size()) ||
-          m.bufferIndex[id] < 0)
-        fail(where, what + ": no buffer has id " + std::to_string(id));
-      if (m.buffer(id).dtype != op.dtypes[i])
-        fail(where, what + " is '" + m.buffer(id).name + "' of type " +
-                        kernels::dtypeName(m.buffer(id).dtype) +
-                        ", the variant expects " +
-                        kernels::dtypeName(op.dtypes[i]));
-    }
-    cursor += op.ints;
-  }
-}
-
-void ManifestReader::checkDescriptor(int64_t d) {
-  std::string where = "table.descriptors[" + std::to_string(d) + "]";
-  auto check = [&](int word, int64_t lo, int64_t hi, const char *what) {
-    int64_t value = m.word(d, word);
-    if (value < lo || value >= hi)
-      fail(where, std::string(what) + " " + std::to_string(value) +
-                      " is outside [" + std::to_string(lo) + ", " +
-                      std::to_string(hi) + ")");
-  };
-  check(5, 0, int64_t(m.tasks.size()), "task id");
-  check(0, -1, int64_t(m.variants.size()), "variant");
-  check(1, -1, int64_t(m.events.size()), "signalled event");
-  int64_t numWaits = int64_t(m.waits.size()) / kWaitWords;
-  check(3, 0, numWaits + 1, "wait count");
-  check(2, 0, numWaits - m.word(d, 3) + 1, "first wait");
-  check(6, 0, 2, "flags");
-  check(7, -1, int64_t(m.args.size()), "first prefetch entry");
-  if ((m.word(d, 6) & kFlagArriveFirst) && m.word(d, 1) < 0)
-    fail(where, "a barrier arrival (flag 1) must signal an event");
-  if (m.word(d, 0) < 0)
-    return;
-  const Variant &variant = m.variants[m.word(d, 0)];
-  check(4, 0, int64_t(m.args.size()) - variant.numArgs + 1, "first argument");
-  checkArguments(d, variant);
-}
-
-void ManifestReader::readTable(const json &root) {
+void ManifestReader::readTable(const json &root, Int32Arrays &table) {
   const json &tasks = array(root, "tasks", "");
   for (size_t i = 0; i < tasks.size(); ++i) {
     if (!tasks[i].is_string())
       fail("tasks[" + std::to_string(i) + "]", "expected a string");
     m.tasks.push_back(tasks[i].get<std::string>());
   }
-  const json &table = object(root, "table", "");
-  m.descriptors = int32Array(table, "descriptors", "table");
-  m.queues = int32Array(table, "queues", "table");
-  m.waits = int32Array(table, "waits", "table");
-  m.args = int32Array(table, "args", "table");
+  std::pair<const char *, std::vector<int32_t> *> arrays[] = {
+      {"descriptors", &m.descriptors},
+      {"queues", &m.queues},
+      {"waits", &m.waits},
+      {"args", &m.args}};
+  for (auto &[name, words] : arrays) {
+    auto it = table.find(name);
+    if (it == table.end())
+      fail(std::string("table.") + name, "missing");
+    *words = std::move(it->second);
+  }
   if (m.descriptors.size() % kDescriptorWords)
     fail("table.descriptors", "length " + std::to_string(m.descriptors.size()) +
                                   " is not a multiple of " +
@@ -423,29 +433,9 @@ void ManifestReader::readTable(const json &root) {
   if (m.waits.size() % kWaitWords)
     fail("table.waits", "length " + std::to_string(m.waits.size()) +
                             " is not a multiple of 3");
-  if (int64_t(m.queues.size()) != m.grid + 1)
-    fail("table.queues", std::to_string(m.queues.size()) +
-                             " offsets for a grid of " +
-                             std::to_string(m.grid) + " (expected grid + 1)");
-  if (m.queues.front() != 0 || m.queues.back() != m.numDescriptors())
-    fail("table.queues", "offsets must run from 0 to the " +
-                             std::to_string(m.numDescriptors()) +
-                             " descriptors");
-  for (size_t w = 0; w + 1 < m.queues.size(); ++w)
-    if (m.queues[w] > m.queues[w + 1])
-      fail("table.queues[" + std::to_string(w + 1) + "]", "offsets decrease");
-  for (size_t i = 0; i < m.waits.size(); i += kWaitWords) {
-    std::string where = "table.waits[" + std::to_string(i / kWaitWords) + "]";
-    if (m.waits[i] < 0 || m.waits[i] >= int64_t(m.events.size()))
-      fail(where, "event " + std::to_string(m.waits[i]) + " does not exist");
-    if (m.waits[i + 1] < 0 || m.waits[i + 2] < 0)
-      fail(where, "negative threshold or producer count");
-  }
-  for (int64_t d = 0; d < m.numDescriptors(); ++d)
-    checkDescriptor(d);
 }
 
-void ManifestReader::read(const json &root) {
+void ManifestReader::read(const json &root, Int32Arrays &table) {
   if (!root.is_object())
     fail("", "expected a JSON object");
   readHeader(root);
@@ -453,15 +443,25 @@ void ManifestReader::read(const json &root) {
   readRoles(root);
   readEvents(root);
   readVariants(root);
-  readTable(root);
+  readTable(root, table);
+}
+
+Status amk::runtime::parseManifest(std::string_view text,
+                                   const std::string &path,
+                                   Manifest &manifest) {
+  manifest = Manifest();
+  manifest.path = path;
+  if (std::string error =
+          support::checkJSONText(text, path, "a manifest", kMaxJsonBytes);
+      !error.empty())
+    return Status::error(error);
+  ManifestReader reader(manifest);
+  return reader.run(path, [&] { reader.readText(text); });
 }
 
 Status amk::runtime::readManifest(const std::string &path, Manifest &manifest) {
-  manifest = Manifest();
-  manifest.path = path;
-  json root;
-  if (Status status = parseJsonFile(path, "a manifest", root); status.failed())
+  std::string text;
+  if (Status status = readJsonFile(path, "a manifest", text); status.failed())
     return status;
-  ManifestReader reader(manifest);
-  return reader.run(path, [&] { reader.read(root); });
+  return parseManifest(text, path, manifest);
 }

@@ -9,13 +9,14 @@
 #include "AMK/Kernels/Golden.h"
 #include "Backends.h"
 
+#include "AMK/Support/RegularFile.h"
+#include "AMK/Support/TableHash.h"
+
 #include <algorithm>
-#include <cerrno>
-#include <cmath>
 #include <climits>
-#include <cstring>
-#include <fstream>
+#include <cmath>
 #include <sstream>
+#include <unistd.h>
 
 using namespace amk::runtime;
 namespace kernels = amk::kernels;
@@ -60,10 +61,14 @@ static int64_t alignUp(int64_t value) {
 }
 
 Layout amk::runtime::layoutFor(const Manifest &m, int64_t rows) {
+  // An arena is allocated as far as its buffers reach: bytes the manifest
+  // declares beyond them are never addressed.
   Layout layout;
-  layout.arenaBytes = m.arenaBytes;
-  for (const ManifestBuffer &buffer : m.buffers)
+  for (const ManifestBuffer &buffer : m.buffers) {
     layout.offsets.push_back(buffer.offset);
+    int64_t &reach = layout.arenaBytes[int(buffer.arena)];
+    reach = std::max(reach, alignUp(buffer.offset + buffer.bytes));
+  }
   if (rows >= m.compiledRows())
     return layout;
   std::vector<size_t> caches;
@@ -88,34 +93,25 @@ Layout amk::runtime::layoutFor(const Manifest &m, int64_t rows) {
   return layout;
 }
 
-/// Refuses a kv_append whose fixed row is not below \p rows.
-static Status checkFixedRows(const Manifest &m, int64_t rows) {
-  for (int64_t d = 0; d < m.numDescriptors(); ++d) {
-    if (m.word(d, 0) < 0)
-      continue;
-    int64_t cursor = m.word(d, 4);
-    for (const OpSpec &op : m.variants[m.word(d, 0)].ops) {
-      if (op.kind == OpKind::KVAppend && m.args[cursor + op.buffers + 2] >= rows)
-        return Status::error("task \"" + m.tasks[m.word(d, 5)] +
-                             "\" appends KV row " +
-                             std::to_string(m.args[cursor + op.buffers + 2]) +
-                             ", past --max-seq " + std::to_string(rows));
-      cursor += op.buffers + op.ints;
-    }
-  }
-  return Status::ok();
-}
+/// The largest PTX file read (the Llama-3-8B kernel's is a few megabytes).
+static constexpr uint64_t kMaxPtxBytes = uint64_t(256) << 20;
 
-/// Reads the PTX at \p path into \p ptx; its `.target` must be the
-/// manifest's chip.
+/// Reads the PTX at \p path into \p ptx; it must be the text the manifest's
+/// `ptx_hash` names, and its `.target` the manifest's chip.
 static Status readPtx(const std::string &path, const Manifest &m,
                       std::string &ptx) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file)
-    return Status::error(path + ": cannot open: " + std::strerror(errno));
-  std::stringstream text;
-  text << file.rdbuf();
-  ptx = text.str();
+  if (std::string error = amk::support::readRegularFile(path, "a PTX kernel",
+                                                        kMaxPtxBytes, ptx);
+      !error.empty())
+    return Status::error(error);
+  if (m.ptxHash.empty())
+    return Status::error(m.path + ": ptx_hash: missing (a manifest written "
+                                  "by amk-translate --to-ptx has it)");
+  if (std::string hash = amk::support::ptxHash(ptx); hash != m.ptxHash)
+    return Status::error(path + ": the PTX hashes to \"" + hash +
+                         "\", but its manifest's ptx_hash is \"" + m.ptxHash +
+                         "\": the kernel and the manifest were not made "
+                         "together");
   std::istringstream lines(ptx);
   for (std::string line; std::getline(lines, line);) {
     std::istringstream words(line);
@@ -130,6 +126,22 @@ static Status readPtx(const std::string &path, const Manifest &m,
     return Status::ok();
   }
   return Status::error(path + ": no .target directive (not PTX)");
+}
+
+/// Refuses arenas larger than the host's physical memory before they are
+/// allocated (the CPU path holds them all).
+static Status checkHostMemory(const Layout &layout) {
+  long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || pageSize <= 0)
+    return Status::ok();
+  uint64_t physical = uint64_t(pages) * uint64_t(pageSize), total = 0;
+  for (int64_t bytes : layout.arenaBytes)
+    total += uint64_t(bytes);
+  if (total > physical)
+    return Status::error("the arenas need " + std::to_string(total) +
+                         " bytes, more than this host's " +
+                         std::to_string(physical) + " bytes of memory");
+  return Status::ok();
 }
 
 Status Session::open(const Options &options, std::unique_ptr<Session> &out) {
@@ -152,10 +164,13 @@ Status Session::open(const Options &options, std::unique_ptr<Session> &out) {
   session->stepsPerLaunch = options.stepsPerLaunch;
   session->rows = options.maxSeq ? options.maxSeq
                                  : (compiled ? compiled : INT32_MAX);
-  if (Status status = checkFixedRows(m, session->rows); status.failed())
+  if (Status status = verifyManifest(m, session->rows); status.failed())
     return status;
-  session->vocabSize = m.buffer(m.roles.logits).elements();
+  session->vocabSize = vocabularyOf(m);
   session->layout = layoutFor(m, session->rows);
+  if (options.cpu)
+    if (Status status = checkHostMemory(session->layout); status.failed())
+      return status;
   std::string ptx;
   if (!options.cpu)
     if (Status status = readPtx(options.kernelPath, m, ptx); status.failed())
@@ -164,9 +179,12 @@ Status Session::open(const Options &options, std::unique_ptr<Session> &out) {
   if (Status status = Checkpoint::open(options.modelDir, checkpoint, &m);
       status.failed())
     return status;
+  if (Status status = checkConfig(options.modelDir, m, checkpoint);
+      status.failed())
+    return status;
   Status status =
       options.cpu
-          ? createCpuBackend(m, session->layout, session->rows, checkpoint,
+          ? createCpuBackend(m, session->layout, session->rows, &checkpoint,
                              session->backend)
           : createCudaBackend(m, session->layout, checkpoint, options, ptx,
                               session->backend);
@@ -176,20 +194,30 @@ Status Session::open(const Options &options, std::unique_ptr<Session> &out) {
   return Status::ok();
 }
 
-/// The lowest index of the largest of \p logits (buffer \p name), the
-/// token of a program that has no argmax; an unwritten (NaN) logit is an
-/// error.
-static Status argmaxOf(const std::vector<float> &logits,
-                       const std::string &name, int64_t &next) {
-  next = 0;
-  for (size_t i = 0; i < logits.size(); ++i) {
-    if (std::isnan(logits[i]))
-      return Status::error("'" + name + "' was not written (NaN at " +
-                           std::to_string(i) + ")");
+/// Refuses logits with a NaN or an infinity, naming the buffer \p name and,
+/// where the backend knows it (\p origin), what first went non-finite.
+static Status checkFinite(const std::vector<float> &logits,
+                          const std::string &name, const std::string &origin) {
+  for (size_t i = 0; i < logits.size(); ++i)
+    if (!std::isfinite(logits[i]))
+      return Status::error(
+          "'" + name + "' holds " +
+          (std::isnan(logits[i]) ? "NaN"
+           : logits[i] > 0       ? "+inf"
+                                 : "-inf") +
+          " at " + std::to_string(i) +
+          (origin.empty() ? "" : "; the first non-finite value: " + origin));
+  return Status::ok();
+}
+
+/// The lowest index of the largest of \p logits (all finite), the token of
+/// a program that has no argmax.
+static int64_t argmaxOf(const std::vector<float> &logits) {
+  int64_t next = 0;
+  for (size_t i = 0; i < logits.size(); ++i)
     if (logits[i] > logits[next])
       next = int64_t(i);
-  }
-  return Status::ok();
+  return next;
 }
 
 /// Checks the input \p token (\p what names it) against the vocabulary
@@ -221,14 +249,23 @@ Status Session::step(int64_t token, int64_t pos, std::vector<float> *logits,
   if (Status status = checkToken(m, vocabSize, token, "token"); status.failed())
     return status;
   double ms = 0;
-  // Without a `next_token` buffer the host takes the argmax of the logits.
+  // The logits are always read back and checked; without a `next_token`
+  // buffer the host takes their argmax.
   std::vector<float> hostLogits;
-  bool hostArgmax = m.roles.nextToken < 0;
-  std::vector<float> *values = hostArgmax && !logits ? &hostLogits : logits;
+  std::vector<float> *values = logits ? logits : &hostLogits;
+  const std::string &logitsName = m.buffer(m.roles.logits).name;
   Status status =
       backend->step(int32_t(token), int32_t(pos), epoch, values, next, ms);
-  if (!status.failed() && hostArgmax)
-    status = argmaxOf(*values, m.buffer(m.roles.logits).name, next);
+  if (!status.failed())
+    status = checkFinite(*values, logitsName, backend->nonFiniteOrigin());
+  if (!status.failed() && m.roles.nextToken < 0)
+    next = argmaxOf(*values);
+  if (!status.failed() && (next < 0 || next >= vocabSize))
+    status = Status::error(
+        "the kernel chose token " + std::to_string(next) + " (" +
+        (m.roles.nextToken >= 0 ? "'" + m.buffer(m.roles.nextToken).name + "'"
+                                : "the argmax of '" + logitsName + "'") +
+        "), outside the vocabulary of " + std::to_string(vocabSize));
   if (status.failed()) {
     broken = true;
     return status;

@@ -20,12 +20,15 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <map>
+#include <new>
 
 using namespace amk::runtime;
 namespace kernels = amk::kernels;
 
-static const char *kHelp = R"(USAGE: amk-run --model DIR --kernel FILE.ptx [options]
+static const char *kHelp =
+    R"(USAGE: amk-run --model DIR --kernel FILE.ptx [options]
 
 Runs a megakernel compiled by amk-translate --to-ptx (FILE.ptx with
 FILE.manifest.json beside it) with the checkpoint in DIR: feeds the prompt one
@@ -54,8 +57,8 @@ OPTIONS:
   --dump-logits FILE     Write the tokens and every step's logits as JSON
   --help                 Print this help
 
-Exit codes: 0 ok, 1 bad command line, 2 bad input or a failed step,
-3 watchdog (a wait that never holds), 4 golden mismatch.
+Exit codes: 0 ok, 1 bad command line, 2 bad input, a failed step or out of
+memory, 3 watchdog (a wait that never holds), 4 golden mismatch.
 )";
 
 namespace {
@@ -245,7 +248,8 @@ static int run(CommandLine &cl) {
   return 0;
 }
 
-int main(int argc, char **argv) {
+/// Parses the command line and runs it; see main.
+static int runCommandLine(int argc, char **argv) {
   CommandLine cl;
   if (Status s = parse(argc, argv, cl); s.failed())
     return fail(s);
@@ -254,4 +258,20 @@ int main(int argc, char **argv) {
     return 0;
   }
   return run(cl);
+}
+
+int main(int argc, char **argv) {
+  // The runtime reports failures as a Status; what still throws (an
+  // allocation that fails, a library's exception) ends here as one line and
+  // exit code 2, never as an abort.
+  try {
+    return runCommandLine(argc, argv);
+  } catch (const std::bad_alloc &) {
+    return fail(Status::error("out of memory"));
+  } catch (const std::exception &error) {
+    return fail(
+        Status::error(std::string("unexpected exception: ") + error.what()));
+  } catch (...) {
+    return fail(Status::error("unexpected exception"));
+  }
 }

@@ -75,6 +75,9 @@ public:
   /// The file describing the checkpoint, for diagnostics.
   const std::string &source() const { return sourcePath; }
 
+  /// Whether the checkpoint holds tensor \p name (among those kept).
+  bool has(const std::string &name) const { return tensors.count(name); }
+
 private:
   Status readShard(const std::string &path);
   /// Whether tensor \p name is kept (see open).
@@ -87,6 +90,16 @@ private:
   std::vector<std::unique_ptr<MappedFile>> files;
   std::map<std::string, TensorEntry> tensors;
 };
+
+/// Compares what `DIR/config.json` states, when it exists, with what the
+/// verified \p manifest was compiled for: `vocab_size` and `hidden_size`
+/// (the embedding table), `num_hidden_layers` (the `model.layers.N.` weight
+/// keys), `num_attention_heads` and `num_key_value_heads` (attention's
+/// facts), and `tie_word_embeddings: false` with a manifest that binds
+/// `lm_head.weight` to a checkpoint that lacks it (the tied fallback would
+/// run an untied model with the embedding table as its head).
+Status checkConfig(const std::string &dir, const Manifest &manifest,
+                   const Checkpoint &checkpoint);
 
 } // namespace amk::runtime
 

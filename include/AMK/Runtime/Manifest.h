@@ -4,17 +4,20 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Reads and validates `X.manifest.json` (docs/megakernel-abi.md): buffers and
-// their arena placement, events, body variants with their static facts, and
-// the task table. After readManifest succeeds, every index in the table is in
-// range and every buffer argument has the element type its op expects, so
-// neither executor can read outside the table or the arenas.
+// Reads `X.manifest.json` (docs/megakernel-abi.md): buffers and their arena
+// placement, events, body variants with their static facts, and the task
+// table. readManifest checks each field where it reads it (type, range);
+// verifyManifest (Verifier.cpp) then checks the program as a whole: every
+// index, argument, range and role against the buffers and the variants'
+// static facts, so that neither executor can read or write outside the
+// table, a buffer or an arena.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef AMK_RUNTIME_MANIFEST_H
 #define AMK_RUNTIME_MANIFEST_H
 
+#include "AMK/Dialect/AMK/IR/AMKLimits.h"
 #include "AMK/Kernels/Kernels.h"
 #include "AMK/Runtime/Status.h"
 #include "AMK/Support/StorageModel.h"
@@ -23,6 +26,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace amk::runtime {
@@ -37,6 +42,12 @@ constexpr int kAbortWords = 8;
 constexpr int32_t kFlagArriveFirst = 1;
 /// Alignment of every buffer offset in its arena (the storage model's).
 constexpr int64_t kArenaAlignment = ::amk::storage::kAlignment;
+/// Words of one prefetch entry: buffer, byte offset (low, high), bytes.
+constexpr int kPrefetchWords = 4;
+/// Largest grid (workers) a manifest may declare: the compiler's bound on
+/// workers (AMKLimits.h, dependency-free), far above any device's
+/// co-resident blocks and small enough that per-worker state costs nothing.
+constexpr int64_t kMaxGrid = ::mlir::amk::limits::kMaxWorkers;
 
 /// The arenas buffers live in.
 enum class Arena { Weights, KV, Scratch, IO };
@@ -53,6 +64,9 @@ struct ManifestBuffer {
   std::vector<int64_t> shape;
   /// State-dict key (weights arena only).
   std::string key;
+  /// The scratch page the buffer lives on ("" for none): buffers may share
+  /// bytes only when they are on the same page.
+  std::string page;
   int64_t bytes = 0;
   Arena arena = Arena::Scratch;
   int64_t offset = 0;
@@ -84,8 +98,12 @@ struct OpSpec {
   std::string name;
   /// Buffer and integer arguments the op takes from the argument pool.
   int buffers = 0, ints = 0;
-  /// Element type of each buffer argument.
+  /// Element type and shape of each buffer argument (`dtypes`, `shapes`).
   std::vector<kernels::DType> dtypes;
+  std::vector<std::vector<int64_t>> shapes;
+  /// Every integer-valued static fact (`vocab`, `N`, `rows`, ...), checked
+  /// against `shapes` by the verifier.
+  std::vector<std::pair<std::string, int64_t>> extents;
   /// rmsnorm: epsilon; rmsnorm, rope: head dimension (0 = whole vector).
   double eps = 0;
   int64_t headDim = 0;
@@ -126,6 +144,11 @@ struct Manifest {
   std::string program, chip, kernel;
   /// The program's hash (optional in the manifest; empty when absent).
   std::string programHash;
+  /// The hashes binding the pieces (AMK/Support/TableHash.h): the
+  /// manifest's own (`manifest_hash`), the one its content has, and the
+  /// PTX's (`ptx_hash`; empty when absent, as in manifests not written by
+  /// `--to-ptx`).
+  std::string manifestHash, contentHash, ptxHash;
   int64_t grid = 0, block = 0, dynamicSmem = 0;
   /// Most decode steps one launch runs (`steps`, default 1); with more
   /// than one the kernel takes the steps and a token log as parameters.
@@ -159,8 +182,35 @@ struct Manifest {
   int64_t compiledRows() const;
 };
 
-/// Reads and validates the manifest at \p path.
+/// \p shape as `[a, b, c]`, for diagnostics.
+std::string formatShape(const std::vector<int64_t> &shape);
+
+/// The bytes a buffer of \p elements elements of \p dtype holds (the
+/// compiler's storage model).
+int64_t storageBytes(kernels::DType dtype, int64_t elements);
+
+/// Reads the manifest at \p path, checking every field where it is read.
 Status readManifest(const std::string &path, Manifest &manifest);
+
+/// Reads a manifest from \p text, named \p path in errors.
+Status parseManifest(std::string_view text, const std::string &path,
+                     Manifest &manifest);
+
+/// Verifies the program of \p manifest as a whole before anything is
+/// allocated or launched, for KV caches of \p rows rows (at most the
+/// compiled rows): buffers, pages and roles, every descriptor, wait, event,
+/// argument and prefetch entry, and each variant's static facts against its
+/// operands' shapes. Linear in the table (buffers are sorted once). An error
+/// names the field, the task where there is one, and the bound.
+Status verifyManifest(const Manifest &manifest, int64_t rows);
+
+/// Whether buffer operand \p i of \p op is one it writes.
+bool writesOperand(const OpSpec &op, int i);
+
+/// The token ids a verified \p manifest accepts and may produce: the
+/// logits' length, and at most the rows of every embedding table the token
+/// input indexes.
+int64_t vocabularyOf(const Manifest &manifest);
 
 /// The manifest path of the PTX \p kernelPath: `X.ptx` -> `X.manifest.json`.
 std::string manifestPathFor(const std::string &kernelPath);

@@ -67,6 +67,9 @@ public:
                         double &ms);
   /// A description of the device, for reports.
   virtual std::string device() const = 0;
+  /// After a step: the first task whose output went non-finite, as
+  /// `task "X" (op) wrote V to 'B' at I`, or "" when unknown (the GPU).
+  virtual std::string nonFiniteOrigin() const { return ""; }
 };
 
 /// A megakernel bound to its weights, KV cache and buffers.

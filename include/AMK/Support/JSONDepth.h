@@ -14,6 +14,8 @@
 #ifndef AMK_SUPPORT_JSONDEPTH_H
 #define AMK_SUPPORT_JSONDEPTH_H
 
+#include "AMK/Support/RegularFile.h"
+
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -97,26 +99,17 @@ inline std::string checkJSONText(std::string_view text, std::string_view name,
   return checkDepth(text, name, what);
 }
 
-/// Reads the JSON file at \p path into \p text, refusing one larger than
-/// \p maxBytes before reading it and one nested deeper than kMaxJSONDepth.
+/// Reads the JSON file at \p path into \p text, refusing anything but a
+/// regular file (RegularFile.h), one larger than \p maxBytes before reading
+/// it and one nested deeper than kMaxJSONDepth.
 /// Returns "" or the error, which starts with the path.
 inline std::string readJSONText(const std::string &path, std::string_view what,
                                 uint64_t maxBytes, std::string &text) {
-  std::ifstream file(path, std::ios::binary | std::ios::ate);
-  if (!file)
-    return path + ": cannot open: " + std::strerror(errno);
-  std::streamoff size = file.tellg();
-  if (size < 0)
-    return path + ": cannot read: " + std::strerror(errno);
-  if (uint64_t(size) > maxBytes)
-    return tooLargeError(path, uint64_t(size), maxBytes, what);
-  text.resize(size_t(size));
-  file.seekg(0);
-  if (!file.read(text.data(), size))
-    return path + ": cannot read: " + std::strerror(errno);
+  if (std::string error = readRegularFile(path, what, maxBytes, text);
+      !error.empty())
+    return error;
   return checkJSONText(text, path, what, maxBytes);
 }
-
 } // namespace support
 } // namespace amk
 

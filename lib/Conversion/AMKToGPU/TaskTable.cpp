@@ -8,6 +8,7 @@
 
 #include "AMK/Analysis/Roles.h"
 #include "AMK/Dialect/AMK/IR/AMKAttrs.h"
+#include "AMK/Support/TableHash.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -23,7 +24,7 @@ using namespace mlir;
 using namespace mlir::amk;
 namespace json = llvm::json;
 
-std::string amk::dtypeName(Type type) {
+std::string mlir::amk::dtypeName(Type type) {
   if (type.isF32())
     return "f32";
   if (type.isF16())
@@ -466,7 +467,8 @@ FailureOr<TaskTable> TableBuilder::build() {
   return std::move(table);
 }
 
-FailureOr<TaskTable> amk::buildTaskTable(ProgramOp program, int64_t steps) {
+FailureOr<TaskTable> mlir::amk::buildTaskTable(ProgramOp program,
+                                              int64_t steps) {
   return TableBuilder(program, steps).build();
 }
 
@@ -492,6 +494,12 @@ static json::Array shapeOf(Value buffer) {
 static json::Object staticsOf(Operation *op) {
   json::Object s;
   s["dtypes"] = dtypesOf(op);
+  // Every task of a variant binds operands of exactly these types (they are
+  // part of the variant's key): the runtime checks each task against them.
+  json::Array shapes;
+  for (Value operand : op->getOperands())
+    shapes.push_back(shapeOf(operand));
+  s["shapes"] = std::move(shapes);
   auto dims = [](Value v) { return cast<MemRefType>(v.getType()).getShape(); };
   llvm::TypeSwitch<Operation *>(op)
       .Case([&](EmbedOp o) {
@@ -592,6 +600,39 @@ static std::string programHash(ProgramOp program) {
   return std::string(16 - hex.size(), '0') + hex;
 }
 
+/// Feeds \p value to \p hash in support::CanonicalHash's form; \p top
+/// leaves out the hash members.
+static void hashValue(const json::Value &value,
+                      ::amk::support::CanonicalHash &hash, bool top) {
+  if (const json::Object *object = value.getAsObject()) {
+    std::vector<std::pair<StringRef, const json::Value *>> members;
+    for (const auto &member : *object) {
+      StringRef key = member.first;
+      if (!(top && ::amk::support::isHashMember(key)))
+        members.push_back({key, &member.second});
+    }
+    llvm::sort(members,
+               [](const auto &a, const auto &b) { return a.first < b.first; });
+    hash.object(members.size());
+    for (const auto &[key, member] : members) {
+      hash.string(std::string_view(key.data(), key.size()));
+      hashValue(*member, hash, false);
+    }
+  } else if (const json::Array *array = value.getAsArray()) {
+    hash.array(array->size());
+    for (const json::Value &element : *array)
+      hashValue(element, hash, false);
+  } else if (std::optional<StringRef> text = value.getAsString()) {
+    hash.string(std::string_view(text->data(), text->size()));
+  } else if (std::optional<bool> flag = value.getAsBoolean()) {
+    hash.boolean(*flag);
+  } else if (std::optional<double> number = value.getAsNumber()) {
+    hash.number(*number);
+  } else {
+    hash.null();
+  }
+}
+
 static json::Array toJSON(const std::vector<int32_t> &words) {
   json::Array array;
   array.reserve(words.size());
@@ -600,9 +641,9 @@ static json::Array toJSON(const std::vector<int32_t> &words) {
   return array;
 }
 
-json::Object amk::buildManifest(ProgramOp program, const TaskTable &table,
-                                StringRef chip, int64_t blockSize,
-                                int64_t dynamicSmem, int64_t steps) {
+json::Object mlir::amk::buildManifest(ProgramOp program, const TaskTable &table,
+                                      StringRef chip, int64_t blockSize,
+                                      int64_t dynamicSmem, int64_t steps) {
   json::Object manifest;
   manifest["format"] = "amk-manifest";
   manifest["version"] = 1;
@@ -693,5 +734,10 @@ json::Object amk::buildManifest(ProgramOp program, const TaskTable &table,
                                    {"queues", toJSON(table.queues)},
                                    {"waits", toJSON(table.waits)},
                                    {"args", toJSON(table.args)}};
-  return manifest;
+  ::amk::support::CanonicalHash hash;
+  json::Value content(std::move(manifest));
+  hashValue(content, hash, /*top=*/true);
+  json::Object result = std::move(*content.getAsObject());
+  result["manifest_hash"] = hash.text();
+  return result;
 }

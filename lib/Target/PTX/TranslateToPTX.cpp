@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AMK/Target/PTX/TranslateToPTX.h"
+#include "AMK/Support/TableHash.h"
 #include "AMK/Target/TargetInfo.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -54,7 +55,9 @@ static std::string &ptxOutputPath() {
   return path;
 }
 
-void amk::setPTXOutputPath(llvm::StringRef path) { ptxOutputPath() = path.str(); }
+void mlir::amk::setPTXOutputPath(llvm::StringRef path) {
+  ptxOutputPath() = path.str();
+}
 
 namespace {
 /// Options of `--to-ptx`.
@@ -105,11 +108,11 @@ static FailureOr<PTXTarget> findTarget(gpu::GPUModuleOp gpuModule) {
     return emitError(gpuModule.getLoc(),
                      "--to-ptx needs an #nvvm.target on gpu.module @")
            << gpuModule.getName();
-  const amk::ChipInfo *info = amk::lookupChip(nvvmTarget.getChip());
+  const mlir::amk::ChipInfo *info = mlir::amk::lookupChip(nvvmTarget.getChip());
   if (!info)
     return emitError(gpuModule.getLoc(), "#nvvm.target chip '")
            << nvvmTarget.getChip() << "' is not one of "
-           << amk::knownChipNames();
+           << mlir::amk::knownChipNames();
   PTXTarget target{info->chip.str(), info->ptxFeatures.str()};
   if (ptxVersion(nvvmTarget.getFeatures()) > ptxVersion(info->ptxFeatures))
     target.features = nvvmTarget.getFeatures().str();
@@ -270,6 +273,16 @@ static LogicalResult writeAtomically(Operation *anchor, llvm::StringRef path,
   return success();
 }
 
+/// The manifest object \p manifest with `"ptx_hash"` (of \p ptx, the file's
+/// text) as its first member; the rest of the text is kept byte for byte.
+static std::string withPtxHash(llvm::StringRef manifest, llvm::StringRef ptx) {
+  llvm::StringRef rest = manifest.ltrim().drop_front();
+  std::string hash =
+      ::amk::support::ptxHash(std::string_view(ptx.data(), ptx.size()));
+  return "{\"ptx_hash\": \"" + hash + "\"" +
+         (rest.ltrim().starts_with("}") ? "" : ", ") + rest.str();
+}
+
 /// `--to-ptx`: lowers, translates and writes the PTX (and the manifest).
 static LogicalResult translateToPTX(ModuleOp module, llvm::raw_ostream &output,
                                     const PTXOptions &options) {
@@ -290,19 +303,21 @@ static LogicalResult translateToPTX(ModuleOp module, llvm::raw_ostream &output,
     if (!parsed)
       return emitError(gpuModule->getLoc(), "amk.manifest is not valid JSON: ")
              << llvm::toString(parsed.takeError());
-    if (const llvm::json::Object *object = parsed->getAsObject()) {
-      dynamicSmem = object->getInteger("dynamic_smem").value_or(0);
-      block = object->getInteger("block").value_or(0);
-    }
+    const llvm::json::Object *object = parsed->getAsObject();
+    if (!object)
+      return emitError(gpuModule->getLoc(),
+                       "amk.manifest must be a JSON object");
+    dynamicSmem = object->getInteger("dynamic_smem").value_or(0);
+    block = object->getInteger("block").value_or(0);
   }
-  const amk::ChipInfo &chip = *amk::lookupChip(target->chip);
+  const mlir::amk::ChipInfo &chip = *mlir::amk::lookupChip(target->chip);
   if (dynamicSmem > chip.smemPerBlock)
     return emitError(gpuModule->getLoc(), "the manifest's dynamic_smem (")
            << dynamicSmem << " bytes) exceeds " << chip.chip << "'s "
            << chip.smemPerBlock << " bytes of shared memory per block";
 
   PassManager pm(module.getContext());
-  amk::buildLowerToNVVMPipeline(pm);
+  mlir::amk::buildLowerToNVVMPipeline(pm);
   if (failed(pm.run(module)))
     return failure();
   FailureOr<std::string> ptx = gpuModuleToPTX(*gpuModule, *target, options);
@@ -331,13 +346,13 @@ static LogicalResult translateToPTX(ModuleOp module, llvm::raw_ostream &output,
     llvm::SmallString<256> manifestPath(path);
     llvm::sys::path::replace_extension(manifestPath, "manifest.json");
     if (failed(writeAtomically(*gpuModule, manifestPath,
-                               manifest.getValue().str() + "\n")))
+                               withPtxHash(manifest.getValue(), text) + "\n")))
       return failure();
   }
   return writeAtomically(*gpuModule, path, text);
 }
 
-void amk::registerToPTXTranslation() {
+void mlir::amk::registerToPTXTranslation() {
   static llvm::cl::opt<std::string> libdevice(
       "libdevice",
       llvm::cl::desc("--to-ptx: libdevice bitcode to link when the kernel "

@@ -12,7 +12,7 @@
 // CHECK-SAME: \22roles\22:{\22logits\22:7,\22position\22:4}
 // CHECK-SAME: \22args\22:[1,4,2,0,2,-1,1,4,3,0,2,-1,0,2,3,4,5,0,4,0,16,0,-1,5,6,7,0,2,3,4,6,0,4,16,1,2,-1]
 // CHECK-SAME: \22op\22:\22attention\22,\22static\22:{{{.*}}\22packed\22:true,\22partial\22:false,
-// CHECK-SAME: \22op\22:\22attention_merge\22,\22static\22:{\22dtypes\22:[\22f32\22,\22f32\22,\22bf16\22],\22head_dim\22:16,\22heads\22:4,\22partials\22:2}
+// CHECK-SAME: \22op\22:\22attention_merge\22,\22static\22:{\22dtypes\22:[\22f32\22,\22f32\22,\22bf16\22],\22head_dim\22:16,\22heads\22:4,\22partials\22:2,\22shapes\22:{{\[\[}}
 // CHECK: scf.index_switch
 // The shard (variant 1): after the warps' online softmax states are merged,
 // element `d` of head `h` stores the unnormalized value at h * 18 + d and
