@@ -95,6 +95,15 @@ extern "C" int amk_step(amk_session *handle, int64_t token, int64_t pos,
       int(ErrorCode::BadInput));
 }
 
+extern "C" int amk_set_steps_per_launch(amk_session *handle,
+                                        int64_t stepsPerLaunch) {
+  if (!handle)
+    return report(Status::error("amk_set_steps_per_launch: a session is "
+                                "required",
+                                ErrorCode::Usage));
+  return report(handle->session->setStepsPerLaunch(stepsPerLaunch));
+}
+
 extern "C" int amk_generate(amk_session *handle, const int64_t *prompt,
                             int64_t promptLen, int64_t maxNewTokens,
                             int64_t *outTokens) {

@@ -155,13 +155,9 @@ Status Session::open(const Options &options, std::unique_ptr<Session> &out) {
     return Status::error("--max-seq " + std::to_string(options.maxSeq) +
                          " is not in [1, " + std::to_string(compiled) +
                          "], the KV rows the kernel was compiled for");
-  if (options.stepsPerLaunch < 1 || options.stepsPerLaunch > m.steps)
-    return Status::error("--steps-per-launch " +
-                         std::to_string(options.stepsPerLaunch) +
-                         " is not in [1, " + std::to_string(m.steps) +
-                         "], the steps per launch the kernel was compiled "
-                         "for (--amk-lower-megakernel=steps=N)");
-  session->stepsPerLaunch = options.stepsPerLaunch;
+  if (Status status = session->setStepsPerLaunch(options.stepsPerLaunch);
+      status.failed())
+    return status;
   session->rows = options.maxSeq ? options.maxSeq
                                  : (compiled ? compiled : INT32_MAX);
   if (Status status = verifyManifest(m, session->rows); status.failed())
@@ -347,5 +343,16 @@ Status Session::generateInLaunches(const std::vector<int64_t> &prompt,
     token = chosen.back();
     pos += steps;
   }
+  return Status::ok();
+}
+
+Status Session::setStepsPerLaunch(int64_t steps) {
+  if (steps < 1 || steps > m.steps)
+    return Status::error("--steps-per-launch " + std::to_string(steps) +
+                         " is not in [1, " + std::to_string(m.steps) +
+                         "], the steps per launch the kernel was compiled "
+                         "for (--amk-lower-megakernel=steps=N)",
+                         ErrorCode::BadInput);
+  stepsPerLaunch = steps;
   return Status::ok();
 }

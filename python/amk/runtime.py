@@ -25,6 +25,8 @@ def _library():
                              ctypes.POINTER(ctypes.c_float), i64]
     lib.amk_generate.restype = ctypes.c_int
     lib.amk_generate.argtypes = [p, i64p, i64, i64, i64p]
+    lib.amk_set_steps_per_launch.restype = ctypes.c_int
+    lib.amk_set_steps_per_launch.argtypes = [p, i64]
     lib.amk_vocab_size.restype = i64
     lib.amk_vocab_size.argtypes = [p]
     lib.amk_median_step_ms.restype = ctypes.c_double
@@ -124,11 +126,14 @@ class Megakernel:
             return next_token.value, list(buffer)
         return next_token.value
 
-    def generate(self, input_ids, max_new_tokens=32):
+    def generate(self, input_ids, max_new_tokens=32, steps_per_launch=1):
         """Feeds ``input_ids`` at positions 0, 1, ... and returns the
         ``max_new_tokens`` tokens chosen greedily. Starts from a fresh KV
         cache: the session is reopened when it ran steps before (also after
-        a failed step, which stops a session)."""
+        a failed step, which stops a session). ``steps_per_launch`` > 1 runs
+        that many decode steps per kernel launch after the prompt, the token
+        staying on the GPU (the kernel must be lowered with ``steps`` >= it:
+        ``--amk-lower-megakernel=steps=N``)."""
         ids = [int(t) for t in input_ids]
         if not ids:
             raise AmkError("generate needs at least one input id")
@@ -140,6 +145,10 @@ class Megakernel:
             self._session = None
             self._open()
         self._used = True
+        code = self._lib.amk_set_steps_per_launch(self._session,
+                                                  int(steps_per_launch))
+        if code != 0:
+            raise RunError(code, self._error())
         prompt = (ctypes.c_int64 * len(ids))(*ids)
         out = (ctypes.c_int64 * max(max_new_tokens, 1))()
         code = self._lib.amk_generate(self._session, prompt, len(ids),

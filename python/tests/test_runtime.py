@@ -36,6 +36,15 @@ def test_steps_match_generate(llama_kernel, golden):
         assert mk.generate(prompt, 3) == expected[:3]
 
 
+def test_steps_per_launch_beyond_the_kernel_is_refused(llama_kernel, golden):
+    # The default lowering runs one step per launch.
+    with amk.Megakernel(llama_kernel, LLAMA, device="cpu") as mk:
+        with pytest.raises(amk.RunError, match=r"--steps-per-launch 4 is not in \[1, 1\]"):
+            mk.generate(golden["prompt_ids"], 4, steps_per_launch=4)
+        assert mk.generate(golden["prompt_ids"], 4, steps_per_launch=1) == \
+            golden["new_tokens"][:4]
+
+
 def test_max_seq_is_capped_at_the_compiled_rows(llama_kernel):
     rows = max(b["shape"][0] for b in llama_kernel.manifest["buffers"]
                if b["kind"] == "kv_cache")

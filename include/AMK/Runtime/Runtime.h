@@ -83,6 +83,9 @@ public:
   Status step(int64_t token, int64_t pos, std::vector<float> *logits,
               int64_t &next);
 
+  /// Sets the steps `generate` runs per launch (1 to the compiled `steps`).
+  Status setStepsPerLaunch(int64_t steps);
+
   /// Feeds \p prompt and generates \p newTokens tokens greedily; with
   /// \p forced, teacher-forces the continuation (kernels::runDecode).
   Status generate(const std::vector<int64_t> &prompt, unsigned newTokens,

@@ -43,6 +43,11 @@ int amk_generate(amk_session *session, const int64_t *prompt,
                  int64_t prompt_len, int64_t max_new_tokens,
                  int64_t *out_tokens);
 
+/** Makes amk_generate run up to steps_per_launch decode steps per kernel
+ *  launch after the prompt (the token stays on the GPU); at most the steps
+ *  the kernel was compiled for (--amk-lower-megakernel=steps=N). */
+int amk_set_steps_per_launch(amk_session *session, int64_t steps_per_launch);
+
 /** The vocabulary size (length of the logits), or -1 for NULL. */
 int64_t amk_vocab_size(const amk_session *session);
 

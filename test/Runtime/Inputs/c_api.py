@@ -56,3 +56,10 @@ print("deadlock:", lib.amk_generate(session, prompt, 1, 1, out),
 code = lib.amk_step(session, 1, 0, ctypes.byref(next_token), None, 0)
 print("step after a failed step:", code, lib.amk_last_error().decode())
 lib.amk_close(session)
+
+lib.amk_set_steps_per_launch.argtypes = [ctypes.c_void_p, ctypes.c_int64]
+session = open_session("model")
+print("steps per launch past the compiled 1:",
+      lib.amk_set_steps_per_launch(session, 2), lib.amk_last_error().decode())
+print("steps per launch 1:", lib.amk_set_steps_per_launch(session, 1))
+lib.amk_close(session)
