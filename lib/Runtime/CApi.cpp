@@ -119,8 +119,11 @@ extern "C" int amk_generate(amk_session *handle, const int64_t *prompt,
         int code = report(handle->session->generate(
             std::vector<int64_t>(prompt, prompt + promptLen),
             unsigned(maxNewTokens), {}, false, tokens, nullptr));
-        if (code == 0)
+        if (code == 0) {
           std::copy(tokens.begin(), tokens.end(), outTokens);
+          std::fill(outTokens + tokens.size(), outTokens + maxNewTokens,
+                    int64_t(-1));
+        }
         return code;
       },
       int(ErrorCode::BadInput));

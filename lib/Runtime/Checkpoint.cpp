@@ -416,3 +416,46 @@ Status amk::runtime::checkConfig(const std::string &dir,
   ConfigReader reader(facts, checkpoint.has("lm_head.weight"));
   return reader.run(path, [&] { reader.read(text); });
 }
+
+namespace {
+/// Reads `eos_token_id` from generation_config.json.
+class GenerationConfigReader : public FieldReader {
+public:
+  explicit GenerationConfigReader(std::vector<int64_t> &eos) : eos(eos) {}
+  void read(std::string_view text) {
+    json root = json::object();
+    readObject(text, root);
+    if (!root.contains("eos_token_id") || root["eos_token_id"].is_null())
+      return;
+    const json &ids = root["eos_token_id"];
+    if (!ids.is_array()) {
+      eos.push_back(integer(root, "eos_token_id", "", 0, INT32_MAX));
+      return;
+    }
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (!ids[i].is_number_integer() || ids[i].get<int64_t>() < 0 ||
+          ids[i].get<int64_t>() > INT32_MAX)
+        fail("eos_token_id[" + std::to_string(i) + "]",
+             "expected a token id");
+      eos.push_back(ids[i].get<int64_t>());
+    }
+  }
+
+private:
+  std::vector<int64_t> &eos;
+};
+} // namespace
+
+Status amk::runtime::readEosTokens(const std::string &dir,
+                                   std::vector<int64_t> &eos) {
+  eos.clear();
+  std::string path = dir + "/generation_config.json";
+  if (!exists(path))
+    return Status::ok();
+  std::string text;
+  if (Status status = readJsonFile(path, "a generation config", text);
+      status.failed())
+    return status;
+  GenerationConfigReader reader(eos);
+  return reader.run(path, [&] { reader.read(text); });
+}

@@ -178,6 +178,11 @@ Status Session::open(const Options &options, std::unique_ptr<Session> &out) {
   if (Status status = checkConfig(options.modelDir, m, checkpoint);
       status.failed())
     return status;
+  if (options.eos)
+    session->eos = *options.eos;
+  else if (Status status = readEosTokens(options.modelDir, session->eos);
+           status.failed())
+    return status;
   Status status =
       options.cpu
           ? createCpuBackend(m, session->layout, session->rows, &checkpoint,
@@ -306,6 +311,17 @@ Status Session::generate(const std::vector<int64_t> &prompt,
   tokens = std::move(trace.tokens);
   if (logits)
     *logits = std::move(trace.logits);
+  // A free generation ends at its first end-of-sequence token.
+  if (forced.empty()) {
+    auto end = std::find_if(tokens.begin(), tokens.end(),
+                            [&](int64_t t) { return isEos(t); });
+    if (end != tokens.end()) {
+      size_t kept = size_t(end - tokens.begin()) + 1;
+      tokens.resize(kept);
+      if (logits && logits->size() > kept)
+        logits->resize(kept);
+    }
+  }
   return Status::ok();
 }
 
@@ -339,7 +355,12 @@ Status Session::generateInLaunches(const std::vector<int64_t> &prompt,
     epoch += uint32_t(steps);
     for (int64_t s = 0; s < steps; ++s)
       times.push_back(ms / double(steps));
-    tokens.insert(tokens.end(), chosen.begin(), chosen.end());
+    auto end = std::find_if(chosen.begin(), chosen.end(),
+                            [&](int64_t t) { return isEos(t); });
+    bool stop = end != chosen.end();
+    tokens.insert(tokens.end(), chosen.begin(), end + stop);
+    if (stop)
+      break;
     token = chosen.back();
     pos += steps;
   }
@@ -355,4 +376,8 @@ Status Session::setStepsPerLaunch(int64_t steps) {
                          ErrorCode::BadInput);
   stepsPerLaunch = steps;
   return Status::ok();
+}
+
+bool Session::isEos(int64_t token) const {
+  return std::find(eos.begin(), eos.end(), token) != eos.end();
 }

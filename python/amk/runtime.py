@@ -156,7 +156,8 @@ class Megakernel:
         self.position = len(ids) + max_new_tokens
         if code != 0:
             raise RunError(code, self._error())
-        return list(out)[:max_new_tokens]
+        # Entries after an end-of-sequence token are -1.
+        return [t for t in list(out)[:max_new_tokens] if t >= 0]
 
     def rewind(self):
         """Back to position 0 for a new sequence without reopening: a step

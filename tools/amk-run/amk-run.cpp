@@ -47,6 +47,9 @@ OPTIONS:
                          the PTX is not read)
   --timeout-ms T         Watchdog bound on one wait in ms, 0 = never
                          (default 2000)
+  --eos IDS              Comma-separated end-of-sequence token ids, or
+                         "none" (default: generation_config.json's
+                         eos_token_id); a free generation stops after one
   --steps-per-launch N   Decode steps per kernel launch after the prompt,
                          the token staying on the GPU (default 1; at most
                          the kernel's compiled steps)
@@ -95,8 +98,9 @@ static Status parseInteger(const std::string &option, const std::string &text,
   return Status::ok();
 }
 
-static Status parsePrompt(const std::string &text,
-                          std::vector<int64_t> &prompt) {
+/// Parses the comma-separated token ids \p text of \p option.
+static Status parseIds(const std::string &option, const std::string &text,
+                       std::vector<int64_t> &prompt) {
   size_t start = 0;
   while (start <= text.size()) {
     size_t comma = text.find(',', start);
@@ -105,7 +109,7 @@ static Status parsePrompt(const std::string &text,
     errno = 0;
     long long id = std::strtoll(field.c_str(), &end, 10);
     if (field.empty() || *end || errno || id < 0 || id > INT32_MAX)
-      return usage("--prompt: '" + field + "' is not a token id");
+      return usage(option + ": '" + field + "' is not a token id");
     prompt.push_back(id);
     if (comma == std::string::npos)
       break;
@@ -119,7 +123,7 @@ static Status parse(int argc, char **argv, CommandLine &cl) {
   static const char *withValue[] = {
       "--model",     "--kernel",     "--prompt", "--max-new-tokens",
       "--max-seq",   "--timeout-ms", "--golden", "--tolerance",
-      "--steps-per-launch",
+      "--steps-per-launch", "--eos",
       "--dump-logits"};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i], value;
@@ -157,7 +161,7 @@ static Status parse(int argc, char **argv, CommandLine &cl) {
   Status s = Status::ok();
   int64_t number = 0;
   if (values.count("--prompt"))
-    s = parsePrompt(values["--prompt"], cl.prompt);
+    s = parseIds("--prompt", values["--prompt"], cl.prompt);
   if (!s.failed() && values.count("--max-new-tokens")) {
     s = parseInteger("--max-new-tokens", values["--max-new-tokens"], 1,
                      1 << 20, number);
@@ -166,6 +170,12 @@ static Status parse(int argc, char **argv, CommandLine &cl) {
   if (!s.failed() && values.count("--max-seq"))
     s = parseInteger("--max-seq", values["--max-seq"], 1, INT32_MAX,
                      cl.options.maxSeq);
+  if (!s.failed() && values.count("--eos")) {
+    std::vector<int64_t> eos;
+    if (values["--eos"] != "none")
+      s = parseIds("--eos", values["--eos"], eos);
+    cl.options.eos = eos;
+  }
   if (!s.failed() && values.count("--steps-per-launch"))
     s = parseInteger("--steps-per-launch", values["--steps-per-launch"], 1,
                      65536, cl.options.stepsPerLaunch);

@@ -101,6 +101,11 @@ private:
 Status checkConfig(const std::string &dir, const Manifest &manifest,
                    const Checkpoint &checkpoint);
 
+/// The end-of-sequence tokens of the checkpoint in \p dir:
+/// `generation_config.json`'s `eos_token_id` (an id or a list of ids);
+/// none when the file or the field is absent.
+Status readEosTokens(const std::string &dir, std::vector<int64_t> &eos);
+
 } // namespace amk::runtime
 
 #endif // AMK_RUNTIME_CHECKPOINT_H

@@ -17,6 +17,7 @@
 #include "AMK/Runtime/Manifest.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,9 @@ struct Options {
   /// Decode steps `generate` runs per launch (at most the kernel's
   /// compiled `steps`); the token stays on the GPU between them.
   int64_t stepsPerLaunch = 1;
+  /// Tokens that end a generation (reported, nothing after them); unset:
+  /// the checkpoint's generation_config.json `eos_token_id`.
+  std::optional<std::vector<int64_t>> eos;
 };
 
 /// Where the runtime places each buffer: the manifest's offsets, except the
@@ -110,7 +114,11 @@ private:
   Status generateInLaunches(const std::vector<int64_t> &prompt,
                             unsigned newTokens, std::vector<int64_t> &tokens);
 
+  /// Whether \p token ends a generation.
+  bool isEos(int64_t token) const;
+
   int64_t vocabSize = 0, rows = 0, stepsPerLaunch = 1;
+  std::vector<int64_t> eos;
   uint32_t epoch = 0;
   bool broken = false;
   std::vector<double> times;

@@ -38,7 +38,9 @@ int amk_step(amk_session *session, int64_t token, int64_t pos,
 
 /** Feeds the prompt (positions 0, 1, ...) and generates max_new_tokens
  *  tokens greedily into out_tokens (room for max_new_tokens). The KV cache
- *  must be fresh (a new session). */
+ *  must be fresh (a new session). The generation ends at an end-of-sequence
+ *  token (generation_config.json's eos_token_id), which is reported; the
+ *  entries after it are -1. */
 int amk_generate(amk_session *session, const int64_t *prompt,
                  int64_t prompt_len, int64_t max_new_tokens,
                  int64_t *out_tokens);
