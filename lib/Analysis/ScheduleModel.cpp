@@ -176,6 +176,8 @@ Simulation mlir::amk::simulateTiming(const ScheduleGraph &graph,
   Simulation sim;
   sim.start.assign(numTasks, 0);
   sim.finish.assign(numTasks, 0);
+  sim.chainPred.assign(numTasks, -1);
+  sim.chainSync.assign(numTasks, false);
   std::vector<int64_t> syncs(numTasks, 0), chain(numTasks, 0),
       chainBytes(numTasks, 0);
   std::vector<double> eventTime(graph.getNumEvents(), 0);
@@ -208,6 +210,8 @@ Simulation mlir::amk::simulateTiming(const ScheduleGraph &graph,
     syncs[t] = from >= 0 ? syncs[from] + fromSyncs : 0;
     chain[t] = from >= 0 ? chain[from] + 1 : 1;
     chainBytes[t] = (from >= 0 ? chainBytes[from] : 0) + bytes;
+    sim.chainPred[t] = from;
+    sim.chainSync[t] = fromSyncs;
     lastOnWorker[worker] = t;
     unsigned e = graph.getSignal(t);
     if (eventArg[e] < 0 || sim.finish[t] >= eventTime[e]) {
@@ -219,6 +223,7 @@ Simulation mlir::amk::simulateTiming(const ScheduleGraph &graph,
       sim.criticalSyncs = syncs[t];
       sim.criticalTasks = chain[t];
       sim.criticalBytes = chainBytes[t];
+      sim.last = t;
     }
   }
   return sim;

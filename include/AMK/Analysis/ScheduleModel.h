@@ -90,6 +90,12 @@ struct Simulation {
   /// decomposes the makespan (bytes / bandwidth + syncs x sync cost), which
   /// lets a tuner refit both constants from measurements.
   int64_t criticalBytes = 0;
+  /// The task before each task on its longest chain (-1 at a chain's start),
+  /// whether that link is a wait (else the worker's queue), and the task
+  /// that finishes last: the critical path is `last`, `chainPred[last]`, ...
+  std::vector<int64_t> chainPred;
+  std::vector<bool> chainSync;
+  int64_t last = -1;
 };
 
 /// Times the tasks of `graph` in `order` (a `topologicalOrder` of it): a
