@@ -153,6 +153,20 @@ mlir::amk::topologicalOrder(const ScheduleGraph &graph,
   return order;
 }
 
+std::vector<int64_t> mlir::amk::joinDepths(const ScheduleGraph &graph,
+                                           ArrayRef<unsigned> order) {
+  std::vector<int64_t> depth(graph.getNumTasks(), 0);
+  std::vector<int64_t> eventDepth(graph.getNumEvents(), -1);
+  for (unsigned t : order) {
+    for (const WaitInfo &wait : graph.getWaitsOf(t))
+      if (wait.kind != WaitKind::Trivial && eventDepth[wait.event] >= 0)
+        depth[t] = std::max(depth[t], eventDepth[wait.event] + 1);
+    int64_t &signalled = eventDepth[graph.getSignal(t)];
+    signalled = std::max(signalled, depth[t]);
+  }
+  return depth;
+}
+
 //===----------------------------------------------------------------------===//
 // Cost model
 //===----------------------------------------------------------------------===//

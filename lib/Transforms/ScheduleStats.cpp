@@ -113,22 +113,6 @@ int64_t layerOf(StringRef name) {
   return layer;
 }
 
-/// The number of joins on the longest event-edge path from the step's start
-/// to each task (queue edges not counted).
-std::vector<int64_t> joinDepths(const ScheduleGraph &graph,
-                                ArrayRef<unsigned> order) {
-  std::vector<int64_t> depth(graph.getNumTasks(), 0);
-  std::vector<int64_t> eventDepth(graph.getNumEvents(), -1);
-  for (unsigned t : order) {
-    for (const WaitInfo &wait : graph.getWaitsOf(t))
-      if (wait.kind != WaitKind::Trivial && eventDepth[wait.event] >= 0)
-        depth[t] = std::max(depth[t], eventDepth[wait.event] + 1);
-    int64_t &signalled = eventDepth[graph.getSignal(t)];
-    signalled = std::max(signalled, depth[t]);
-  }
-  return depth;
-}
-
 /// Fills `stats.layers`: every task's bytes into the phase of its layer and
 /// depth, and the critical path of `sim` into the layers it crosses.
 void collectLayers(Stats &stats, const ScheduleGraph &graph,

@@ -64,6 +64,14 @@ FailureOr<std::vector<unsigned>>
 topologicalOrder(const ScheduleGraph &graph,
                  llvm::function_ref<double(unsigned)> priority);
 
+/// The join depth of every task of `graph`: the number of non-trivial waits
+/// on the longest event path from the step's start to it (queue edges not
+/// counted), given `order`, a `topologicalOrder` of the graph. A waiter is
+/// deeper than every producer it joins, so tasks sorted by depth are in a
+/// topological order of the event edges.
+std::vector<int64_t> joinDepths(const ScheduleGraph &graph,
+                                ArrayRef<unsigned> order);
+
 /// The cost model of docs/design.md §5.
 struct CostModel {
   /// HBM bytes per nanosecond of one worker.

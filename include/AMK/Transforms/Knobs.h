@@ -44,6 +44,9 @@ enum class AssignStrategy {
   Balanced,
   /// Longest cost-weighted path to the end first, placed as `Balanced`.
   CriticalPath,
+  /// Join depth by join depth, each depth's tasks largest first on the
+  /// worker that has read the fewest bytes at that depth (then in the step).
+  Phases,
 };
 
 namespace knobs {
@@ -79,7 +82,7 @@ inline constexpr IntKnob kSyncNs{"sync-ns", 1000, 0, 1000000000,
                                  "Cost model: nanoseconds per wait"};
 
 /// The default of the `strategy` knob.
-inline constexpr AssignStrategy kDefaultStrategy = AssignStrategy::CriticalPath;
+inline constexpr AssignStrategy kDefaultStrategy = AssignStrategy::Phases;
 
 } // namespace knobs
 
@@ -91,7 +94,10 @@ inline llvm::cl::ValuesClass strategyValues() {
       clEnumValN(AssignStrategy::Balanced, "balanced",
                  "Program order, each task where it starts first"),
       clEnumValN(AssignStrategy::CriticalPath, "critical-path",
-                 "Longest remaining path first, placed as balanced"));
+                 "Longest remaining path first, placed as balanced"),
+      clEnumValN(AssignStrategy::Phases, "phases",
+                 "Join depth by depth, largest task first on the worker "
+                 "with the fewest bytes"));
 }
 
 /// The values of the `partial-waits` option of `--amk-validate` (its
