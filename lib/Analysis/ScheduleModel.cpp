@@ -172,13 +172,14 @@ std::vector<int64_t> mlir::amk::joinDepths(const ScheduleGraph &graph,
 //===----------------------------------------------------------------------===//
 
 CostModel CostModel::forProgram(ProgramOp program, int64_t workers,
-                                double syncNs) {
+                                double syncNs, double perTaskNs) {
   CostModel cost;
   double bytesPerNs = program.getTargetAttr()
                           ? program.getTargetAttr().getBytesPerSecond() * 1e-9
                           : 1000.0;
   cost.bytesPerNs = bytesPerNs / double(std::max<int64_t>(1, workers));
   cost.syncNs = syncNs;
+  cost.perTaskNs = perTaskNs;
   cost.position = costPosition(program);
   return cost;
 }
@@ -220,7 +221,7 @@ Simulation mlir::amk::simulateTiming(const ScheduleGraph &graph,
     }
     int64_t bytes = getTaskBytes(task, cost.position).read;
     sim.start[t] = ready;
-    sim.finish[t] = ready + double(bytes) / cost.bytesPerNs;
+    sim.finish[t] = ready + cost.bytesNs(bytes);
     syncs[t] = from >= 0 ? syncs[from] + fromSyncs : 0;
     chain[t] = from >= 0 ? chain[from] + 1 : 1;
     chainBytes[t] = (from >= 0 ? chainBytes[from] : 0) + bytes;

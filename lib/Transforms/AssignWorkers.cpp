@@ -110,6 +110,8 @@ struct AssignWorkersPass : amk::impl::AssignWorkersBase<AssignWorkersPass> {
     if (failed(target) ||
         failed(checkKnob(program.getLoc(), "amk-assign-workers", knobs::kSyncNs,
                          syncNs)) ||
+        failed(checkKnob(program.getLoc(), "amk-assign-workers", knobs::kTaskNs,
+                         taskNs)) ||
         failed(assign(program, target->getSmCount(), strategy)))
       return signalPassFailure();
   }
@@ -124,7 +126,8 @@ LogicalResult AssignWorkersPass::assign(ProgramOp program, int64_t workers,
            << "amk-assign-workers: programs with amk.barrier are not supported";
   // Existing workers and queue positions are replaced: no queue edges.
   ScheduleGraph graph(program, /*assigned=*/false);
-  CostModel cost = CostModel::forProgram(program, workers, double(syncNs));
+  CostModel cost =
+      CostModel::forProgram(program, workers, double(syncNs), double(taskNs));
   auto byProgramOrder = [](unsigned t) { return double(t); };
   FailureOr<std::vector<unsigned>> order =
       topologicalOrder(graph, byProgramOrder);
@@ -160,8 +163,7 @@ LogicalResult AssignWorkersPass::assign(ProgramOp program, int64_t workers,
             (startOn(w) == startOn(worker) && freeAt[w] > freeAt[worker]))
           worker = w;
     }
-    double finish =
-        std::max(ready, freeAt[worker]) + double(bytes[t]) / cost.bytesPerNs;
+    double finish = std::max(ready, freeAt[worker]) + cost.bytesNs(bytes[t]);
     freeAt[worker] = finish;
     double &signalled = eventTime[graph.getSignal(t)];
     signalled = std::max(signalled, finish);

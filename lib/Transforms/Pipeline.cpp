@@ -67,6 +67,7 @@ const IntKnobOption kIntKnobs[] = {
     {&knobs::kAttnHeads, &CompileOptions::attnHeads},
     {&knobs::kKvBlock, &CompileOptions::kvBlock},
     {&knobs::kSyncNs, &CompileOptions::syncNs},
+    {&knobs::kTaskNs, &CompileOptions::taskNs},
 };
 
 struct BoolKnob {
@@ -225,7 +226,7 @@ void mlir::amk::buildCompilePipeline(OpPassManager &modulePM,
   if (options.fuse)
     pm.addPass(createFuse());
   pm.addPass(createAssignWorkers(
-      AssignWorkersOptions{options.strategy, options.syncNs}));
+      AssignWorkersOptions{options.strategy, options.syncNs, options.taskNs}));
   if (options.allocate)
     pm.addPass(createAllocateScratch());
   if (options.validate)
@@ -233,6 +234,7 @@ void mlir::amk::buildCompilePipeline(OpPassManager &modulePM,
   if (options.stats) {
     ScheduleStatsOptions stats;
     stats.syncNs = options.syncNs;
+    stats.taskNs = options.taskNs;
     pm.addPass(createScheduleStats(stats));
   }
 }

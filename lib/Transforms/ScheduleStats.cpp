@@ -152,7 +152,7 @@ int64_t uniqueWeightBytes(ProgramOp program, int64_t pos) {
   return total;
 }
 
-FailureOr<Stats> computeStats(ProgramOp program, double syncNs,
+FailureOr<Stats> computeStats(ProgramOp program, const CostModel &base,
                               int64_t position) {
   Stats stats;
   auto tasks = program.getBodyRegion().getOps<TaskOp>();
@@ -170,7 +170,8 @@ FailureOr<Stats> computeStats(ProgramOp program, double syncNs,
     return emitError(program.getLoc())
            << "amk-schedule-stats: the schedule has a "
               "cycle; run --amk-validate for a witness";
-  CostModel cost = CostModel::forProgram(program, stats.workers, syncNs);
+  CostModel cost = CostModel::forProgram(program, stats.workers, base.syncNs,
+                                         base.perTaskNs);
   if (position >= 0)
     cost.position = position;
   Simulation sim = simulateTiming(graph, *order, cost);
@@ -305,7 +306,9 @@ struct ScheduleStatsPass : amk::impl::ScheduleStatsBase<ScheduleStatsPass> {
   void runOnOperation() override {
     ProgramOp program = getOperation();
     if (failed(checkKnob(program.getLoc(), "amk-schedule-stats", knobs::kSyncNs,
-                         syncNs)))
+                         syncNs)) ||
+        failed(checkKnob(program.getLoc(), "amk-schedule-stats", knobs::kTaskNs,
+                         taskNs)))
       return signalPassFailure();
     if (position < -1 || position > limits::kMaxPosition) {
       emitError(program.getLoc())
@@ -313,7 +316,10 @@ struct ScheduleStatsPass : amk::impl::ScheduleStatsBase<ScheduleStatsPass> {
           << " is out of range [-1, " << limits::kMaxPosition << "]";
       return signalPassFailure();
     }
-    FailureOr<Stats> stats = computeStats(program, double(syncNs), position);
+    CostModel base;
+    base.syncNs = double(syncNs);
+    base.perTaskNs = double(taskNs);
+    FailureOr<Stats> stats = computeStats(program, base, position);
     if (failed(stats))
       return signalPassFailure();
     if (json)

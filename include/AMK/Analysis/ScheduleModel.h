@@ -78,12 +78,18 @@ struct CostModel {
   double bytesPerNs = 1;
   /// Nanoseconds of one cross-worker wait.
   double syncNs = 1000;
+  /// Nanoseconds every task costs whatever it reads.
+  double perTaskNs = 0;
   int64_t position = 0;
 
   static CostModel forProgram(ProgramOp program, int64_t workers,
-                              double syncNs);
+                              double syncNs, double perTaskNs);
+  /// Nanoseconds of a task reading `bytes`.
+  double bytesNs(int64_t bytes) const {
+    return perTaskNs + double(bytes) / bytesPerNs;
+  }
   double taskNs(TaskOp task) const {
-    return double(getTaskBytes(task, position).read) / bytesPerNs;
+    return bytesNs(getTaskBytes(task, position).read);
   }
 };
 

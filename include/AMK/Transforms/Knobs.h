@@ -80,6 +80,13 @@ inline constexpr IntKnob kKvBlock{
     "KV rows per attention split (0 = derive from the target)"};
 inline constexpr IntKnob kSyncNs{"sync-ns", 1000, 0, 1000000000,
                                  "Cost model: nanoseconds per wait"};
+/// The default is fitted on the H200 traces of docs/perf-notes.md (M4-L):
+/// 4.3 us per task on SmolLM2's 184-task chain, less a 1.25 us wake-up and
+/// 1.26 us of bytes per task, leaves ~1.8 us of fixed work per task.
+inline constexpr IntKnob kTaskNs{
+    "task-ns", 1800, 0, 1000000000,
+    "Cost model: nanoseconds of fixed work per task (descriptor, argument "
+    "staging, signal), on top of its bytes"};
 
 /// The default of the `strategy` knob.
 inline constexpr AssignStrategy kDefaultStrategy = AssignStrategy::Phases;

@@ -143,8 +143,8 @@ def AssignWorkers : Pass<"amk-assign-workers", "::mlir::amk::ProgramOp"> {
   let description = [{
     List scheduling over a topological order of the event graph, so queue
     order never contradicts event order (no cross-queue deadlock). The cost
-    of a task is its bytes over one worker's share of HBM bandwidth; a wait
-    costs `sync-ns`.
+    of a task is `task-ns` plus its bytes over one worker's share of HBM
+    bandwidth; a wait costs `sync-ns`.
   }];
   let options = [
     Option<"strategy", "strategy", "::mlir::amk::AssignStrategy",
@@ -153,7 +153,10 @@ def AssignWorkers : Pass<"amk-assign-workers", "::mlir::amk::ProgramOp"> {
            [{::mlir::amk::strategyValues()}]>,
     Option<"syncNs", "sync-ns", "int64_t",
            /*default=*/"::mlir::amk::knobs::kSyncNs.defaultValue",
-           "Cost of one wait in nanoseconds">
+           "Cost of one wait in nanoseconds">,
+    Option<"taskNs", "task-ns", "int64_t",
+           /*default=*/"::mlir::amk::knobs::kTaskNs.defaultValue",
+           "Fixed cost of one task in nanoseconds, on top of its bytes">
   ];
 }
 
@@ -189,6 +192,9 @@ def ScheduleStats : Pass<"amk-schedule-stats", "::mlir::amk::ProgramOp"> {
     Option<"syncNs", "sync-ns", "int64_t",
            /*default=*/"::mlir::amk::knobs::kSyncNs.defaultValue",
            "Cost of one wait in nanoseconds">,
+    Option<"taskNs", "task-ns", "int64_t",
+           /*default=*/"::mlir::amk::knobs::kTaskNs.defaultValue",
+           "Fixed cost of one task in nanoseconds, on top of its bytes">,
     Option<"json", "json", "bool", /*default=*/"false",
            "Print one JSON object instead of text">,
     Option<"position", "position", "int64_t", /*default=*/"-1",

@@ -55,6 +55,7 @@ struct CompileOptions : public PassPipelineOptions<CompileOptions> {
       *this, "strategy", llvm::cl::desc("Worker assignment strategy"),
       llvm::cl::init(knobs::kDefaultStrategy), strategyValues()};
   IntKnobOption syncNs{*this, knobs::kSyncNs};
+  IntKnobOption taskNs{*this, knobs::kTaskNs};
   Option<bool> allocate{*this, "allocate",
                         llvm::cl::desc("Run --amk-allocate-scratch"),
                         llvm::cl::init(true)};
