@@ -117,8 +117,10 @@ def Fuse : Pass<"amk-fuse", "::mlir::amk::ProgramOp"> {
     consumers that work per column or per head (RoPE, q/k norm, KV append,
     residual add, SiLU-mul) into the tiles producing their input, folds a
     residual add into the GEMV's `residual` operand, merges argmax partials
-    into their LM-head tiles, and recomputes whole-vector RMSNorms inside
-    every consumer task into a task-private scratch buffer.
+    into their LM-head tiles, recomputes whole-vector RMSNorms inside
+    every consumer task into a task-private scratch buffer, and splits
+    events so that each waiter joins only the producers it may conflict
+    with (e.g. an attention head group its own Q/K/V tiles).
   }];
   let options = [
     Option<"norm", "norm", "bool", /*default=*/"true",
@@ -130,7 +132,10 @@ def Fuse : Pass<"amk-fuse", "::mlir::amk::ProgramOp"> {
     Option<"residual", "residual", "bool", /*default=*/"true",
            "Fold residual adds into the GEMV residual operand">,
     Option<"argmax", "argmax", "bool", /*default=*/"true",
-           "Merge argmax partials into their LM-head tiles">
+           "Merge argmax partials into their LM-head tiles">,
+    Option<"splitEvents", "split-events", "bool", /*default=*/"true",
+           "Split an event so that each waiter joins only the producers its "
+           "accesses may conflict with">
   ];
   let statistics = [
     Statistic<"numTasksRemoved", "tasks-removed",
