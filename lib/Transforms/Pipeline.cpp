@@ -77,6 +77,7 @@ struct BoolKnob {
 
 const BoolKnob kBoolKnobs[] = {
     {"fuse", &CompileOptions::fuse},
+    {"split-events", &CompileOptions::splitEvents},
     {"allocate", &CompileOptions::allocate},
     {"validate", &CompileOptions::validate},
     {"stats", &CompileOptions::stats},
@@ -223,8 +224,11 @@ void mlir::amk::buildCompilePipeline(OpPassManager &modulePM,
   tile.attnHeads = options.attnHeads;
   tile.kvBlock = options.kvBlock;
   pm.addPass(createTile(tile));
-  if (options.fuse)
-    pm.addPass(createFuse());
+  if (options.fuse) {
+    FuseOptions fuse;
+    fuse.splitEvents = options.splitEvents;
+    pm.addPass(createFuse(fuse));
+  }
   pm.addPass(createAssignWorkers(
       AssignWorkersOptions{options.strategy, options.syncNs, options.taskNs}));
   if (options.allocate)

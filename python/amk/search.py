@@ -17,6 +17,7 @@ from .errors import AmkError
 DEFAULTS = {
     "sms": 0, "qkv-cols": 0, "o-cols": 0, "gate-up-cols": 0, "down-cols": 0,
     "lm-head-cols": 0, "attn-heads": 0, "kv-block": 0, "fuse": True,
+    "split-events": True,
     "strategy": "phases", "sync-ns": 1000, "task-ns": 1800, "allocate": True,
 }
 #: Pipeline options a proposal may not set, and why.
