@@ -16,6 +16,8 @@
 
 #include "mlir/IR/Builders.h"
 
+#include <optional>
+
 namespace mlir {
 namespace amk {
 #define GEN_PASS_DEF_ASSIGNWORKERS
@@ -54,12 +56,11 @@ double readyTime(const ScheduleGraph &graph, unsigned t,
   return ready;
 }
 
-/// `order` sorted by join depth, then by bytes read (largest first): the
+/// `order` sorted by join `depth`, then by bytes read (largest first): the
 /// order `phases` places tasks in, topological by `joinDepths`.
-std::vector<unsigned> phaseOrder(const ScheduleGraph &graph,
-                                 ArrayRef<unsigned> order,
+std::vector<unsigned> phaseOrder(ArrayRef<unsigned> order,
+                                 ArrayRef<int64_t> depth,
                                  ArrayRef<int64_t> bytes) {
-  std::vector<int64_t> depth = joinDepths(graph, order);
   std::vector<unsigned> sorted(order);
   llvm::stable_sort(sorted, [&](unsigned a, unsigned b) {
     return std::make_pair(depth[a], -bytes[a]) <
@@ -75,11 +76,10 @@ std::vector<unsigned> phaseOrder(const ScheduleGraph &graph,
 /// behind over the whole step.
 class PhasePlacer {
 public:
-  PhasePlacer(const ScheduleGraph &graph, ArrayRef<unsigned> order,
-              int64_t workers)
-      : depth(joinDepths(graph, order)), inPhase(workers, 0),
-        inStep(workers, 0) {}
+  PhasePlacer(std::vector<int64_t> depth, int64_t workers)
+      : depth(std::move(depth)), inPhase(workers, 0), inStep(workers, 0) {}
 
+  /// The worker for task `t`, which reads `bytes`; tasks come in `phaseOrder`.
   int64_t place(unsigned t, int64_t bytes) {
     if (depth[t] != phase) {
       phase = depth[t];
@@ -138,12 +138,14 @@ LogicalResult AssignWorkersPass::assign(ProgramOp program, int64_t workers,
   std::vector<int64_t> bytes;
   for (unsigned t = 0; t < graph.getNumTasks(); ++t)
     bytes.push_back(getTaskBytes(graph.getTask(t), cost.position).read);
-  PhasePlacer phases(graph, *order, workers);
+  std::optional<PhasePlacer> phases;
   if (how == AssignStrategy::CriticalPath) {
     std::vector<double> level = bottomLevels(graph, *order, cost);
     order = topologicalOrder(graph, [&](unsigned t) { return -level[t]; });
   } else if (how == AssignStrategy::Phases) {
-    order = phaseOrder(graph, *order, bytes);
+    std::vector<int64_t> depth = joinDepths(graph, *order);
+    order = phaseOrder(*order, depth, bytes);
+    phases.emplace(std::move(depth), workers);
   }
   std::vector<double> freeAt(workers, 0), eventTime(graph.getNumEvents(), 0);
   std::vector<int64_t> queueLength(workers, 0);
@@ -153,7 +155,7 @@ LogicalResult AssignWorkersPass::assign(ProgramOp program, int64_t workers,
     double ready = readyTime(graph, t, eventTime, cost);
     int64_t worker = int64_t(i % workers);
     if (how == AssignStrategy::Phases) {
-      worker = phases.place(t, bytes[t]);
+      worker = phases->place(t, bytes[t]);
     } else if (how != AssignStrategy::RoundRobin) {
       // Earliest start; among equal starts the worker that went idle last,
       // which keeps idle workers free for tasks that become ready later.
