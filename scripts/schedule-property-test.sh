@@ -20,7 +20,7 @@ knobs=(
   "sms=7 strategy=round-robin"
   "sms=16 strategy=balanced qkv-cols=8 o-cols=8 gate-up-cols=16 down-cols=8 lm-head-cols=32"
   "sms=3 fuse=false kv-block=16 attn-heads=1"
-  "sms=64 kv-block=32 attn-heads=3 sync-ns=0"
+  "sms=64 kv-block=32 attn-heads=3 sync-ns=0 strategy=critical-path"
 )
 chips=(sm_80 sm_90a sm_100a sm_120a)
 runs=0 fails=0

@@ -153,18 +153,33 @@ mlir::amk::topologicalOrder(const ScheduleGraph &graph,
   return order;
 }
 
+std::vector<int64_t> mlir::amk::joinDepths(const ScheduleGraph &graph,
+                                           ArrayRef<unsigned> order) {
+  std::vector<int64_t> depth(graph.getNumTasks(), 0);
+  std::vector<int64_t> eventDepth(graph.getNumEvents(), -1);
+  for (unsigned t : order) {
+    for (const WaitInfo &wait : graph.getWaitsOf(t))
+      if (wait.kind != WaitKind::Trivial && eventDepth[wait.event] >= 0)
+        depth[t] = std::max(depth[t], eventDepth[wait.event] + 1);
+    int64_t &signalled = eventDepth[graph.getSignal(t)];
+    signalled = std::max(signalled, depth[t]);
+  }
+  return depth;
+}
+
 //===----------------------------------------------------------------------===//
 // Cost model
 //===----------------------------------------------------------------------===//
 
 CostModel CostModel::forProgram(ProgramOp program, int64_t workers,
-                                double syncNs) {
+                                double syncNs, double perTaskNs) {
   CostModel cost;
   double bytesPerNs = program.getTargetAttr()
                           ? program.getTargetAttr().getBytesPerSecond() * 1e-9
                           : 1000.0;
   cost.bytesPerNs = bytesPerNs / double(std::max<int64_t>(1, workers));
   cost.syncNs = syncNs;
+  cost.perTaskNs = perTaskNs;
   cost.position = costPosition(program);
   return cost;
 }
@@ -176,6 +191,8 @@ Simulation mlir::amk::simulateTiming(const ScheduleGraph &graph,
   Simulation sim;
   sim.start.assign(numTasks, 0);
   sim.finish.assign(numTasks, 0);
+  sim.chainPred.assign(numTasks, -1);
+  sim.chainSync.assign(numTasks, false);
   std::vector<int64_t> syncs(numTasks, 0), chain(numTasks, 0),
       chainBytes(numTasks, 0);
   std::vector<double> eventTime(graph.getNumEvents(), 0);
@@ -204,10 +221,12 @@ Simulation mlir::amk::simulateTiming(const ScheduleGraph &graph,
     }
     int64_t bytes = getTaskBytes(task, cost.position).read;
     sim.start[t] = ready;
-    sim.finish[t] = ready + double(bytes) / cost.bytesPerNs;
+    sim.finish[t] = ready + cost.bytesNs(bytes);
     syncs[t] = from >= 0 ? syncs[from] + fromSyncs : 0;
     chain[t] = from >= 0 ? chain[from] + 1 : 1;
     chainBytes[t] = (from >= 0 ? chainBytes[from] : 0) + bytes;
+    sim.chainPred[t] = from;
+    sim.chainSync[t] = fromSyncs;
     lastOnWorker[worker] = t;
     unsigned e = graph.getSignal(t);
     if (eventArg[e] < 0 || sim.finish[t] >= eventTime[e]) {
@@ -219,6 +238,7 @@ Simulation mlir::amk::simulateTiming(const ScheduleGraph &graph,
       sim.criticalSyncs = syncs[t];
       sim.criticalTasks = chain[t];
       sim.criticalBytes = chainBytes[t];
+      sim.last = t;
     }
   }
   return sim;

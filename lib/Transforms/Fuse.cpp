@@ -15,7 +15,10 @@
 //  4. residual: `gemv -> o; add x, o -> h` in one body becomes
 //     `gemv -> h residual x`;
 //  5. norm: a whole-vector RMSNorm is recomputed at the start of every
-//     consumer task into a scratch buffer private to that task.
+//     consumer task into a scratch buffer private to that task;
+//  6. split-events: an event whose waiters each need only some of its
+//     producers (by their accesses) becomes one event per set of producers
+//     needed by the same waiters.
 // Each phase removes a task and redirects the waits on its event to the
 // event of the tiles that now do its work (an all-join over them).
 //
@@ -510,6 +513,121 @@ void normPhase(ProgramOp program) {
       recomputeNorm(task, norm);
 }
 
+//===----------------------------------------------------------------------===//
+// Phase 6: events sized to what their waiters read
+//===----------------------------------------------------------------------===//
+
+/// True when `a` and `b` provably share no index: bounds of the same kind
+/// (both constant or both `pos + c`) that do not overlap. A position cap only
+/// shrinks an interval.
+bool provablyDisjoint(const Interval &a, const Interval &b) {
+  bool relative = a.lo.relative;
+  if (a.hi.relative != relative || b.lo.relative != relative ||
+      b.hi.relative != relative)
+    return false;
+  return a.hi.offset <= b.lo.offset || b.hi.offset <= a.lo.offset;
+}
+
+/// True when some access of `a` and some of `b`, one a write, touch one
+/// buffer in boxes not provably disjoint.
+bool mayConflict(ArrayRef<Access> a, ArrayRef<Access> b) {
+  for (const Access &x : a)
+    for (const Access &y : b)
+      if (x.buffer == y.buffer && (x.isWrite() || y.isWrite()) &&
+          llvm::none_of(llvm::zip(x.box, y.box), [](auto pair) {
+            return provablyDisjoint(std::get<0>(pair), std::get<1>(pair));
+          }))
+        return true;
+  return false;
+}
+
+SmallVector<Access> accessesOf(TaskOp task) {
+  SmallVector<Access> accesses;
+  task.forEachAccess(
+      [&](Operation *, const Access &a) { accesses.push_back(a); });
+  return accesses;
+}
+
+/// Splits `event`, when every waiter joins all of its producers, so that a
+/// waiter joins only the producers whose accesses may conflict with its own:
+/// producers needed by the same set of waiters signal one new event, and
+/// each waiter joins (all-join) the new event it needs. Only when no waiter
+/// needs two of them, so that no task gets more waits: an attention head
+/// group then waits for its own Q/K/V tiles and appends only, while an
+/// event some waiter reads whole stays one.
+void splitByWaiters(EventOp event) {
+  Value signal = event.getResult();
+  SmallVector<TaskOp> producers = producersOf(signal),
+                      waiters = waitersOf(signal);
+  if (producers.size() < 2 || waiters.empty() || event.getInit() != 0)
+    return;
+  llvm::sort(producers, [](TaskOp a, TaskOp b) {
+    return a->isBeforeInBlock(b);
+  });
+  int64_t join = allJoin(signal);
+  for (TaskOp waiter : waiters)
+    if (thresholdOf(waiter, signal) != join ||
+        llvm::is_contained(producers, waiter))
+      return;
+  SmallVector<SmallVector<Access>> produced;
+  for (TaskOp producer : producers)
+    produced.push_back(accessesOf(producer));
+  // needs[p][w]: waiter w may conflict with producer p.
+  std::vector<std::vector<bool>> needs(producers.size(),
+                                       std::vector<bool>(waiters.size()));
+  for (auto [w, waiter] : llvm::enumerate(waiters)) {
+    SmallVector<Access> accesses = accessesOf(waiter);
+    bool all = true;
+    for (auto [p, access] : llvm::enumerate(produced)) {
+      needs[p][w] = mayConflict(access, accesses);
+      all &= needs[p][w];
+    }
+    if (all)
+      return;
+  }
+  // Producers by the waiters needing them, numbered in producer order.
+  std::map<std::vector<bool>, size_t> classOf;
+  SmallVector<std::pair<std::vector<bool>, SmallVector<TaskOp>>> classes;
+  for (auto [p, producer] : llvm::enumerate(producers)) {
+    auto [it, inserted] = classOf.try_emplace(needs[p], classes.size());
+    if (inserted)
+      classes.push_back({needs[p], {}});
+    classes[it->second].second.push_back(producer);
+  }
+  for (size_t w = 0; w < waiters.size(); ++w)
+    if (llvm::count_if(classes, [&](const auto &entry) {
+          return entry.first[w];
+        }) > 1)
+      return;
+  OpBuilder builder(event);
+  SmallVector<SmallVector<std::pair<Value, int64_t>>> extra(waiters.size());
+  for (auto [i, entry] : llvm::enumerate(classes)) {
+    auto &[needed, tasks] = entry;
+    Value part = EventOp::create(builder, event.getLoc(),
+                                 (event.getName() + ".s" + Twine(i)).str());
+    for (TaskOp task : tasks)
+      task.getSignalMutable().assign(part);
+    for (auto [w, need] : llvm::enumerate(needed))
+      if (need)
+        extra[w].push_back({part, int64_t(tasks.size())});
+  }
+  for (auto [waiter, waits] : llvm::zip(waiters, extra))
+    rewriteWaits(
+        waiter,
+        [&](Value e, int64_t t) -> std::pair<Value, int64_t> {
+          return e == signal ? std::make_pair(Value(), int64_t(0))
+                             : std::make_pair(e, t);
+        },
+        waits);
+  eraseIfUnused(signal);
+}
+
+void splitEventsPhase(ProgramOp program) {
+  for (EventOp event :
+       llvm::to_vector(program.getBodyRegion().getOps<EventOp>()))
+    splitByWaiters(event);
+}
+
 struct FusePass : amk::impl::FuseBase<FusePass> {
   using FuseBase::FuseBase;
 
@@ -529,6 +647,8 @@ struct FusePass : amk::impl::FuseBase<FusePass> {
       residualPhase(program);
     if (norm)
       normPhase(program);
+    if (splitEvents)
+      splitEventsPhase(program);
     numTasksRemoved += tasksBefore - numTasks();
   }
 };

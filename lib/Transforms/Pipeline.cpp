@@ -67,6 +67,7 @@ const IntKnobOption kIntKnobs[] = {
     {&knobs::kAttnHeads, &CompileOptions::attnHeads},
     {&knobs::kKvBlock, &CompileOptions::kvBlock},
     {&knobs::kSyncNs, &CompileOptions::syncNs},
+    {&knobs::kTaskNs, &CompileOptions::taskNs},
 };
 
 struct BoolKnob {
@@ -76,6 +77,7 @@ struct BoolKnob {
 
 const BoolKnob kBoolKnobs[] = {
     {"fuse", &CompileOptions::fuse},
+    {"split-events", &CompileOptions::splitEvents},
     {"allocate", &CompileOptions::allocate},
     {"validate", &CompileOptions::validate},
     {"stats", &CompileOptions::stats},
@@ -222,10 +224,13 @@ void mlir::amk::buildCompilePipeline(OpPassManager &modulePM,
   tile.attnHeads = options.attnHeads;
   tile.kvBlock = options.kvBlock;
   pm.addPass(createTile(tile));
-  if (options.fuse)
-    pm.addPass(createFuse());
+  if (options.fuse) {
+    FuseOptions fuse;
+    fuse.splitEvents = options.splitEvents;
+    pm.addPass(createFuse(fuse));
+  }
   pm.addPass(createAssignWorkers(
-      AssignWorkersOptions{options.strategy, options.syncNs}));
+      AssignWorkersOptions{options.strategy, options.syncNs, options.taskNs}));
   if (options.allocate)
     pm.addPass(createAllocateScratch());
   if (options.validate)
@@ -233,6 +238,7 @@ void mlir::amk::buildCompilePipeline(OpPassManager &modulePM,
   if (options.stats) {
     ScheduleStatsOptions stats;
     stats.syncNs = options.syncNs;
+    stats.taskNs = options.taskNs;
     pm.addPass(createScheduleStats(stats));
   }
 }

@@ -16,6 +16,7 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/STLExtras.h"
 
+#include <algorithm>
 #include <numeric>
 
 namespace mlir {
@@ -83,6 +84,22 @@ int64_t headAlignment(Value vector) {
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
 
+/// `tiles` column ranges covering `[0, n)` (at most one per `align` columns)
+/// whose widths are multiples of `align` and differ by at most `align`, the
+/// wider ones first.
+SmallVector<std::pair<int64_t, int64_t>> splitEvenly(int64_t n, int64_t tiles,
+                                                     int64_t align) {
+  int64_t units = ceilDiv(n, align);
+  tiles = std::clamp<int64_t>(tiles, 1, units);
+  SmallVector<std::pair<int64_t, int64_t>> ranges;
+  for (int64_t i = 0, lo = 0; i < tiles; ++i) {
+    int64_t width = (units / tiles + (i < units % tiles)) * align;
+    ranges.push_back({lo, std::min(n, lo + width)});
+    lo += width;
+  }
+  return ranges;
+}
+
 /// Column ranges of width `cols` covering `[0, n)`.
 SmallVector<std::pair<int64_t, int64_t>> splitRange(int64_t n, int64_t cols) {
   SmallVector<std::pair<int64_t, int64_t>> ranges;
@@ -99,7 +116,7 @@ struct TilePass : amk::impl::TileBase<TilePass> {
 private:
   LogicalResult checkOptions(Location loc);
   int64_t requestedCols(GemvRole role) const;
-  int64_t deriveCols(GemvOp gemv, int64_t align) const;
+  int64_t deriveTiles(GemvOp gemv) const;
   void tileGemv(TaskOp task, GemvOp gemv);
   void tileAttention(TaskOp task, AttentionOp attn);
   void tileArgmax(TaskOp task, ArgmaxOp argmax);
@@ -148,26 +165,25 @@ int64_t TilePass::requestedCols(GemvRole role) const {
   llvm_unreachable("unknown role");
 }
 
-/// An even share of the weight per worker, split further until one tile's
-/// weights fit in one block's shared memory; the tile count is a multiple
-/// of the worker count so every worker gets the same number of bytes.
-int64_t TilePass::deriveCols(GemvOp gemv, int64_t align) const {
+/// A multiple of the worker count, so that every worker gets one share of
+/// the weight: the smallest such that a share of the weight fits in one
+/// block's shared memory.
+int64_t TilePass::deriveTiles(GemvOp gemv) const {
   auto weight = cast<MemRefType>(gemv.getWeight().getType());
   int64_t n = weight.getDimSize(0);
   int64_t rowBytes = weight.getDimSize(1) * elementBytes(gemv.getWeight());
   int64_t sms = std::max<int64_t>(1, target.getSmCount());
   int64_t smem = std::max<int64_t>(rowBytes, target.getSmemPerBlock());
   int64_t perWorker = ceilDiv(n * rowBytes, sms);
-  int64_t tiles = sms * std::max<int64_t>(1, ceilDiv(perWorker, smem));
-  return roundUp(std::max<int64_t>(1, ceilDiv(n, tiles)), align);
+  return sms * std::max<int64_t>(1, ceilDiv(perWorker, smem));
 }
 
 void TilePass::tileGemv(TaskOp task, GemvOp gemv) {
   int64_t n = cast<MemRefType>(gemv.getWeight().getType()).getDimSize(0);
   int64_t align = headAlignment(gemv.getOutput());
   int64_t cols = requestedCols(classify(gemv));
-  cols = cols ? roundUp(cols, align) : deriveCols(gemv, align);
-  auto ranges = splitRange(n, cols);
+  auto ranges = cols ? splitRange(n, roundUp(cols, align))
+                     : splitEvenly(n, deriveTiles(gemv), align);
   tiled[gemv.getOutput()] = ranges;
   if (ranges.size() < 2)
     return;

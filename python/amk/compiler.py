@@ -95,6 +95,9 @@ def _import(model_dir, out, kv_rows=None, kv_dtype=None):
 #: steers the assignment with, so that predictions of different
 #: configurations are comparable (the knob's default).
 STATS_SYNC_NS = 1000
+#: The per-task cost the statistics are computed with: none, so that the
+#: makespan is bytes plus waits (amk/costmodel.py fits its own per-task term).
+STATS_TASK_NS = 0
 
 
 def write_config(config, path):
@@ -126,7 +129,8 @@ def _config_path(config, out_dir, name):
 def _stats_flag(position=None):
     """--amk-schedule-stats as the tuner reads it: JSON, the fixed wait cost,
     costs at decode ``position`` (None: the program's)."""
-    flag = "--amk-schedule-stats=json sync-ns=%d" % STATS_SYNC_NS
+    flag = "--amk-schedule-stats=json sync-ns=%d task-ns=%d" % (
+        STATS_SYNC_NS, STATS_TASK_NS)
     return flag if position is None else flag + " position=%d" % position
 
 

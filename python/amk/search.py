@@ -17,7 +17,8 @@ from .errors import AmkError
 DEFAULTS = {
     "sms": 0, "qkv-cols": 0, "o-cols": 0, "gate-up-cols": 0, "down-cols": 0,
     "lm-head-cols": 0, "attn-heads": 0, "kv-block": 0, "fuse": True,
-    "strategy": "critical-path", "sync-ns": 1000, "allocate": True,
+    "split-events": True,
+    "strategy": "phases", "sync-ns": 1000, "task-ns": 1800, "allocate": True,
 }
 #: Pipeline options a proposal may not set, and why.
 RESERVED = {
@@ -26,7 +27,7 @@ RESERVED = {
     "stats": "the harness always reads the schedule statistics",
     "config": "a proposal is itself the config",
 }
-STRATEGIES = ["critical-path", "balanced", "round-robin"]
+STRATEGIES = ["phases", "critical-path", "balanced", "round-robin"]
 
 
 def _pow2(lo, hi):

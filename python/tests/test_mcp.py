@@ -76,7 +76,7 @@ def test_scripted_client(tmp_path, llama_kernel):
     assert env["device"]["cuda"] is False or env["device"]["name"]
     assert {"name": "llama-f32", "path": LLAMA, "golden": True} in [
         dict(m, path=os.path.normpath(m["path"])) for m in env["models"]]
-    assert env["knobs"]["strategy"] == "critical-path"
+    assert env["knobs"]["strategy"] == "phases"
 
     # An unsafe schedule: rejected with the validator's witness, never run.
     rejected, error = payload(by_id[4])

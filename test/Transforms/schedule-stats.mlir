@@ -1,5 +1,8 @@
 // RUN: amk-opt %s --amk-schedule-stats="sync-ns=500" -o /dev/null 2>&1 | FileCheck %s
 // RUN: amk-opt %s --amk-schedule-stats="sync-ns=500 json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=JSON
+// RUN: amk-opt %s --amk-schedule-stats="json task-ns=0" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TASK0
+// RUN: amk-opt %s --amk-schedule-stats="json task-ns=1000" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TASK1
+// RUN: not amk-opt %s --amk-schedule-stats="task-ns=-1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TASKERR
 
 // Two independent tasks on two workers, each reading half of a 64x64 bf16
 // weight (4096 B) and the 256-byte input; the critical path is one task.
@@ -13,6 +16,11 @@
 // refits (the chain is one task: its 4352 bytes, no sync).
 // JSON: "critical_bytes":4352,"critical_syncs":0,"critical_tasks":1
 // JSON-SAME: "makespan_us":
+// Every task costs `task-ns` on top of its bytes (4352 B at 1675 B/ns, one
+// worker's share of 3350 GB/s: 2.6 ns); the chain is one task.
+// TASK0: "makespan_us":0.00259
+// TASK1: "makespan_us":1.00259
+// TASKERR: error: amk-schedule-stats: knob 'task-ns' = -1 is out of range [0, 1000000000]
 amk.program @pair target <"sm_90a", sms = 2> {
   %w = amk.buffer "w" weight key "w" : memref<64x64xbf16>
   %x = amk.buffer "x" input : memref<64xf32>

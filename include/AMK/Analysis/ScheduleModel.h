@@ -64,18 +64,32 @@ FailureOr<std::vector<unsigned>>
 topologicalOrder(const ScheduleGraph &graph,
                  llvm::function_ref<double(unsigned)> priority);
 
+/// The join depth of every task of `graph`: the number of non-trivial waits
+/// on the longest event path from the step's start to it (queue edges not
+/// counted), given `order`, a `topologicalOrder` of the graph. A waiter is
+/// deeper than every producer it joins, so tasks sorted by depth are in a
+/// topological order of the event edges.
+std::vector<int64_t> joinDepths(const ScheduleGraph &graph,
+                                ArrayRef<unsigned> order);
+
 /// The cost model of docs/design.md §5.
 struct CostModel {
   /// HBM bytes per nanosecond of one worker.
   double bytesPerNs = 1;
   /// Nanoseconds of one cross-worker wait.
   double syncNs = 1000;
+  /// Nanoseconds every task costs whatever it reads.
+  double perTaskNs = 0;
   int64_t position = 0;
 
   static CostModel forProgram(ProgramOp program, int64_t workers,
-                              double syncNs);
+                              double syncNs, double perTaskNs);
+  /// Nanoseconds of a task reading `bytes`.
+  double bytesNs(int64_t bytes) const {
+    return perTaskNs + double(bytes) / bytesPerNs;
+  }
   double taskNs(TaskOp task) const {
-    return double(getTaskBytes(task, position).read) / bytesPerNs;
+    return bytesNs(getTaskBytes(task, position).read);
   }
 };
 
@@ -90,6 +104,12 @@ struct Simulation {
   /// decomposes the makespan (bytes / bandwidth + syncs x sync cost), which
   /// lets a tuner refit both constants from measurements.
   int64_t criticalBytes = 0;
+  /// The task before each task on its longest chain (-1 at a chain's start),
+  /// whether that link is a wait (else the worker's queue), and the task
+  /// that finishes last: the critical path is `last`, `chainPred[last]`, ...
+  std::vector<int64_t> chainPred;
+  std::vector<bool> chainSync;
+  int64_t last = -1;
 };
 
 /// Times the tasks of `graph` in `order` (a `topologicalOrder` of it): a

@@ -44,6 +44,9 @@ enum class AssignStrategy {
   Balanced,
   /// Longest cost-weighted path to the end first, placed as `Balanced`.
   CriticalPath,
+  /// Join depth by join depth, each depth's tasks largest first on the
+  /// worker that has read the fewest bytes at that depth (then in the step).
+  Phases,
 };
 
 namespace knobs {
@@ -77,9 +80,16 @@ inline constexpr IntKnob kKvBlock{
     "KV rows per attention split (0 = derive from the target)"};
 inline constexpr IntKnob kSyncNs{"sync-ns", 1000, 0, 1000000000,
                                  "Cost model: nanoseconds per wait"};
+/// The default is fitted on the H200 traces of docs/perf-notes.md (M4-L):
+/// 4.3 us per task on SmolLM2's 184-task chain, less a 1.25 us wake-up and
+/// 1.26 us of bytes per task, leaves ~1.8 us of fixed work per task.
+inline constexpr IntKnob kTaskNs{
+    "task-ns", 1800, 0, 1000000000,
+    "Cost model: nanoseconds of fixed work per task (descriptor, argument "
+    "staging, signal), on top of its bytes"};
 
 /// The default of the `strategy` knob.
-inline constexpr AssignStrategy kDefaultStrategy = AssignStrategy::CriticalPath;
+inline constexpr AssignStrategy kDefaultStrategy = AssignStrategy::Phases;
 
 } // namespace knobs
 
@@ -91,7 +101,10 @@ inline llvm::cl::ValuesClass strategyValues() {
       clEnumValN(AssignStrategy::Balanced, "balanced",
                  "Program order, each task where it starts first"),
       clEnumValN(AssignStrategy::CriticalPath, "critical-path",
-                 "Longest remaining path first, placed as balanced"));
+                 "Longest remaining path first, placed as balanced"),
+      clEnumValN(AssignStrategy::Phases, "phases",
+                 "Join depth by depth, largest task first on the worker "
+                 "with the fewest bytes"));
 }
 
 /// The values of the `partial-waits` option of `--amk-validate` (its

@@ -117,8 +117,10 @@ def Fuse : Pass<"amk-fuse", "::mlir::amk::ProgramOp"> {
     consumers that work per column or per head (RoPE, q/k norm, KV append,
     residual add, SiLU-mul) into the tiles producing their input, folds a
     residual add into the GEMV's `residual` operand, merges argmax partials
-    into their LM-head tiles, and recomputes whole-vector RMSNorms inside
-    every consumer task into a task-private scratch buffer.
+    into their LM-head tiles, recomputes whole-vector RMSNorms inside
+    every consumer task into a task-private scratch buffer, and splits
+    events so that each waiter joins only the producers it may conflict
+    with (e.g. an attention head group its own Q/K/V tiles).
   }];
   let options = [
     Option<"norm", "norm", "bool", /*default=*/"true",
@@ -130,7 +132,10 @@ def Fuse : Pass<"amk-fuse", "::mlir::amk::ProgramOp"> {
     Option<"residual", "residual", "bool", /*default=*/"true",
            "Fold residual adds into the GEMV residual operand">,
     Option<"argmax", "argmax", "bool", /*default=*/"true",
-           "Merge argmax partials into their LM-head tiles">
+           "Merge argmax partials into their LM-head tiles">,
+    Option<"splitEvents", "split-events", "bool", /*default=*/"true",
+           "Split an event so that each waiter joins only the producers its "
+           "accesses may conflict with">
   ];
   let statistics = [
     Statistic<"numTasksRemoved", "tasks-removed",
@@ -143,8 +148,8 @@ def AssignWorkers : Pass<"amk-assign-workers", "::mlir::amk::ProgramOp"> {
   let description = [{
     List scheduling over a topological order of the event graph, so queue
     order never contradicts event order (no cross-queue deadlock). The cost
-    of a task is its bytes over one worker's share of HBM bandwidth; a wait
-    costs `sync-ns`.
+    of a task is `task-ns` plus its bytes over one worker's share of HBM
+    bandwidth; a wait costs `sync-ns`.
   }];
   let options = [
     Option<"strategy", "strategy", "::mlir::amk::AssignStrategy",
@@ -153,7 +158,10 @@ def AssignWorkers : Pass<"amk-assign-workers", "::mlir::amk::ProgramOp"> {
            [{::mlir::amk::strategyValues()}]>,
     Option<"syncNs", "sync-ns", "int64_t",
            /*default=*/"::mlir::amk::knobs::kSyncNs.defaultValue",
-           "Cost of one wait in nanoseconds">
+           "Cost of one wait in nanoseconds">,
+    Option<"taskNs", "task-ns", "int64_t",
+           /*default=*/"::mlir::amk::knobs::kTaskNs.defaultValue",
+           "Fixed cost of one task in nanoseconds, on top of its bytes">
   ];
 }
 
@@ -189,6 +197,9 @@ def ScheduleStats : Pass<"amk-schedule-stats", "::mlir::amk::ProgramOp"> {
     Option<"syncNs", "sync-ns", "int64_t",
            /*default=*/"::mlir::amk::knobs::kSyncNs.defaultValue",
            "Cost of one wait in nanoseconds">,
+    Option<"taskNs", "task-ns", "int64_t",
+           /*default=*/"::mlir::amk::knobs::kTaskNs.defaultValue",
+           "Fixed cost of one task in nanoseconds, on top of its bytes">,
     Option<"json", "json", "bool", /*default=*/"false",
            "Print one JSON object instead of text">,
     Option<"position", "position", "int64_t", /*default=*/"-1",

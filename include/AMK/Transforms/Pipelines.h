@@ -51,10 +51,16 @@ struct CompileOptions : public PassPipelineOptions<CompileOptions> {
   IntKnobOption kvBlock{*this, knobs::kKvBlock};
   Option<bool> fuse{*this, "fuse", llvm::cl::desc("Run --amk-fuse"),
                     llvm::cl::init(true)};
+  Option<bool> splitEvents{
+      *this, "split-events",
+      llvm::cl::desc("Let --amk-fuse split events by the producers each "
+                     "waiter needs"),
+      llvm::cl::init(true)};
   Option<AssignStrategy> strategy{
       *this, "strategy", llvm::cl::desc("Worker assignment strategy"),
       llvm::cl::init(knobs::kDefaultStrategy), strategyValues()};
   IntKnobOption syncNs{*this, knobs::kSyncNs};
+  IntKnobOption taskNs{*this, knobs::kTaskNs};
   Option<bool> allocate{*this, "allocate",
                         llvm::cl::desc("Run --amk-allocate-scratch"),
                         llvm::cl::init(true)};
