@@ -39,28 +39,16 @@ BASELINE_NAMES = {"smollm2-135m": "smollm2-135m", "llama3.2-1b": "llama-3.2-1b",
 
 def build_runtime(work):
     build = os.path.join(work, "rt-build")
-    subprocess.run(["cmake", "-S", ROOT, "-B", build, "-DAMK_RUNTIME_ONLY=ON",
-                    "-DCMAKE_BUILD_TYPE=Release"], check=True, stdout=subprocess.DEVNULL)
-    subprocess.run(["cmake", "--build", build, "-j", str(os.cpu_count())], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run([os.path.join(ROOT, "scripts", "gpu-build-runtime.sh"), build],
+                   check=True, stdout=subprocess.DEVNULL)
     return os.path.join(build, "lib", "libamk_runtime.so")
 
 
 class Runtime:
     def __init__(self, path):
-        lib = self.lib = ctypes.CDLL(path)
-        lib.amk_open.restype = ctypes.c_void_p
-        lib.amk_open.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int64,
-                                 ctypes.c_int, ctypes.c_int64]
-        lib.amk_step.argtypes = [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64,
-                                 ctypes.POINTER(ctypes.c_int64),
-                                 ctypes.POINTER(ctypes.c_float), ctypes.c_int64]
-        lib.amk_vocab_size.restype = ctypes.c_int64
-        lib.amk_vocab_size.argtypes = [ctypes.c_void_p]
-        lib.amk_median_step_ms.restype = ctypes.c_double
-        lib.amk_median_step_ms.argtypes = [ctypes.c_void_p]
-        lib.amk_close.argtypes = [ctypes.c_void_p]
-        lib.amk_last_error.restype = ctypes.c_char_p
+        sys.path.insert(0, os.path.join(ROOT, "python"))
+        from amk import capi
+        self.lib = capi.load(path)
 
     def open(self, model_dir, kernel, max_seq):
         s = self.lib.amk_open(model_dir.encode(), kernel.encode(), max_seq, 0, 2000)

@@ -100,9 +100,8 @@ prepare() {
 
 build_runtime() {
   local art="$1" build="$2"
-  cmake -S . -B "$build" -DAMK_RUNTIME_ONLY=ON -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_CXX_FLAGS="-isystem $art/include" >/dev/null
-  cmake --build "$build" -j "$(nproc)" >/dev/null
+  [ "$(scripts/gpu-build-runtime.sh "$build" "$art/include" | sed -n 2p)" = cmake ] || {
+    echo "tune_gpu: cannot build the runtime with cmake" >&2; exit 1; }
   export AMK_BIN="$build/bin" AMK_LIB="$build/lib/libamk_runtime.so"
 }
 

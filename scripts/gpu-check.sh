@@ -45,22 +45,10 @@ RESULTS="$WORK/results.jsonl"
 record() { printf '{"key": "%s", "value": %s}\n' "$1" "$2" >>"$RESULTS"; }
 
 # --- 1. build --------------------------------------------------------------
-AMKRUN=""
-BUILD="$WORK/build"
-INC=(-isystem "$ART/include")
-if command -v cmake >/dev/null &&
-   cmake -S . -B "$BUILD" -DAMK_RUNTIME_ONLY=ON -DCMAKE_BUILD_TYPE=Release \
-     -DCMAKE_CXX_FLAGS="${INC[*]}" >>"$LOG" 2>&1 &&
-   cmake --build "$BUILD" -j "$(nproc)" >>"$LOG" 2>&1; then
-  AMKRUN="$BUILD/bin/amk-run"; how=cmake
-elif g++ -std=c++17 -O2 -fexceptions -Iinclude "${INC[@]}" \
-       -I/usr/local/cuda/include -DAMK_RUNTIME_HAVE_CUDA \
-       lib/Kernels/*.cpp lib/Runtime/*.cpp tools/amk-run/amk-run.cpp \
-       -ldl -o "$WORK/amk-run" >>"$LOG" 2>&1; then
-  AMKRUN="$WORK/amk-run"; how=g++
-else
-  AMKRUN="$ART/bin/amk-run"; how=prebuilt
-fi
+built="$(scripts/gpu-build-runtime.sh "$WORK/build" "$ART/include" \
+           "$ART/bin/amk-run")"
+cat "$WORK/build.log" >>"$LOG" 2>/dev/null
+AMKRUN="$(sed -n 1p <<<"$built")"; how="$(sed -n 2p <<<"$built")"
 log "amk-run: $AMKRUN (built with $how)"
 record build "\"$how\""
 DEVICE="$(nvidia-smi --query-gpu=name,compute_cap,driver_version --format=csv,noheader 2>/dev/null | head -1)"

@@ -69,12 +69,9 @@ prepare() {
 check() {
   local amkrun="${AMKRUN:-}" failed=0 runs=0
   if [ -z "$amkrun" ]; then
-    local build
-    build="$(mktemp -d)/build"
-    cmake -S . -B "$build" -DAMK_RUNTIME_ONLY=ON -DCMAKE_BUILD_TYPE=Release \
-      >/dev/null && cmake --build "$build" -j "$(nproc)" >/dev/null || {
+    amkrun="$(scripts/gpu-build-runtime.sh "$(mktemp -d)/build" | head -1)"
+    [ -n "$amkrun" ] || {
       echo "paper-gpu: cannot build amk-run (set AMKRUN)" >&2; exit 1; }
-    amkrun="$build/bin/amk-run"
   fi
   for kernel in "$DIR"/*/kernel.ptx; do
     local name m out

@@ -2,7 +2,7 @@
 import ctypes
 import os
 
-from . import _tools
+from . import _tools, capi
 from .compiler import Kernel
 from .errors import AmkError, RunError
 
@@ -14,27 +14,7 @@ def _library():
     global _LIB
     if _LIB is not None:
         return _LIB
-    lib = ctypes.CDLL(_tools.runtime_library())
-    i64, p = ctypes.c_int64, ctypes.c_void_p
-    i64p = ctypes.POINTER(i64)
-    lib.amk_open.restype = p
-    lib.amk_open.argtypes = [ctypes.c_char_p, ctypes.c_char_p, i64,
-                             ctypes.c_int, i64]
-    lib.amk_step.restype = ctypes.c_int
-    lib.amk_step.argtypes = [p, i64, i64, i64p,
-                             ctypes.POINTER(ctypes.c_float), i64]
-    lib.amk_generate.restype = ctypes.c_int
-    lib.amk_generate.argtypes = [p, i64p, i64, i64, i64p]
-    lib.amk_set_steps_per_launch.restype = ctypes.c_int
-    lib.amk_set_steps_per_launch.argtypes = [p, i64]
-    lib.amk_vocab_size.restype = i64
-    lib.amk_vocab_size.argtypes = [p]
-    lib.amk_median_step_ms.restype = ctypes.c_double
-    lib.amk_median_step_ms.argtypes = [p]
-    lib.amk_close.restype = None
-    lib.amk_close.argtypes = [p]
-    lib.amk_last_error.restype = ctypes.c_char_p
-    lib.amk_last_error.argtypes = []
+    lib = capi.load(_tools.runtime_library())
     _LIB = lib
     return lib
 

@@ -4,25 +4,15 @@
 Usage: c_api.py LIBRARY INPUTS_DIR. Prints what each call returned.
 """
 import ctypes
+import os
 import sys
 
-lib = ctypes.CDLL(sys.argv[1])
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "python"))
+from amk import capi  # noqa: E402
+
+lib = capi.load(sys.argv[1])
 inputs = sys.argv[2]
-lib.amk_open.restype = ctypes.c_void_p
-lib.amk_open.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int64,
-                         ctypes.c_int, ctypes.c_int64]
-lib.amk_step.argtypes = [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64,
-                         ctypes.POINTER(ctypes.c_int64),
-                         ctypes.POINTER(ctypes.c_float), ctypes.c_int64]
-lib.amk_generate.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64),
-                             ctypes.c_int64, ctypes.c_int64,
-                             ctypes.POINTER(ctypes.c_int64)]
-lib.amk_vocab_size.restype = ctypes.c_int64
-lib.amk_vocab_size.argtypes = [ctypes.c_void_p]
-lib.amk_median_step_ms.restype = ctypes.c_double
-lib.amk_median_step_ms.argtypes = [ctypes.c_void_p]
-lib.amk_close.argtypes = [ctypes.c_void_p]
-lib.amk_last_error.restype = ctypes.c_char_p
 
 
 def open_session(model, kernel="counter.ptx", max_seq=0):
@@ -57,7 +47,6 @@ code = lib.amk_step(session, 1, 0, ctypes.byref(next_token), None, 0)
 print("step after a failed step:", code, lib.amk_last_error().decode())
 lib.amk_close(session)
 
-lib.amk_set_steps_per_launch.argtypes = [ctypes.c_void_p, ctypes.c_int64]
 session = open_session("model")
 print("steps per launch past the compiled 1:",
       lib.amk_set_steps_per_launch(session, 2), lib.amk_last_error().decode())
