@@ -203,7 +203,7 @@ void CoverIndex::forEachOverlapping(
     return;
   // Boxes starting before the query's end, those of them ending after its
   // start.
-  auto [lo, hi] = box[dim];
+  int64_t lo = box[dim].first, hi = box[dim].second;
   size_t end =
       llvm::partition_point(
           boxes, [&](const ConcreteBox &b) { return b[dim].first < hi; }) -
