@@ -22,28 +22,6 @@ llvm::DenseMap<Value, int64_t> mlir::amk::countProducers(ProgramOp program) {
   return counts;
 }
 
-void mlir::amk::rebalanceWaits(ProgramOp program,
-                               const llvm::DenseMap<Value, int64_t> &before) {
-  llvm::DenseMap<Value, int64_t> now = countProducers(program);
-  for (TaskOp task : program.getBodyRegion().getOps<TaskOp>()) {
-    SmallVector<int64_t> thresholds(task.getThresholds());
-    bool changed = false;
-    for (auto [i, event] : llvm::enumerate(task.getWaits())) {
-      auto it = before.find(event);
-      int64_t init = cast<EventOp>(event.getDefiningOp()).getInit();
-      if (it == before.end() || thresholds[i] <= init)
-        continue;
-      int64_t delta = now.lookup(event) - it->second;
-      if (delta) {
-        thresholds[i] = std::max<int64_t>(init + 1, thresholds[i] + delta);
-        changed = true;
-      }
-    }
-    if (changed)
-      task.setThresholds(thresholds);
-  }
-}
-
 //===----------------------------------------------------------------------===//
 // Bytes
 //===----------------------------------------------------------------------===//

@@ -12,6 +12,7 @@
 
 #include "AMK/Analysis/ScheduleModel.h"
 #include "AMK/Transforms/Passes.h"
+#include "AMK/Transforms/RebalanceWaits.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/STLExtras.h"

@@ -29,12 +29,6 @@ namespace amk {
 /// Number of producers of every event of `program`.
 llvm::DenseMap<Value, int64_t> countProducers(ProgramOp program);
 
-/// After tasks signalling existing events were split or merged: shifts every
-/// non-trivial wait on an event of `before` by the change in its number of
-/// producers, so that all-join waits stay all-join.
-void rebalanceWaits(ProgramOp program,
-                    const llvm::DenseMap<Value, int64_t> &before);
-
 /// Size in bytes of one element of `buffer`.
 int64_t elementBytes(Value buffer);
 
