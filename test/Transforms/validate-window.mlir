@@ -2,7 +2,7 @@
 // RUN: not amk-oracle %s | FileCheck %s --check-prefix=ORACLE
 
 // A sliding-window attention reads the KV rows of `kv` that are at most the
-// position and above `pos - window` (the kernels' range, BodyPatterns.cpp
+// position and above `pos - window` (the kernels' range, AttentionBodies.cpp
 // and Kernels.cpp): its access region is capped on both sides, so a write
 // of a row outside the window does not conflict with it.
 

@@ -85,7 +85,12 @@ struct TaskTable {
 /// queues \p steps times.
 FailureOr<TaskTable> buildTaskTable(ProgramOp program, int64_t steps = 1);
 
-/// The manifest JSON of \p table for \p program (docs/megakernel-abi.md).
+/// Integer arguments \p op takes in the table (after its buffers); \p op
+/// must be one that buildTaskTable encoded.
+int64_t numIntegerArguments(Operation *op);
+
+/// The manifest JSON of \p table for \p program (docs/megakernel-abi.md),
+/// written by Manifest.cpp.
 llvm::json::Object buildManifest(ProgramOp program, const TaskTable &table,
                                  llvm::StringRef chip, int64_t blockSize,
                                  int64_t dynamicSmem, int64_t steps = 1);
