@@ -71,7 +71,7 @@ CC_OBJ=(clang++-22 $("$LLVM_CONFIG" --cxxflags) -g -O1
 command -v ccache >/dev/null && CC_OBJ=(ccache "${CC_OBJ[@]}")
 export OBJ
 printf '%s\n' "$ROOT"/lib/Target/JSON/*.cpp "$ROOT"/lib/Support/*.cpp \
-  "$ROOT"/lib/Analysis/*.cpp |
+  "$ROOT"/lib/Analysis/*.cpp "$ROOT"/lib/Analysis/Validator/*.cpp |
   xargs -P "$(nproc)" -I{} sh -c '"$@" -c "{}" -o "$OBJ/$(basename {} .cpp).o"' \
     _ "${CC_OBJ[@]}"
 LIBS=()
