@@ -6,6 +6,7 @@
 
 #include "AMK/Dialect/AMK/IR/AMKLimits.h"
 #include "AMK/Support/BoundedJSON.h"
+#include "AMK/Target/TargetInfo.h"
 #include "AMK/Transforms/Passes.h"
 #include "AMK/Transforms/Pipelines.h"
 
@@ -33,13 +34,18 @@ struct SetTargetPass : amk::impl::SetTargetBase<SetTargetPass> {
 
   void runOnOperation() override {
     ProgramOp program = getOperation();
-    TargetAttr target = TargetAttr::lookup(&getContext(), chip);
-    if (!target) {
+    if (!lookupArch(chip)) {
       emitError(program.getLoc())
           << "amk-set-target: knob 'chip' = '" << chip << "' is not one of "
           << TargetAttr::knownChips();
       return signalPassFailure();
     }
+    if (std::optional<std::string> bad = checkProduct(chip, product)) {
+      emitError(program.getLoc())
+          << "amk-set-target: knob 'product' = " << *bad;
+      return signalPassFailure();
+    }
+    TargetAttr target = TargetAttr::lookup(&getContext(), chip, product);
     if (failed(checkKnob(program.getLoc(), "amk-set-target", knobs::kSms, sms)))
       return signalPassFailure();
     if (sms)
@@ -90,6 +96,7 @@ struct StringKnob {
 
 const StringKnob kStringKnobs[] = {
     {"chip", &CompileOptions::chip},
+    {"product", &CompileOptions::product},
 };
 
 bool isKnownChip(StringRef chip) {
@@ -201,6 +208,9 @@ mlir::amk::verifyCompileOptions(const CompileOptions &options,
   if (!isKnownChip(options.chip))
     return error("amk-compile: knob 'chip' = '" + options.chip +
                  "' is not one of " + TargetAttr::knownChips());
+  if (std::optional<std::string> bad = checkProduct(options.chip,
+                                                    options.product))
+    return error("amk-compile: knob 'product' = " + *bad);
   for (const IntKnobOption &knob : kIntKnobs) {
     int64_t value = options.*knob.member;
     if (value < knob.knob->min || value > knob.knob->max)
@@ -214,7 +224,8 @@ mlir::amk::verifyCompileOptions(const CompileOptions &options,
 void mlir::amk::buildCompilePipeline(OpPassManager &modulePM,
                                      const CompileOptions &options) {
   OpPassManager &pm = modulePM.nest<ProgramOp>();
-  pm.addPass(createSetTarget(SetTargetOptions{options.chip, options.sms}));
+  pm.addPass(createSetTarget(
+      SetTargetOptions{options.chip, options.product, options.sms}));
   TileOptions tile;
   tile.qkvCols = options.qkvCols;
   tile.oCols = options.oCols;

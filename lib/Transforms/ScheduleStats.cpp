@@ -222,8 +222,13 @@ void printText(llvm::raw_ostream &os, ProgramOp program, const Stats &s) {
      << " (total " << s.readBytes << ")\n";
   os << "  scratch: " << s.pages << " pages, " << s.pageBytes
      << " bytes on pages, " << s.transientBytes << " bytes unpaged\n";
-  os << "  floor (weights " << s.weightBytes << " B / HBM): "
-     << llvm::format("%.3f", s.floorUs) << " us\n";
+  // The floor reads the weights once at the product's bandwidth.
+  os << "  floor (weights " << s.weightBytes << " B / ";
+  if (target)
+    os << target.getName() << " " << target.getHbmGBps() << " GB/s";
+  else
+    os << "1000 GB/s assumed";
+  os << "): " << llvm::format("%.3f", s.floorUs) << " us\n";
   os << "  predicted: " << llvm::format("%.3f", s.predictedUs) << " us ("
      << llvm::format("%.2f", s.predictedUs / std::max(1e-9, s.floorUs))
      << "x floor)\n";

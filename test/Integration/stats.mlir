@@ -15,7 +15,7 @@
 // CHECK-NEXT: critical path: {{[0-9]+}} tasks, {{[0-9]+}} syncs
 // CHECK-NEXT: bytes read per worker: min {{[0-9]+}}, mean {{[0-9]+}}, max {{[0-9]+}}
 // CHECK-NEXT: scratch: {{[0-9]+}} pages
-// CHECK-NEXT: floor (weights {{[0-9]+}} B / HBM): {{[0-9.]+}} us
+// CHECK-NEXT: floor (weights {{[0-9]+}} B / H100-SXM 3350 GB/s): {{[0-9.]+}} us
 // CHECK-NEXT: predicted: {{[0-9.]+}} us
 // JSON: {"bytes_per_worker_max":{{.*}}"floor_us":{{.*}}"predicted_us":
 // POS: "bytes_per_worker_mean":[[MEAN0:[0-9.]+]],

@@ -11,7 +11,7 @@
 // CHECK-NEXT:  critical path: 1 tasks, 0 syncs
 // CHECK-NEXT:  bytes read per worker: min 4352, mean 4352, max 4352 (total 8704)
 // CHECK-NEXT:  scratch: 0 pages, 0 bytes on pages, 256 bytes unpaged
-// CHECK-NEXT:  floor (weights 8192 B / HBM): {{[0-9.]+}} us
+// CHECK-NEXT:  floor (weights 8192 B / H100-SXM 3350 GB/s): {{[0-9.]+}} us
 // The JSON form adds the chain's bytes and the makespan, the terms a tuner
 // refits (the chain is one task: its 4352 bytes, no sync).
 // JSON: "critical_bytes":4352,"critical_syncs":0,"critical_tasks":1

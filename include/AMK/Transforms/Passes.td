@@ -54,12 +54,18 @@ def Validate : Pass<"amk-validate", "::mlir::amk::ProgramOp"> {
 def SetTarget : Pass<"amk-set-target", "::mlir::amk::ProgramOp"> {
   let summary = "Attach an #amk.target chip record to the amk.program";
   let description = [{
-    Sets the `target` of the program to the built-in record of `chip`,
-    optionally with fewer or more SMs (`sms`, 0 keeps the record's count).
+    Sets the `target` of the program to the built-in record of `chip`'s
+    product `product` (empty: the architecture's first, e.g. H100-SXM for
+    sm_90a; H200 is the other sm_90a part with 4.8 TB/s), optionally with
+    fewer or more SMs (`sms`, 0 keeps the product's count).
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
-           "Built-in chip record: sm_80, sm_90a, sm_100a, sm_120a">,
+           "Architecture: sm_80, sm_90a, sm_100a, sm_120a">,
+    Option<"product", "product", "std::string", /*default=*/"\"\"",
+           "Product of the architecture (A100-80GB, A100-40GB; H100-SXM, "
+           "H100-PCIe, H200; B200; RTX-5090); empty = the architecture's "
+           "first">,
     Option<"sms", "sms", "int64_t",
            /*default=*/"::mlir::amk::knobs::kSms.defaultValue",
            "Workers (SMs) to schedule for; 0 = the chip's SM count">

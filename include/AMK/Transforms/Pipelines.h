@@ -37,6 +37,13 @@ struct CompileOptions : public PassPipelineOptions<CompileOptions> {
                            llvm::cl::desc("Target chip: sm_80, sm_90a, "
                                           "sm_100a or sm_120a"),
                            llvm::cl::init("sm_90a")};
+  Option<std::string> product{
+      *this, "product",
+      llvm::cl::desc("Product of the chip's architecture (sm_80: A100-80GB, "
+                     "A100-40GB; sm_90a: H100-SXM, H100-PCIe, H200; sm_100a: "
+                     "B200; sm_120a: RTX-5090); empty = the architecture's "
+                     "first"),
+      llvm::cl::init("")};
   IntKnobOption sms{*this, knobs::kSms};
   Option<std::string> config{
       *this, "config",

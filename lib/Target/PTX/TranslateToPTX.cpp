@@ -108,7 +108,7 @@ static FailureOr<PTXTarget> findTarget(gpu::GPUModuleOp gpuModule) {
     return emitError(gpuModule.getLoc(),
                      "--to-ptx needs an #nvvm.target on gpu.module @")
            << gpuModule.getName();
-  const mlir::amk::ChipInfo *info = mlir::amk::lookupChip(nvvmTarget.getChip());
+  const mlir::amk::ArchInfo *info = mlir::amk::lookupArch(nvvmTarget.getChip());
   if (!info)
     return emitError(gpuModule.getLoc(), "#nvvm.target chip '")
            << nvvmTarget.getChip() << "' is not one of "
@@ -310,7 +310,8 @@ static LogicalResult translateToPTX(ModuleOp module, llvm::raw_ostream &output,
     dynamicSmem = object->getInteger("dynamic_smem").value_or(0);
     block = object->getInteger("block").value_or(0);
   }
-  const mlir::amk::ChipInfo &chip = *mlir::amk::lookupChip(target->chip);
+  // The PTX depends on the architecture only, never on the product.
+  const mlir::amk::ArchInfo &chip = *mlir::amk::lookupArch(target->chip);
   if (dynamicSmem > chip.smemPerBlock)
     return emitError(gpuModule->getLoc(), "the manifest's dynamic_smem (")
            << dynamicSmem << " bytes) exceeds " << chip.chip << "'s "
@@ -326,12 +327,12 @@ static LogicalResult translateToPTX(ModuleOp module, llvm::raw_ostream &output,
 
   // Facts `scripts/check-ptx.sh` checks ptxas's report against.
   std::string text =
-      llvm::formatv("// amk-chip: {0} ({1})\n"
-                    "// amk-smem-limit: {2}\n"
-                    "// amk-dynamic-smem: {3}\n"
-                    "// amk-registers-per-sm: {4}\n"
-                    "// amk-block: {5}\n",
-                    chip.chip, chip.name, chip.smemPerBlock, dynamicSmem,
+      llvm::formatv("// amk-chip: {0}\n"
+                    "// amk-smem-limit: {1}\n"
+                    "// amk-dynamic-smem: {2}\n"
+                    "// amk-registers-per-sm: {3}\n"
+                    "// amk-block: {4}\n",
+                    chip.chip, chip.smemPerBlock, dynamicSmem,
                     chip.registersPerSM, block)
           .str() +
       *ptx;

@@ -10,7 +10,7 @@
 // RUN: FileCheck %s --check-prefix=OLD < %t/k.ptx
 // RUN: ls %t | FileCheck %s --check-prefix=FILES
 
-// PTX: // amk-chip: sm_90a (H100)
+// PTX: // amk-chip: sm_90a{{$}}
 // PTX-NEXT: // amk-smem-limit: 232448
 // PTX-NEXT: // amk-dynamic-smem: 1024
 // PTX-NEXT: // amk-registers-per-sm: 65536

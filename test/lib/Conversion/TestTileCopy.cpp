@@ -50,7 +50,10 @@ struct TestTileCopyPass
       for (Attribute attr : targets)
         if ((target = dyn_cast<NVVM::NVVMTargetAttr>(attr)))
           break;
-    const ChipInfo *chip = target ? lookupChip(target.getChip()) : nullptr;
+    // Only the architecture's capabilities matter; any product of it does.
+    std::optional<ChipInfo> chip;
+    if (target)
+      chip = lookupChip(target.getChip());
     if (!chip) {
       module.emitError("--amk-test-tile-copy needs an #nvvm.target with one "
                        "of the chips ")

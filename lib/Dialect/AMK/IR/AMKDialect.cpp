@@ -45,8 +45,9 @@ void AMKDialect::initialize() {
 // TargetAttr
 //===----------------------------------------------------------------------===//
 
-TargetAttr TargetAttr::lookup(MLIRContext *context, StringRef chip) {
-  const ChipInfo *r = lookupChip(chip);
+TargetAttr TargetAttr::lookup(MLIRContext *context, StringRef chip,
+                              StringRef product) {
+  std::optional<ChipInfo> r = lookupChip(chip, product);
   if (!r)
     return {};
   return TargetAttr::get(context, r->chip, r->name, r->smVersion, r->smCount,
@@ -56,13 +57,17 @@ TargetAttr TargetAttr::lookup(MLIRContext *context, StringRef chip) {
 std::string TargetAttr::knownChips() { return knownChipNames(); }
 
 ChipInfo mlir::amk::getChipInfo(TargetAttr target) {
-  ChipInfo info = *lookupChip(target.getChip());
-  info.name = target.getName();
-  info.smCount = target.getSmCount();
-  info.smemPerBlock = target.getSmemPerBlock();
-  info.l2Bytes = target.getL2Bytes();
-  info.hbmGBps = target.getHbmGBps();
-  return info;
+  // The name picks the product for the facts the attribute does not carry
+  // (shared memory per SM); any other name keeps the default product's.
+  std::optional<ChipInfo> info = lookupChip(target.getChip(), target.getName());
+  if (!info)
+    info = lookupChip(target.getChip());
+  info->name = target.getName();
+  info->smCount = target.getSmCount();
+  info->smemPerBlock = target.getSmemPerBlock();
+  info->l2Bytes = target.getL2Bytes();
+  info->hbmGBps = target.getHbmGBps();
+  return *info;
 }
 
 LogicalResult
@@ -70,7 +75,7 @@ TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                    StringRef chip, StringRef name, int64_t smVersion,
                    int64_t smCount, int64_t smemPerBlock, int64_t l2Bytes,
                    int64_t hbmGBps) {
-  const ChipInfo *record = lookupChip(chip);
+  const ArchInfo *record = lookupArch(chip);
   if (!record)
     return emitError() << "unknown chip '" << chip
                        << "'; known chips: " << knownChips();
@@ -136,6 +141,12 @@ Attribute TargetAttr::parse(AsmParser &parser, Type) {
   }
   if (parser.parseGreater())
     return {};
+  // The default product's other spellings (its alias, e.g. `H100`, the name
+  // of the one sm_90a record before products) mean the default product, so
+  // IR written then prints as it did.
+  if (const ProductInfo *first = lookupProduct(chip, {}))
+    if (first->isNamed(name))
+      name = first->name.str();
   return TargetAttr::getChecked(
       [&] { return parser.emitError(loc); }, parser.getContext(), chip, name,
       base.getSmVersion(), sms, smem, l2, hbm);

@@ -19,12 +19,16 @@ class AMK_Attr<string name, string attrMnemonic, list<Trait> traits = []>
 def AMK_TargetAttr : AMK_Attr<"Target", "target"> {
   let summary = "The GPU a program is scheduled for";
   let description = [{
-    A chip record: PTX architecture, marketing name, SM count (the number of
+    A chip record: PTX architecture, product name, SM count (the number of
     co-resident workers), shared memory per block, L2 size and peak HBM
-    bandwidth. Built-in records exist for `sm_80` (A100), `sm_90a` (H100),
-    `sm_100a` (B200) and `sm_120a` (RTX 5090); the short form names one of
-    them and any field may be overridden, e.g. to schedule for fewer SMs.
-    Only fields that differ from the record are printed.
+    bandwidth. The architecture (`sm_80`, `sm_90a`, `sm_100a`, `sm_120a`)
+    fixes the SM version and the instruction families; the other fields are
+    a product's (TargetInfo.h keeps the two apart). The short form names an
+    architecture and stands for its default product (A100-80GB, H100-SXM,
+    B200, RTX-5090); any field may be overridden, e.g. to schedule for fewer
+    SMs or for another product of the architecture (`--amk-set-target`'s
+    `product` writes H200 as `name = "H200", hbm_gbps = 4800`). Only fields
+    that differ from the default product are printed.
 
     ```mlir
     #amk.target<"sm_90a">
@@ -43,8 +47,10 @@ def AMK_TargetAttr : AMK_Attr<"Target", "target"> {
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
-    /// Returns the built-in record for `chip`, or a null attribute.
-    static TargetAttr lookup(::mlir::MLIRContext *context, ::llvm::StringRef chip);
+    /// Returns the built-in record of `chip`'s product `product` (default:
+    /// the architecture's first), or a null attribute.
+    static TargetAttr lookup(::mlir::MLIRContext *context, ::llvm::StringRef chip,
+                             ::llvm::StringRef product = {});
     /// Returns the names of the built-in chips, comma separated.
     static std::string knownChips();
     /// Peak HBM bandwidth in bytes per second.
