@@ -147,7 +147,8 @@ class Server:
                                   stdout=subprocess.PIPE,
                                   stderr=subprocess.DEVNULL,
                                   universal_newlines=True, timeout=60)
-            match = re.search(r"Built-in chip record: ([\w, ]+)", done.stdout)
+            match = re.search(r"--chip=<string> +- Architecture: ([\w, ]+)",
+                              done.stdout)
             chips = [c.strip() for c in match.group(1).split(",")] if match \
                 else []
         except (AmkError, OSError, subprocess.SubprocessError):
