@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AMK/Checkpoint/HFConfig.h"
+#include "AMK/Support/JSONInteger.h"
 
 #include "JSONUtil.h"
 
@@ -61,7 +62,7 @@ public:
   std::optional<int64_t> optionalSize(StringRef key, int64_t max = kMaxSize) {
     if (!has(key))
       return std::nullopt;
-    std::optional<int64_t> value = get(key)->getAsInteger();
+    std::optional<int64_t> value = ::amk::support::integerOf(*get(key));
     if (value && *value >= 1 && *value <= max)
       return value;
     fail(key, "expected an integer in [1, " + Twine(max) + "], found " +

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AMK/Checkpoint/SafeTensors.h"
+#include "AMK/Support/JSONInteger.h"
 
 #include "JSONUtil.h"
 
@@ -119,7 +120,7 @@ parseShapeField(const json::Object &entry, StringRef where) {
                      describe(**field));
   SmallVector<int64_t, 2> shape;
   for (const json::Value &dim : *dims) {
-    std::optional<int64_t> value = dim.getAsInteger();
+    std::optional<int64_t> value = ::amk::support::integerOf(dim);
     if (!value || *value < 0)
       return makeError(where + ": field 'shape': entry " + Twine(shape.size()) +
                        " is " + describe(dim) +

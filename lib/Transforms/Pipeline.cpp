@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AMK/Dialect/AMK/IR/AMKLimits.h"
+#include "AMK/Support/JSONInteger.h"
 #include "AMK/Support/BoundedJSON.h"
 #include "AMK/Target/TargetInfo.h"
 #include "AMK/Transforms/Passes.h"
@@ -29,7 +30,7 @@ static constexpr JSONLimits kConfigLimits{"a schedule config", 1 << 20};
 
 namespace {
 
-struct SetTargetPass : amk::impl::SetTargetBase<SetTargetPass> {
+struct SetTargetPass : mlir::amk::impl::SetTargetBase<SetTargetPass> {
   using SetTargetBase::SetTargetBase;
 
   void runOnOperation() override {
@@ -141,7 +142,7 @@ LogicalResult applyKnob(StringRef key, const llvm::json::Value &value,
   };
   for (const IntKnobOption &knob : kIntKnobs)
     if (key == knob.knob->name) {
-      std::optional<int64_t> v = value.getAsInteger();
+      std::optional<int64_t> v = ::amk::support::integerOf(value);
       if (!v)
         return wrongType("an integer");
       if (!(options.*knob.member).hasValue())

@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AMK/Target/JSON/AMKJSON.h"
+#include "AMK/Support/JSONInteger.h"
 #include "AMK/Support/JSONText.h"
 #include "Schema.h"
 
@@ -195,7 +196,7 @@ static StringRef kindName(const Node &node) {
 
 FailureOr<int64_t> Importer::integer(const Node &node, int64_t min) {
   std::optional<int64_t> value =
-      node.value ? node.value->getAsInteger() : std::nullopt;
+      node.value ? ::amk::support::integerOf(*node.value) : std::nullopt;
   if (!value)
     return fail(node, "expected an integer, got " + kindName(node));
   if (*value < min)
@@ -408,7 +409,7 @@ LogicalResult Importer::importPages(const Node &root) {
     IntervalAttr live;
     Node start = page.field("live_start"), end = page.field("live_end");
     auto unset = [](const Node &bound) {
-      return !bound.present() || bound.value->getAsInteger() == -1;
+      return !bound.present() || ::amk::support::integerOf(*bound.value) == -1;
     };
     if (!unset(start) || !unset(end)) {
       FailureOr<int64_t> lo = integer(start, 0);
@@ -448,7 +449,7 @@ LogicalResult Importer::importPages(const Node &root) {
 static void collectIds(const json::Value *ids, std::set<int64_t> &into) {
   if (const json::Array *list = ids ? ids->getAsArray() : nullptr)
     for (const json::Value &id : *list)
-      if (std::optional<int64_t> value = id.getAsInteger())
+      if (std::optional<int64_t> value = ::amk::support::integerOf(id))
         into.insert(*value);
 }
 
@@ -550,7 +551,7 @@ LogicalResult Importer::importBuffer(const Node &node, size_t index) {
     if (*kind != BufferKind::Activation && *kind != BufferKind::Scratch)
       return fail(it->second, "buffer " + Twine(*id) + " is " + *kindText +
                                   "; only ACTIVATION buffers live on pages");
-    page = tables.pages[*it->second.value->getAsInteger()];
+    page = tables.pages[*::amk::support::integerOf(*it->second.value)];
   }
   StringAttr name = pickName(node.field("name"), "b", *id, tables.bufferNames);
   auto op = BufferOp::create(builder, loc, MemRefType::get(shape, element),

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Schema.h"
+#include "AMK/Support/JSONInteger.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
@@ -50,7 +51,7 @@ public:
     const json::Value *value = get(key, required);
     if (!value)
       return std::nullopt;
-    if (std::optional<int64_t> i = value->getAsInteger())
+    if (std::optional<int64_t> i = ::amk::support::integerOf(*value))
       return i;
     fail("params." + key.str() + " must be an integer");
     return std::nullopt;
@@ -71,13 +72,13 @@ public:
     if (!value)
       return {};
     const json::Array *pair = value->getAsArray();
-    if (!pair || pair->size() != 2 || !(*pair)[0].getAsInteger() ||
-        !(*pair)[1].getAsInteger()) {
+    if (!pair || pair->size() != 2 || !::amk::support::integerOf((*pair)[0]) ||
+        !::amk::support::integerOf((*pair)[1])) {
       fail("params." + key.str() + " must be [lo, hi]");
       return {};
     }
-    return IntervalAttr::get(builder.getContext(), *(*pair)[0].getAsInteger(),
-                             *(*pair)[1].getAsInteger());
+    return IntervalAttr::get(builder.getContext(), *::amk::support::integerOf((*pair)[0]),
+                             *::amk::support::integerOf((*pair)[1]));
   }
   /// Columns `[n_off, n_off + N_tile)`, or null when neither is given.
   IntervalAttr columns() {

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Schema.h"
+#include "AMK/Support/JSONInteger.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/StringExtras.h"
@@ -115,7 +116,7 @@ Attribute json_interop::toAttribute(const json::Value &value,
     return builder.getUnitAttr();
   if (std::optional<bool> b = value.getAsBoolean())
     return builder.getBoolAttr(*b);
-  if (std::optional<int64_t> i = value.getAsInteger())
+  if (std::optional<int64_t> i = ::amk::support::integerOf(value))
     return builder.getI64IntegerAttr(*i);
   if (std::optional<double> d = value.getAsNumber())
     return builder.getF64FloatAttr(*d);
@@ -154,8 +155,8 @@ bool json_interop::sameJSON(const json::Value &lhs, const json::Value &rhs) {
   if (lhs.kind() != rhs.kind())
     return false;
   if (lhs.kind() == json::Value::Number)
-    return lhs.getAsInteger() && rhs.getAsInteger()
-               ? *lhs.getAsInteger() == *rhs.getAsInteger()
+    return ::amk::support::integerOf(lhs) && ::amk::support::integerOf(rhs)
+               ? *::amk::support::integerOf(lhs) == *::amk::support::integerOf(rhs)
                : *lhs.getAsNumber() == *rhs.getAsNumber();
   if (const json::Array *a = lhs.getAsArray()) {
     const json::Array *b = rhs.getAsArray();

@@ -287,6 +287,8 @@ def bad_configs():
         "missing_hidden_size": changed(LLAMA, drop=["hidden_size"]),
         "string_hidden_size": changed(LLAMA, hidden_size="8"),
         "float_layers": changed(LLAMA, num_hidden_layers=2.5),
+        # 2^63 as a double: llvm::json would convert it to int64 (UB).
+        "huge_float_hidden": changed(LLAMA, hidden_size=2.0 ** 63),
         "too_many_layers": changed(LLAMA, num_hidden_layers=5000),
         "negative_intermediate": changed(LLAMA, intermediate_size=-12),
         "zero_heads": changed(LLAMA, num_attention_heads=0),
