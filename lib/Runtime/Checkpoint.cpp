@@ -402,19 +402,27 @@ private:
 };
 } // namespace
 
-Status amk::runtime::checkConfig(const std::string &dir,
-                                 const Manifest &manifest,
-                                 const Checkpoint &checkpoint) {
-  std::string path = dir + "/config.json";
+/// Runs \p reader (a FieldReader with `read(text)`) over the JSON file
+/// \p name of the checkpoint directory \p dir (\p what names it in
+/// errors); an absent file is no error.
+template <typename Reader>
+static Status readOptionalJson(const std::string &dir, const char *name,
+                               const char *what, Reader &reader) {
+  std::string path = dir + "/" + name;
   if (!exists(path))
     return Status::ok();
   std::string text;
-  if (Status status = readJsonFile(path, "a model config", text);
-      status.failed())
+  if (Status status = readJsonFile(path, what, text); status.failed())
     return status;
+  return reader.run(path, [&] { reader.read(text); });
+}
+
+Status amk::runtime::checkConfig(const std::string &dir,
+                                 const Manifest &manifest,
+                                 const Checkpoint &checkpoint) {
   ModelFacts facts = factsOf(manifest);
   ConfigReader reader(facts, checkpoint.has("lm_head.weight"));
-  return reader.run(path, [&] { reader.read(text); });
+  return readOptionalJson(dir, "config.json", "a model config", reader);
 }
 
 namespace {
@@ -449,13 +457,7 @@ private:
 Status amk::runtime::readEosTokens(const std::string &dir,
                                    std::vector<int64_t> &eos) {
   eos.clear();
-  std::string path = dir + "/generation_config.json";
-  if (!exists(path))
-    return Status::ok();
-  std::string text;
-  if (Status status = readJsonFile(path, "a generation config", text);
-      status.failed())
-    return status;
   GenerationConfigReader reader(eos);
-  return reader.run(path, [&] { reader.read(text); });
+  return readOptionalJson(dir, "generation_config.json",
+                          "a generation config", reader);
 }
